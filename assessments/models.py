@@ -1,0 +1,283 @@
+"""Yearly ratings (đánh giá, xếp loại chất lượng), member statistics and the resolution's targets.
+
+Rating schemes are data: an ordered list of levels, the scheme in force for a year being the
+one with the latest `valid_from` not after that year.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import RATED_TIERS, Tier, Unit
+
+MIN_YEAR = 2000
+MAX_YEAR = 2100
+year_validators = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+
+
+class RatingSchemeQuerySet(models.QuerySet):
+    def for_year(self, year: int):
+        """The scheme in force in `year`, or None."""
+        return self.filter(valid_from__lte=year).order_by("-valid_from").first()
+
+
+class RatingScheme(models.Model):
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    valid_from = models.PositiveSmallIntegerField(
+        _("in force from year"), unique=True, validators=year_validators
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = RatingSchemeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rating scheme")
+        verbose_name_plural = _("rating schemes")
+        ordering = ["valid_from"]
+
+    def __str__(self):
+        return self.name
+
+
+class RatingLevel(models.Model):
+    scheme = models.ForeignKey(
+        RatingScheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="levels"
+    )
+    code = models.CharField(_("code"), max_length=16)
+    name = models.CharField(_("Vietnamese name"), max_length=255)
+    abbreviation = models.CharField(_("abbreviation"), max_length=32)
+    rank = models.PositiveSmallIntegerField(_("rank (1 = best)"))
+    is_clean_strong = models.BooleanField(_("counts as clean and strong"), default=False)
+    is_exemplary = models.BooleanField(_("counts as exemplary"), default=False)
+
+    class Meta:
+        verbose_name = _("rating level")
+        verbose_name_plural = _("rating levels")
+        ordering = ["scheme", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="level_code_unique_in_scheme"),
+            models.UniqueConstraint(fields=["scheme", "rank"], name="level_rank_unique_in_scheme"),
+            models.CheckConstraint(
+                name="level_exemplary_is_clean_strong",
+                condition=Q(is_exemplary=False) | Q(is_clean_strong=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.abbreviation})"
+
+
+class Rating(models.Model):
+    """One unit's rating for one year.
+
+    `committee` and `tier` are what the unit was counted as *that year*: a later move,
+    merger or change of kind never rewrites where an old rating was counted.
+    """
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="ratings"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
+    committee = models.ForeignKey(
+        Unit, verbose_name=_("counted under committee"), on_delete=models.PROTECT,
+        related_name="+", limit_choices_to={"tier": Tier.COMMITTEE},
+    )
+    tier = models.CharField(
+        _("counted as"), max_length=16, choices=[(t.value, t.label) for t in RATED_TIERS]
+    )
+    level = models.ForeignKey(
+        RatingLevel, verbose_name=_("level"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="ratings",
+    )
+    not_rated = models.BooleanField(_("not rated"), default=False)
+    not_rated_reason = models.CharField(_("reason for not rating"), max_length=255, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+    # Bumped on every change; lets a form detect that somebody else saved in between.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        ordering = ["year", "unit__code"]
+        indexes = [models.Index(fields=["year", "committee", "tier"])]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_rating_per_unit_year"),
+            models.CheckConstraint(
+                name="rating_level_xor_not_rated",
+                condition=Q(not_rated=False, level__isnull=False)
+                | (Q(not_rated=True, level__isnull=True) & ~Q(not_rated_reason="")),
+            ),
+            models.CheckConstraint(
+                name="rating_tier_is_rated", condition=Q(tier__in=[t.value for t in RATED_TIERS])
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.code} {self.year}: {self.level or _('not rated')}"
+
+    def clean(self):
+        errors = {}
+        if self.unit_id and self.year:
+            if not self.unit.is_rated_unit:
+                errors["unit"] = _("Only grassroots organizations and subordinate cells are rated.")
+            elif not self.unit.is_active_in(self.year):
+                errors["year"] = _("%(unit)s did not exist in %(year)s.") % {
+                    "unit": self.unit.name, "year": self.year,
+                }
+        if self.level_id and self.year:
+            scheme = RatingScheme.objects.for_year(self.year)
+            if scheme is None or self.level.scheme_id != scheme.pk:
+                errors["level"] = _("“%(level)s” is not a level of the %(year)s rating scheme.") % {
+                    "level": self.level.name, "year": self.year,
+                }
+        if self.not_rated and self.level_id:
+            errors["level"] = _("A unit marked not rated cannot have a level.")
+        if self.not_rated and not self.not_rated_reason.strip():
+            errors["not_rated_reason"] = _("Give the reason why the unit is not rated.")
+        if not self.not_rated and not self.level_id:
+            errors["level"] = _("Choose a level or mark the unit as not rated.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class MemberStats(models.Model):
+    """Per grassroots organization and year: member counts, never individual members."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("grassroots organization"), on_delete=models.PROTECT,
+        related_name="member_stats", limit_choices_to={"tier": Tier.BASE},
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
+    committee = models.ForeignKey(
+        Unit, verbose_name=_("counted under committee"), on_delete=models.PROTECT,
+        related_name="+", limit_choices_to={"tier": Tier.COMMITTEE},
+    )
+    member_count = models.PositiveIntegerField(_("members"))
+    excellent = models.PositiveIntegerField(_("completed duties excellently"), default=0)
+    good = models.PositiveIntegerField(_("completed duties well"), default=0)
+    completed = models.PositiveIntegerField(_("completed duties"), default=0)
+    not_completed = models.PositiveIntegerField(_("did not complete duties"), default=0)
+    not_rated = models.PositiveIntegerField(_("members not rated"), default=0)
+    admitted = models.PositiveIntegerField(_("new members admitted"), default=0)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("member statistics")
+        verbose_name_plural = _("member statistics")
+        ordering = ["year", "unit__code"]
+        indexes = [models.Index(fields=["year", "committee"])]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_member_stats_per_unit_year"),
+            models.CheckConstraint(
+                name="member_levels_within_member_count",
+                condition=Q(
+                    member_count__gte=F("excellent") + F("good") + F("completed")
+                    + F("not_completed") + F("not_rated")
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.code} {self.year}"
+
+    @property
+    def rated(self) -> int:
+        return self.excellent + self.good + self.completed + self.not_completed
+
+    def clean(self):
+        if self.unit_id and self.unit.tier != Tier.BASE:
+            raise ValidationError({"unit": _("Member statistics belong to grassroots organizations.")})
+        total = self.rated + (self.not_rated or 0)
+        if self.member_count is not None and total > self.member_count:
+            raise ValidationError(
+                _("Members per level add up to %(total)s, more than the %(count)s members.")
+                % {"total": total, "count": self.member_count}
+            )
+
+
+class Metric(models.TextChoices):
+    BASE_CLEAN_STRONG = "base_clean_strong", _("Grassroots organizations clean and strong")
+    CELL_CLEAN_STRONG = "cell_clean_strong", _("Subordinate cells clean and strong")
+    BASE_EXEMPLARY = "base_exemplary", _("Grassroots organizations exemplary clean and strong")
+    CELL_EXEMPLARY = "cell_exemplary", _("Subordinate cells exemplary clean and strong")
+    MEMBERS_GOOD = "members_good", _("Members completing duties well or better")
+    ADMISSIONS_TERM = "admissions_term", _("New members admitted over the term")
+
+
+class Denominator(models.TextChoices):
+    ALL_UNITS = "all_units", _("All units, rated or not")
+    RATED_UNITS = "rated_units", _("Rated units only")
+    CLEAN_STRONG_UNITS = "clean_strong_units", _("Clean-and-strong units")
+    MEMBERS_RATED = "members_rated", _("Members rated")
+    NONE = "none", _("None: a count, not a share")
+
+
+class Comparator(models.TextChoices):
+    GTE = ">=", "≥"
+    GT = ">", ">"
+
+
+class TargetQuerySet(models.QuerySet):
+    def for_year(self, year: int):
+        return self.filter(
+            Q(start_year__lte=year), Q(end_year__isnull=True) | Q(end_year__gte=year)
+        ).order_by("position", "code")
+
+
+class Target(models.Model):
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    label = models.CharField(_("label"), max_length=255)
+    resolution = models.CharField(_("resolution"), max_length=255, blank=True)
+    metric = models.CharField(_("metric"), max_length=32, choices=Metric.choices)
+    comparator = models.CharField(_("comparator"), max_length=2, choices=Comparator.choices)
+    threshold = models.DecimalField(_("threshold"), max_digits=10, decimal_places=2)
+    denominator = models.CharField(_("denominator"), max_length=32, choices=Denominator.choices)
+    start_year = models.PositiveSmallIntegerField(_("from year"), validators=year_validators)
+    end_year = models.PositiveSmallIntegerField(
+        _("to year"), null=True, blank=True, validators=year_validators
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["position", "code"]
+        constraints = [
+            models.CheckConstraint(name="target_comparator_valid", condition=Q(comparator__in=[">=", ">"])),
+            models.CheckConstraint(name="target_threshold_not_negative", condition=Q(threshold__gte=0)),
+            models.CheckConstraint(
+                name="target_years_ordered",
+                condition=Q(end_year__isnull=True) | Q(end_year__gte=F("start_year")),
+            ),
+            # A count target (the term's admissions) has no denominator; a share always has one.
+            models.CheckConstraint(
+                name="target_denominator_matches_metric",
+                condition=Q(metric="admissions_term", denominator="none")
+                | (~Q(metric="admissions_term") & ~Q(denominator="none")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} {self.get_comparator_display()} {self.threshold}"
+
+    @property
+    def is_share(self) -> bool:
+        return self.denominator != Denominator.NONE

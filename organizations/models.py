@@ -1,0 +1,187 @@
+"""The organization tree (hệ thống tổ chức đảng).
+
+province → committees directly under the province → grassroots organizations (TCCSĐ)
+→ subordinate cells. One table, one tree. Each unit also points at its current
+committee, so that scoping a user to "their" committee is one indexed filter; ratings
+keep their own copy of the committee they were counted under, so moving a unit later
+never rewrites history.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Tier(models.TextChoices):
+    PROVINCE = "province", _("Provincial party organization")
+    COMMITTEE = "committee", _("Committee directly under the province")
+    BASE = "base", _("Grassroots organization")
+    CELL = "cell", _("Subordinate cell")
+
+
+class Kind(models.TextChoices):
+    PROVINCE = "province", _("Provincial party organization (Đảng bộ tỉnh)")
+    DISTRICT = "district", _("District party organization (huyện ủy)")
+    CITY = "city", _("City party organization (thành ủy)")
+    BLOC = "bloc", _("Bloc party organization (đảng bộ khối, trực thuộc)")
+    GRASSROOTS_COMMITTEE = "grassroots_committee", _("Grassroots party committee (đảng bộ cơ sở)")
+    GRASSROOTS_CELL = "grassroots_cell", _("Grassroots cell (chi bộ cơ sở)")
+    SUBORDINATE_CELL = "subordinate_cell", _("Subordinate cell (chi bộ trực thuộc)")
+
+
+# Which kinds belong to which tier; the database enforces it with a check constraint.
+KINDS_BY_TIER = {
+    Tier.PROVINCE: [Kind.PROVINCE],
+    Tier.COMMITTEE: [Kind.DISTRICT, Kind.CITY, Kind.BLOC],
+    Tier.BASE: [Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL],
+    Tier.CELL: [Kind.SUBORDINATE_CELL],
+}
+PARENT_TIER = {Tier.COMMITTEE: Tier.PROVINCE, Tier.BASE: Tier.COMMITTEE, Tier.CELL: Tier.BASE}
+RATED_TIERS = (Tier.BASE, Tier.CELL)
+
+
+class PlaceType(models.TextChoices):
+    COMMUNE = "commune", _("Commune (xã)")
+    WARD = "ward", _("Ward (phường)")
+    TOWN = "town", _("Town (thị trấn)")
+    AGENCY = "agency", _("Agency (cơ quan)")
+    PUBLIC_SERVICE = "public_service", _("Public service unit (đơn vị sự nghiệp)")
+    SCHOOL = "school", _("School (trường học)")
+    ENTERPRISE = "enterprise", _("Enterprise (doanh nghiệp)")
+    ARMED_FORCES = "armed_forces", _("Armed forces (lực lượng vũ trang)")
+    VILLAGE = "village", _("Village (thôn, làng)")
+    RESIDENTIAL_GROUP = "residential_group", _("Residential group (tổ dân phố)")
+    OTHER = "other", _("Other")
+
+
+class UnitQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The units a user may see: the whole province, or one committee and what is under it.
+
+        Every view, form, import and API fetches units through here, so scope lives in one place.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.sees_whole_province:
+            return self
+        if user.committee_id is None:
+            return self.none()
+        return self.filter(Q(pk=user.committee_id) | Q(committee_id=user.committee_id))
+
+    def committees(self):
+        return self.filter(tier=Tier.COMMITTEE)
+
+    def base_organizations(self):
+        return self.filter(tier=Tier.BASE)
+
+    def cells(self):
+        return self.filter(tier=Tier.CELL)
+
+    def rated_tiers(self):
+        return self.filter(tier__in=RATED_TIERS)
+
+    def active_in(self, year: int):
+        """Units that existed at some point of the given calendar year."""
+        return self.filter(
+            Q(founded__isnull=True) | Q(founded__lte=datetime.date(year, 12, 31)),
+            Q(dissolved__isnull=True) | Q(dissolved__gte=datetime.date(year, 1, 1)),
+        )
+
+
+code_validator = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9._-]*$",
+    _("Codes use capital letters without diacritics, digits, '.', '_' and '-'."),
+)
+
+
+class Unit(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=255)
+    tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices, db_index=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    place_type = models.CharField(
+        _("type of place"), max_length=32, choices=PlaceType.choices, blank=True
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    # Derived from the parent chain and kept by save()/services: the current committee,
+    # for one-filter scoping. Null for the province and the committees themselves.
+    committee = models.ForeignKey(
+        "self", verbose_name=_("committee"), null=True, blank=True, editable=False,
+        on_delete=models.PROTECT, related_name="scoped_units",
+    )
+    founded = models.DateField(_("founded"), null=True, blank=True)
+    dissolved = models.DateField(_("dissolved"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="merged_from",
+    )
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("party unit")
+        verbose_name_plural = _("party units")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["committee", "tier"])]
+        constraints = [
+            models.CheckConstraint(
+                name="unit_kind_matches_tier",
+                condition=Q(
+                    *[Q(tier=tier, kind__in=kinds) for tier, kinds in KINDS_BY_TIER.items()],
+                    _connector=Q.OR,
+                ),
+            ),
+            models.CheckConstraint(
+                name="unit_only_province_is_root",
+                condition=Q(tier=Tier.PROVINCE, parent__isnull=True)
+                | (~Q(tier=Tier.PROVINCE) & Q(parent__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="unit_dissolved_after_founded",
+                condition=Q(founded__isnull=True)
+                | Q(dissolved__isnull=True)
+                | Q(dissolved__gte=models.F("founded")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def clean(self):
+        expected = PARENT_TIER.get(self.tier)
+        if expected and self.parent_id and self.parent.tier != expected:
+            raise ValidationError(
+                {"parent": _("A %(tier)s must sit under a %(parent)s.")
+                 % {"tier": Tier(self.tier).label, "parent": Tier(expected).label}}
+            )
+        if self.kind and self.tier and self.kind not in KINDS_BY_TIER.get(self.tier, []):
+            raise ValidationError({"kind": _("This kind does not belong to this tier.")})
+
+    def save(self, *args, **kwargs):
+        self.committee = self.committee_from_parent()
+        super().save(*args, **kwargs)
+
+    def committee_from_parent(self):
+        if self.tier == Tier.BASE:
+            return self.parent
+        if self.tier == Tier.CELL:
+            return self.parent.committee if self.parent_id else None
+        return None
+
+    @property
+    def is_rated_unit(self) -> bool:
+        return self.tier in RATED_TIERS
+
+    def is_active_in(self, year: int) -> bool:
+        if self.founded and self.founded > datetime.date(year, 12, 31):
+            return False
+        if self.dissolved and self.dissolved < datetime.date(year, 1, 1):
+            return False
+        return True

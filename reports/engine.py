@@ -1,0 +1,356 @@
+"""The report engine: one year, the whole province or one committee, against the targets.
+
+Everything is computed from a fixed handful of aggregate queries (levels, rating counts,
+units still pending, member sums, targets), whatever the number of units, so the same
+function serves the command, the dashboard and the API.
+
+Denominators: a unit "in scope" for a year is every grassroots organization or cell that
+has a rating row for that year (rated or explicitly not rated) plus every unit that
+existed that year and has no row yet ("pending"). Level percentages and the all-units
+targets divide by that total; "rated" excludes the not-rated and the pending.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+
+from assessments.models import (
+    Comparator,
+    Denominator,
+    MemberStats,
+    Metric,
+    Rating,
+    RatingLevel,
+    Target,
+)
+from organizations.models import Tier, Unit
+
+HUNDRED = Decimal(100)
+TWO_PLACES = Decimal("0.01")
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """part/whole in percent, two decimals, rounded half up; None when there is no whole."""
+    if not whole:
+        return None
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def units_required(*, threshold: Decimal, comparator: str, denominator: int | None) -> int:
+    """The least count that meets the target, computed exactly (never from a rounded percent).
+
+    With a denominator the threshold is a percentage of it; without one it is a count.
+    60% of 1,810 is exactly 1,086: ">" then needs 1,087, "≥" needs 1,086.
+    """
+    bound = Decimal(threshold) if denominator is None else Decimal(threshold) * denominator / HUNDRED
+    if comparator == Comparator.GTE:
+        return math.ceil(bound)
+    return math.floor(bound) + 1
+
+
+@dataclass
+class LevelCount:
+    code: str
+    label: str
+    abbreviation: str
+    rank: int
+    is_clean_strong: bool
+    is_exemplary: bool
+    count: int = 0
+    percent: Decimal | None = None
+
+
+@dataclass
+class TierSummary:
+    tier: str
+    levels: list[LevelCount]
+    not_rated: int = 0
+    pending: int = 0
+
+    @property
+    def rated(self) -> int:
+        return sum(level.count for level in self.levels)
+
+    @property
+    def total(self) -> int:
+        return self.rated + self.not_rated + self.pending
+
+    @property
+    def clean_strong(self) -> int:
+        return sum(level.count for level in self.levels if level.is_clean_strong)
+
+    @property
+    def exemplary(self) -> int:
+        return sum(level.count for level in self.levels if level.is_exemplary)
+
+    def denominator(self, kind: str) -> int:
+        return {
+            Denominator.ALL_UNITS: self.total,
+            Denominator.RATED_UNITS: self.rated,
+            Denominator.CLEAN_STRONG_UNITS: self.clean_strong,
+        }[kind]
+
+    def as_dict(self) -> dict:
+        return {
+            "total": self.total,
+            "rated": self.rated,
+            "not_rated": self.not_rated,
+            "pending": self.pending,
+            "denominator": "total (rated + not rated + pending)",
+            "levels": {
+                level.code: {
+                    "label": level.label,
+                    "abbreviation": level.abbreviation,
+                    "count": level.count,
+                    "percent": _num(level.percent),
+                    "clean_strong": level.is_clean_strong,
+                    "exemplary": level.is_exemplary,
+                }
+                for level in self.levels
+            },
+            "clean_strong": {
+                "count": self.clean_strong,
+                "percent": _num(percent(self.clean_strong, self.total)),
+            },
+            "exemplary": {
+                "count": self.exemplary,
+                "percent_of_clean_strong": _num(percent(self.exemplary, self.clean_strong)),
+                "percent_of_total": _num(percent(self.exemplary, self.total)),
+            },
+        }
+
+
+@dataclass
+class MemberSummary:
+    total: int = 0
+    excellent: int = 0
+    good: int = 0
+    completed: int = 0
+    not_completed: int = 0
+    not_rated: int = 0
+
+    @property
+    def rated(self) -> int:
+        return self.excellent + self.good + self.completed + self.not_completed
+
+    @property
+    def good_or_better(self) -> int:
+        return self.excellent + self.good
+
+    def as_dict(self) -> dict:
+        return {
+            "total": self.total,
+            "rated": self.rated,
+            "not_rated": self.not_rated,
+            "levels": {
+                name: {"count": getattr(self, name), "percent": _num(percent(getattr(self, name), self.rated))}
+                for name in ("excellent", "good", "completed", "not_completed")
+            },
+            "completed_well_or_better": {
+                "count": self.good_or_better,
+                "percent": _num(percent(self.good_or_better, self.rated)),
+                "denominator": "members rated",
+            },
+        }
+
+
+@dataclass
+class Admissions:
+    in_year: int = 0
+    term_start: int | None = None
+    term_end: int | None = None
+    term_to_date: int = 0
+
+    def as_dict(self, year: int) -> dict:
+        term = None
+        if self.term_start is not None:
+            term = {
+                "start": self.term_start,
+                "end": self.term_end,
+                "count": self.term_to_date,
+                "through_year": min(year, self.term_end) if self.term_end else year,
+                "years_left": max(0, self.term_end - year) if self.term_end else None,
+            }
+        return {"in_year": self.in_year, "term": term}
+
+
+@dataclass
+class TargetResult:
+    code: str
+    label: str
+    metric: str
+    comparator: str
+    threshold: Decimal
+    denominator_kind: str
+    count: int
+    denominator: int | None
+    actual: Decimal | None
+    required: int | None
+    met: bool | None
+    margin_units: int | None
+    shortfall_units: int | None
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["threshold"] = _num(self.threshold)
+        data["actual"] = _num(self.actual) if self.denominator is not None else self.count
+        return data
+
+
+@dataclass
+class QualityReport:
+    year: int
+    committee: Unit | None
+    scheme_code: str | None
+    base: TierSummary
+    cells: TierSummary
+    members: MemberSummary
+    admissions: Admissions
+    targets: list[TargetResult] = field(default_factory=list)
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.base.total or self.cells.total or self.members.total or self.admissions.in_year)
+
+    def as_dict(self) -> dict:
+        return {
+            "year": self.year,
+            "committee": self.committee.code if self.committee else None,
+            "committee_name": self.committee.name if self.committee else None,
+            "scheme": self.scheme_code,
+            "base_organizations": self.base.as_dict(),
+            "cells": self.cells.as_dict(),
+            "members": self.members.as_dict(),
+            "admissions": self.admissions.as_dict(self.year),
+            "targets": [target.as_dict() for target in self.targets],
+        }
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _levels_for_year(year: int) -> tuple[str | None, list[RatingLevel]]:
+    # One query: every level of every scheme in force up to `year`, newest scheme first.
+    levels = list(
+        RatingLevel.objects.select_related("scheme")
+        .filter(scheme__valid_from__lte=year)
+        .order_by("-scheme__valid_from", "rank")
+    )
+    if not levels:
+        return None, []
+    scheme = levels[0].scheme
+    return scheme.code, [level for level in levels if level.scheme_id == scheme.pk]
+
+
+def _tier_summaries(year: int, committee: Unit | None, levels: list[RatingLevel]):
+    summaries = {
+        tier: TierSummary(
+            tier=tier,
+            levels=[
+                LevelCount(
+                    code=lv.code, label=lv.name, abbreviation=lv.abbreviation, rank=lv.rank,
+                    is_clean_strong=lv.is_clean_strong, is_exemplary=lv.is_exemplary,
+                )
+                for lv in levels
+            ],
+        )
+        for tier in (Tier.BASE, Tier.CELL)
+    }
+    by_level_id = {lv.pk: index for index, lv in enumerate(levels)}
+
+    ratings = Rating.objects.filter(year=year)
+    if committee is not None:
+        ratings = ratings.filter(committee=committee)
+    for row in ratings.values("tier", "level_id", "not_rated").annotate(n=Count("id")).order_by():
+        summary = summaries[row["tier"]]
+        if row["not_rated"]:
+            summary.not_rated += row["n"]
+        else:
+            summary.levels[by_level_id[row["level_id"]]].count += row["n"]
+
+    pending = Unit.objects.rated_tiers().active_in(year).exclude(
+        Exists(Rating.objects.filter(unit=OuterRef("pk"), year=year))
+    )
+    if committee is not None:
+        pending = pending.filter(committee=committee)
+    for row in pending.values("tier").annotate(n=Count("id")).order_by():
+        summaries[row["tier"]].pending = row["n"]
+
+    for summary in summaries.values():
+        for level in summary.levels:
+            level.percent = percent(level.count, summary.total)
+    return summaries[Tier.BASE], summaries[Tier.CELL]
+
+
+def _members_and_admissions(year: int, committee: Unit | None, term: Target | None):
+    in_year = Q(year=year)
+    first_year = min(year, term.start_year) if term else year
+    stats = MemberStats.objects.filter(year__gte=first_year, year__lte=year)
+    if committee is not None:
+        stats = stats.filter(committee=committee)
+    aggregates = {
+        f"sum_{name}": Sum(name, filter=in_year, default=0)
+        for name in ("member_count", "excellent", "good", "completed", "not_completed", "not_rated", "admitted")
+    }
+    if term:
+        term_years = Q(year__gte=term.start_year, year__lte=min(year, term.end_year or year))
+        aggregates["term_admitted"] = Sum("admitted", filter=term_years, default=0)
+    sums = {key.removeprefix("sum_"): value for key, value in stats.aggregate(**aggregates).items()}
+    members = MemberSummary(
+        total=sums["member_count"], excellent=sums["excellent"], good=sums["good"],
+        completed=sums["completed"], not_completed=sums["not_completed"], not_rated=sums["not_rated"],
+    )
+    admissions = Admissions(in_year=sums["admitted"])
+    if term:
+        admissions.term_start, admissions.term_end = term.start_year, term.end_year
+        admissions.term_to_date = sums["term_admitted"]
+    return members, admissions
+
+
+def _evaluate(target: Target, base: TierSummary, cells: TierSummary,
+              members: MemberSummary, admissions: Admissions) -> TargetResult:
+    if target.metric == Metric.ADMISSIONS_TERM:
+        count, denominator = admissions.term_to_date, None
+    elif target.metric == Metric.MEMBERS_GOOD:
+        count, denominator = members.good_or_better, members.rated
+    else:
+        summary = base if target.metric in (Metric.BASE_CLEAN_STRONG, Metric.BASE_EXEMPLARY) else cells
+        exemplary = target.metric in (Metric.BASE_EXEMPLARY, Metric.CELL_EXEMPLARY)
+        count = summary.exemplary if exemplary else summary.clean_strong
+        denominator = summary.denominator(target.denominator)
+
+    result = TargetResult(
+        code=target.code, label=target.label, metric=target.metric,
+        comparator=target.comparator, threshold=target.threshold,
+        denominator_kind=target.denominator, count=count, denominator=denominator,
+        actual=None if denominator is None else percent(count, denominator),
+        required=None, met=None, margin_units=None, shortfall_units=None,
+    )
+    if denominator == 0:
+        return result  # nothing to measure: neither met nor missed
+    required = units_required(
+        threshold=target.threshold, comparator=target.comparator, denominator=denominator
+    )
+    result.required = required
+    result.met = count >= required
+    result.margin_units = max(0, count - required)
+    result.shortfall_units = max(0, required - count)
+    return result
+
+
+def build_report(year: int, committee: Unit | None = None) -> QualityReport:
+    scheme_code, levels = _levels_for_year(year)
+    base, cells = _tier_summaries(year, committee, levels)
+    targets = list(Target.objects.for_year(year))
+    term = next((t for t in targets if t.metric == Metric.ADMISSIONS_TERM), None)
+    members, admissions = _members_and_admissions(year, committee, term)
+    return QualityReport(
+        year=year, committee=committee, scheme_code=scheme_code,
+        base=base, cells=cells, members=members, admissions=admissions,
+        targets=[_evaluate(t, base, cells, members, admissions) for t in targets],
+    )

@@ -1,0 +1,28 @@
+"""Plain-text rendering of a report for terminals and scripts (Vietnamese number format)."""
+
+from reports.engine import QualityReport, TierSummary
+from reports.formatting import vn_int, vn_percent
+
+
+def _tier_lines(title: str, summary: TierSummary) -> list[str]:
+    lines = [f"{title}: {vn_int(summary.total)} (đã xếp loại {vn_int(summary.rated)}, "
+             f"không xếp loại {vn_int(summary.not_rated)}, chưa nhập {vn_int(summary.pending)})"]
+    for level in summary.levels:
+        lines.append(f"  {level.label:<45} {vn_int(level.count):>7}  {vn_percent(level.percent):>8}")
+    lines.append(f"  {'Trong sạch vững mạnh (gồm tiêu biểu)':<45} {vn_int(summary.clean_strong):>7}")
+    return lines
+
+
+def render_table(report: QualityReport) -> str:
+    scope = report.committee.name if report.committee else "Toàn Đảng bộ tỉnh"
+    lines = [f"Kết quả đánh giá, xếp loại năm {report.year} — {scope}", ""]
+    lines += _tier_lines("Tổ chức cơ sở đảng", report.base)
+    lines += _tier_lines("Chi bộ trực thuộc đảng ủy cơ sở", report.cells)
+    lines += ["", f"Đảng viên: {vn_int(report.members.total)}; kết nạp trong năm: {vn_int(report.admissions.in_year)}", "",
+              "Chỉ tiêu nghị quyết:"]
+    for t in report.targets:
+        actual = vn_percent(t.actual) if t.denominator is not None else vn_int(t.count)
+        status = "chưa có số liệu" if t.met is None else (
+            f"ĐẠT, vượt {vn_int(t.margin_units)}" if t.met else f"CHƯA ĐẠT, thiếu {vn_int(t.shortfall_units)}")
+        lines.append(f"  {t.label:<55} {actual:>8} {t.comparator} {vn_int(t.threshold) if t.denominator is None else vn_percent(t.threshold)}  {status}")
+    return "\n".join(lines)
