@@ -193,11 +193,20 @@ class TargetResult:
     met: bool | None
     margin_units: int | None
     shortfall_units: int | None
+    # For a term target judged at the term's end: the years still to come and the yearly
+    # count needed to reach it ("pace"), so a mid-term shortfall is not read as a failure.
+    years_left: int | None = None
+    pace_needed_per_year: int | None = None
+
+    @property
+    def in_progress(self) -> bool:
+        return bool(self.years_left) and not self.met
 
     def as_dict(self) -> dict:
         data = asdict(self)
         data["threshold"] = _num(self.threshold)
         data["actual"] = _num(self.actual) if self.denominator is not None else self.count
+        data["in_progress"] = self.in_progress
         return data
 
 
@@ -312,7 +321,7 @@ def _members_and_admissions(year: int, committee: Unit | None, term: Target | No
     return members, admissions
 
 
-def _evaluate(target: Target, base: TierSummary, cells: TierSummary,
+def _evaluate(year: int, target: Target, base: TierSummary, cells: TierSummary,
               members: MemberSummary, admissions: Admissions) -> TargetResult:
     if target.metric == Metric.ADMISSIONS_TERM:
         count, denominator = admissions.term_to_date, None
@@ -340,6 +349,10 @@ def _evaluate(target: Target, base: TierSummary, cells: TierSummary,
     result.met = count >= required
     result.margin_units = max(0, count - required)
     result.shortfall_units = max(0, required - count)
+    if target.metric == Metric.ADMISSIONS_TERM and target.end_year:
+        result.years_left = max(0, target.end_year - year)
+        if result.years_left and result.shortfall_units:
+            result.pace_needed_per_year = math.ceil(result.shortfall_units / result.years_left)
     return result
 
 
@@ -352,5 +365,5 @@ def build_report(year: int, committee: Unit | None = None) -> QualityReport:
     return QualityReport(
         year=year, committee=committee, scheme_code=scheme_code,
         base=base, cells=cells, members=members, admissions=admissions,
-        targets=[_evaluate(t, base, cells, members, admissions) for t in targets],
+        targets=[_evaluate(year, t, base, cells, members, admissions) for t in targets],
     )

@@ -1,5 +1,6 @@
 """Plain-text rendering of a report for terminals and scripts (Vietnamese number format)."""
 
+from assessments.models import Comparator
 from reports.engine import QualityReport, TierSummary
 from reports.formatting import vn_int, vn_percent
 
@@ -22,7 +23,16 @@ def render_table(report: QualityReport) -> str:
               "Chỉ tiêu nghị quyết:"]
     for t in report.targets:
         actual = vn_percent(t.actual) if t.denominator is not None else vn_int(t.count)
-        status = "chưa có số liệu" if t.met is None else (
-            f"ĐẠT, vượt {vn_int(t.margin_units)}" if t.met else f"CHƯA ĐẠT, thiếu {vn_int(t.shortfall_units)}")
-        lines.append(f"  {t.label:<55} {actual:>8} {t.comparator} {vn_int(t.threshold) if t.denominator is None else vn_percent(t.threshold)}  {status}")
+        if t.met is None:
+            status = "chưa có số liệu"
+        elif t.met:
+            status = f"ĐẠT, vượt {vn_int(t.margin_units)}"
+        elif t.in_progress:
+            status = (f"đang thực hiện: còn thiếu {vn_int(t.shortfall_units)}, còn {t.years_left} năm, "
+                      f"cần {vn_int(t.pace_needed_per_year)}/năm")
+        else:
+            status = f"CHƯA ĐẠT, thiếu {vn_int(t.shortfall_units)}"
+        threshold = vn_int(t.threshold) if t.denominator is None else vn_percent(t.threshold)
+        comparator = Comparator(t.comparator).label
+        lines.append(f"  {t.label:<55} {actual:>8} {comparator} {threshold}  {status}")
     return "\n".join(lines)
