@@ -24,17 +24,58 @@ SPEC_PATH = Path(settings.BASE_DIR) / "fixtures" / "kontum_demo.json"
 NOT_RATED_REASON = "Mới thành lập, chưa đủ 6 tháng hoạt động"
 
 SYLLABLES_A = ["Đăk", "Ngọk", "Kon", "Ia", "Po", "Măng", "Hơ", "Ya", "Rơ", "Tê", "Xốp", "Mô"]
-SYLLABLES_B = ["Mar", "Pxi", "Long", "Wang", "Brông", "Lùng", "Kram", "Hring", "Choong", "Blo",
-               "Năng", "Rơ Wa", "Tơ Re", "Ruồng", "Sao", "Pờ Ê", "Nên", "Tăng", "Chờ", "Rinh"]
-AGENCY_NAMES = ["Văn phòng", "Sở Kế hoạch", "Sở Tư pháp", "Sở Nội vụ", "Ban Dân tộc", "Sở Xây dựng",
-                "Sở Công Thương", "Thanh tra", "Sở Tài chính", "Phòng Nội vụ", "Phòng Tài nguyên"]
+SYLLABLES_B = [
+    "Mar",
+    "Pxi",
+    "Long",
+    "Wang",
+    "Brông",
+    "Lùng",
+    "Kram",
+    "Hring",
+    "Choong",
+    "Blo",
+    "Năng",
+    "Rơ Wa",
+    "Tơ Re",
+    "Ruồng",
+    "Sao",
+    "Pờ Ê",
+    "Nên",
+    "Tăng",
+    "Chờ",
+    "Rinh",
+]
+AGENCY_NAMES = [
+    "Văn phòng",
+    "Sở Kế hoạch",
+    "Sở Tư pháp",
+    "Sở Nội vụ",
+    "Ban Dân tộc",
+    "Sở Xây dựng",
+    "Sở Công Thương",
+    "Thanh tra",
+    "Sở Tài chính",
+    "Phòng Nội vụ",
+    "Phòng Tài nguyên",
+]
 PLACE_LABEL = {
-    PlaceType.COMMUNE: "xã", PlaceType.WARD: "phường", PlaceType.TOWN: "thị trấn",
-    PlaceType.AGENCY: "cơ quan", PlaceType.PUBLIC_SERVICE: "Trung tâm", PlaceType.SCHOOL: "Trường",
-    PlaceType.ENTERPRISE: "Công ty", PlaceType.ARMED_FORCES: "Đơn vị",
+    PlaceType.COMMUNE: "xã",
+    PlaceType.WARD: "phường",
+    PlaceType.TOWN: "thị trấn",
+    PlaceType.AGENCY: "cơ quan",
+    PlaceType.PUBLIC_SERVICE: "Trung tâm",
+    PlaceType.SCHOOL: "Trường",
+    PlaceType.ENTERPRISE: "Công ty",
+    PlaceType.ARMED_FORCES: "Đơn vị",
 }
-DISTRICT_OTHER_PLACES = [PlaceType.AGENCY, PlaceType.SCHOOL, PlaceType.PUBLIC_SERVICE,
-                         PlaceType.ARMED_FORCES, PlaceType.ENTERPRISE]
+DISTRICT_OTHER_PLACES = [
+    PlaceType.AGENCY,
+    PlaceType.SCHOOL,
+    PlaceType.PUBLIC_SERVICE,
+    PlaceType.ARMED_FORCES,
+    PlaceType.ENTERPRISE,
+]
 
 
 def apportion(total: int, weights: list[float]) -> list[int]:
@@ -98,12 +139,17 @@ class DemoBuilder:
     # Tree ------------------------------------------------------------------
     def build_tree(self):
         spec = self.spec
-        province = Unit(code=spec["province"]["code"], name=spec["province"]["name"],
-                        tier=Tier.PROVINCE, kind=Kind.PROVINCE)
+        province = Unit(
+            code=spec["province"]["code"],
+            name=spec["province"]["name"],
+            tier=Tier.PROVINCE,
+            kind=Kind.PROVINCE,
+        )
         province.save()
         for c in spec["committees"]:
-            committee = Unit(code=c["code"], name=c["name"], tier=Tier.COMMITTEE, kind=c["kind"],
-                             parent=province)
+            committee = Unit(
+                code=c["code"], name=c["name"], tier=Tier.COMMITTEE, kind=c["kind"], parent=province
+            )
             committee.save()
             self.committees[c["code"]] = committee
         base_units, plans = [], []
@@ -126,25 +172,33 @@ class DemoBuilder:
         communal_cells = round(c["cells"] * 0.85) if communal else 0
         remote = c["kind"] == "district" and c["code"] not in ("DAKHA", "NGOCHOI")
         plan = []
-        for i, place in enumerate(communal):
+        for place in communal:
             plan.append((place, True, self.rng.uniform(0.6, 1.4), -0.35 if remote else 0.0))
         for i in range(others):
             plan.append((places[i % len(places)], i < n_with_cells, self.rng.uniform(0.6, 1.4), 0.25))
         communal_split = apportion(communal_cells, [w for _, _, w, _ in plan[: len(communal)]])
         other_split = apportion(
-            c["cells"] - communal_cells, [w for _, has, w, _ in plan[len(communal):] if has]
+            c["cells"] - communal_cells, [w for _, has, w, _ in plan[len(communal) :] if has]
         )
         other_iter = iter(other_split)
         for index, (place, has_cells, weight, bias) in enumerate(plan):
-            n_cells = communal_split[index] if index < len(communal) else (
-                next(other_iter) if has_cells else 0)
+            n_cells = (
+                communal_split[index] if index < len(communal) else (next(other_iter) if has_cells else 0)
+            )
             kind = Kind.GRASSROOTS_COMMITTEE if has_cells else Kind.GRASSROOTS_CELL
             name = self.base_name(place, has_cells, index)
             named = self.spec["named_places"].get(c["code"])
             if named and index == 0:
                 name = f"Đảng bộ xã {named['commune']}"
-            unit = Unit(code=f"{c['code']}-{index + 1:03d}", name=name, tier=Tier.BASE, kind=kind,
-                        place_type=place, parent=committee, committee=committee)
+            unit = Unit(
+                code=f"{c['code']}-{index + 1:03d}",
+                name=name,
+                tier=Tier.BASE,
+                kind=kind,
+                place_type=place,
+                parent=committee,
+                committee=committee,
+            )
             node = Node(unit=unit, quality=self.rng.gauss(bias, 1.0), size=weight)
             self.base_nodes.append(node)
             yield node, n_cells
@@ -154,18 +208,30 @@ class DemoBuilder:
         nodes = []
         for j in range(n_cells):
             if base.place_type == PlaceType.COMMUNE:
-                place, label = PlaceType.VILLAGE, (f"thôn {j + 1}" if j % 3 else f"làng {self.invented_name()}")
+                place, label = (
+                    PlaceType.VILLAGE,
+                    (f"thôn {j + 1}" if j % 3 else f"làng {self.invented_name()}"),
+                )
             elif base.place_type in (PlaceType.WARD, PlaceType.TOWN):
-                place, label = (PlaceType.RESIDENTIAL_GROUP, f"tổ dân phố {j + 1}") if j % 4 else (
-                    PlaceType.VILLAGE, f"thôn {j + 1}")
+                place, label = (
+                    (PlaceType.RESIDENTIAL_GROUP, f"tổ dân phố {j + 1}")
+                    if j % 4
+                    else (PlaceType.VILLAGE, f"thôn {j + 1}")
+                )
             else:
                 place, label = base.place_type, f"{PLACE_LABEL.get(base.place_type, 'bộ phận')} {j + 1}"
             named = self.spec["named_places"].get(committee_code)
             if named and base.code.endswith("-001") and j == 0:
                 label = named["village_cell"]
-            unit = Unit(code=f"{base.code}-{j + 1:02d}", name=f"Chi bộ {label}", tier=Tier.CELL,
-                        kind=Kind.SUBORDINATE_CELL, place_type=place, parent=base,
-                        committee=base.committee)
+            unit = Unit(
+                code=f"{base.code}-{j + 1:02d}",
+                name=f"Chi bộ {label}",
+                tier=Tier.CELL,
+                kind=Kind.SUBORDINATE_CELL,
+                place_type=place,
+                parent=base,
+                committee=base.committee,
+            )
             penalty = {PlaceType.VILLAGE: -0.45, PlaceType.RESIDENTIAL_GROUP: -0.1}.get(place, 0.2)
             node = Node(unit=unit, quality=parent.quality * 0.4 + self.rng.gauss(penalty, 1.0))
             parent.children.append(node)
@@ -181,8 +247,11 @@ class DemoBuilder:
             by_committee.setdefault(node.unit.committee.code, []).append(node)
 
         def alive(code, year, kind=None):
-            return [n for n in by_committee[code] if n.unit.is_active_in(year + 1)
-                    and (kind is None or n.unit.kind == kind)]
+            return [
+                n
+                for n in by_committee[code]
+                if n.unit.is_active_in(year + 1) and (kind is None or n.unit.kind == kind)
+            ]
 
         for code, year, count in events["dissolve_base"]:
             for node in self.rng.sample(alive(code, year), count):
@@ -195,10 +264,16 @@ class DemoBuilder:
             committee = self.committees[code]
             start = len(by_committee[code]) + 1
             for i in range(count):
-                unit = Unit(code=f"{code}-{start + i:03d}", tier=Tier.BASE, kind=Kind.GRASSROOTS_CELL,
-                            name=self.base_name(PlaceType.PUBLIC_SERVICE, False, 0),
-                            place_type=PlaceType.PUBLIC_SERVICE, parent=committee,
-                            committee=committee, founded=datetime.date(year, 7, 1))
+                unit = Unit(
+                    code=f"{code}-{start + i:03d}",
+                    tier=Tier.BASE,
+                    kind=Kind.GRASSROOTS_CELL,
+                    name=self.base_name(PlaceType.PUBLIC_SERVICE, False, 0),
+                    place_type=PlaceType.PUBLIC_SERVICE,
+                    parent=committee,
+                    committee=committee,
+                    founded=datetime.date(year, 7, 1),
+                )
                 unit.save()
                 node = Node(unit=unit, quality=self.rng.gauss(0.2, 1.0), size=0.7)
                 self.base_nodes.append(node)
@@ -234,19 +309,26 @@ class DemoBuilder:
 
     def build_ratings(self, year: int, year_spec: dict, scheme) -> list[Rating]:
         levels = {lv.code: lv for lv in scheme.levels.all()}
-        decisions = {code: (f"{self.rng.randint(100, 450)}-{c['decision_suffix']}",
-                            datetime.date(year + 1, 1, self.rng.randint(8, 28)))
-                     for code, c in ((c["code"], c) for c in self.spec["committees"])}
+        decisions = {
+            code: (
+                f"{self.rng.randint(100, 450)}-{c['decision_suffix']}",
+                datetime.date(year + 1, 1, self.rng.randint(8, 28)),
+            )
+            for code, c in ((c["code"], c) for c in self.spec["committees"])
+        }
         rows = []
         for key, nodes, tier in (("base", self.base_nodes, Tier.BASE), ("cells", self.cell_nodes, Tier.CELL)):
             active = [n for n in nodes if n.unit.is_active_in(year)]
             new = [n for n in active if n.unit.founded and n.unit.founded.year == year]
-            ranked = sorted((n for n in active if n not in set(new)),
-                            key=lambda n: n.quality + self.rng.gauss(0, 0.35), reverse=True)
+            ranked = sorted(
+                (n for n in active if n not in set(new)),
+                key=lambda n: n.quality + self.rng.gauss(0, 0.35),
+                reverse=True,
+            )
             counts = self.level_counts(year_spec, key, len(ranked))
             position = 0
             for code, count in counts.items():
-                for node in ranked[position: position + count]:
+                for node in ranked[position : position + count]:
                     rows.append(self.rating(node, year, tier, decisions, level=levels[code]))
                 position += count
             for node in new:
@@ -256,11 +338,17 @@ class DemoBuilder:
     def rating(self, node: Node, year: int, tier: str, decisions: dict, level=None, not_rated=False):
         code = node.committee_code(year, node.unit.committee.code)
         number, date = decisions[code]
-        return Rating(unit=node.unit, year=year, committee=self.committees[code], tier=tier,
-                      level=level, not_rated=not_rated,
-                      not_rated_reason=NOT_RATED_REASON if not_rated else "",
-                      decision_number="" if not_rated else number,
-                      decision_date=None if not_rated else date)
+        return Rating(
+            unit=node.unit,
+            year=year,
+            committee=self.committees[code],
+            tier=tier,
+            level=level,
+            not_rated=not_rated,
+            not_rated_reason=NOT_RATED_REASON if not_rated else "",
+            decision_number="" if not_rated else number,
+            decision_date=None if not_rated else date,
+        )
 
     def build_member_stats(self, year: int, year_spec: dict) -> list[MemberStats]:
         active = [n for n in self.base_nodes if n.unit.is_active_in(year)]
@@ -270,16 +358,31 @@ class DemoBuilder:
         rows = []
         for node, count, new in zip(active, members, admitted, strict=True):
             not_rated = max(new, round(count * 0.015))
-            shares = [13 + self.rng.uniform(-2, 2), 72, 14 + self.rng.uniform(-3, 3), 1 + self.rng.uniform(-1, 1)]
+            shares = [
+                13 + self.rng.uniform(-2, 2),
+                72,
+                14 + self.rng.uniform(-3, 3),
+                1 + self.rng.uniform(-1, 1),
+            ]
             excellent, good, completed, not_completed = apportion(count - not_rated, shares)
             cap = good // 5  # keep within the four-level scheme's 20%-of-good rule
             if excellent > cap:
                 good, excellent = good + excellent - cap, cap
             code = node.committee_code(year, node.unit.committee.code)
-            rows.append(MemberStats(unit=node.unit, year=year, committee=self.committees[code],
-                                    member_count=count, excellent=excellent, good=good,
-                                    completed=completed, not_completed=not_completed,
-                                    not_rated=not_rated, admitted=new))
+            rows.append(
+                MemberStats(
+                    unit=node.unit,
+                    year=year,
+                    committee=self.committees[code],
+                    member_count=count,
+                    excellent=excellent,
+                    good=good,
+                    completed=completed,
+                    not_completed=not_completed,
+                    not_rated=not_rated,
+                    admitted=new,
+                )
+            )
         return rows
 
     def build_years(self):
@@ -292,9 +395,15 @@ class DemoBuilder:
     def build_accounts(self) -> list[User]:
         users = []
         for a in self.spec["accounts"]:
-            user = User(username=a["username"], role=a["role"], first_name=a["first_name"],
-                        last_name=a["last_name"], is_staff=a["staff"], is_superuser=a["staff"],
-                        committee=self.committees.get(a.get("committee")))
+            user = User(
+                username=a["username"],
+                role=a["role"],
+                first_name=a["first_name"],
+                last_name=a["last_name"],
+                is_staff=a["staff"],
+                is_superuser=a["staff"],
+                committee=self.committees.get(a.get("committee")),
+            )
             user.set_password(self.spec["demo_password"])
             user.full_clean()
             user.save()

@@ -103,24 +103,35 @@ class Unit(models.Model):
     name = models.CharField(_("name"), max_length=255)
     tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices, db_index=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
-    place_type = models.CharField(
-        _("type of place"), max_length=32, choices=PlaceType.choices, blank=True
-    )
+    place_type = models.CharField(_("type of place"), max_length=32, choices=PlaceType.choices, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Derived from the parent chain and kept by save()/services: the current committee,
     # for one-filter scoping. Null for the province and the committees themselves.
     committee = models.ForeignKey(
-        "self", verbose_name=_("committee"), null=True, blank=True, editable=False,
-        on_delete=models.PROTECT, related_name="scoped_units",
+        "self",
+        verbose_name=_("committee"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="scoped_units",
     )
     founded = models.DateField(_("founded"), null=True, blank=True)
     dissolved = models.DateField(_("dissolved"), null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("merged into"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="merged_from",
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
     )
 
     objects = UnitQuerySet.as_manager()
@@ -154,19 +165,21 @@ class Unit(models.Model):
     def __str__(self):
         return f"{self.name} ({self.code})"
 
+    def save(self, *args, **kwargs):
+        self.committee = self.committee_from_parent()
+        super().save(*args, **kwargs)
+
     def clean(self):
         expected = PARENT_TIER.get(self.tier)
         if expected and self.parent_id and self.parent.tier != expected:
             raise ValidationError(
-                {"parent": _("A %(tier)s must sit under a %(parent)s.")
-                 % {"tier": Tier(self.tier).label, "parent": Tier(expected).label}}
+                {
+                    "parent": _("A %(tier)s must sit under a %(parent)s.")
+                    % {"tier": Tier(self.tier).label, "parent": Tier(expected).label}
+                }
             )
         if self.kind and self.tier and self.kind not in KINDS_BY_TIER.get(self.tier, []):
             raise ValidationError({"kind": _("This kind does not belong to this tier.")})
-
-    def save(self, *args, **kwargs):
-        self.committee = self.committee_from_parent()
-        super().save(*args, **kwargs)
 
     def committee_from_parent(self):
         if self.tier == Tier.BASE:

@@ -147,7 +147,10 @@ class MemberSummary:
             "rated": self.rated,
             "not_rated": self.not_rated,
             "levels": {
-                name: {"count": getattr(self, name), "percent": _num(percent(getattr(self, name), self.rated))}
+                name: {
+                    "count": getattr(self, name),
+                    "percent": _num(percent(getattr(self, name), self.rated)),
+                }
                 for name in ("excellent", "good", "completed", "not_completed")
             },
             "completed_well_or_better": {
@@ -223,7 +226,10 @@ class QualityReport:
 
     @property
     def has_data(self) -> bool:
-        return bool(self.base.total or self.cells.total or self.members.total or self.admissions.in_year)
+        # Units merely pending do not make a year "with data": a unit with no founding date
+        # would otherwise be pending in every year since forever.
+        recorded = self.base.rated + self.base.not_rated + self.cells.rated + self.cells.not_rated
+        return bool(recorded or self.members.total or self.admissions.in_year)
 
     def as_dict(self) -> dict:
         return {
@@ -262,8 +268,12 @@ def _tier_summaries(year: int, committee: Unit | None, levels: list[RatingLevel]
             tier=tier,
             levels=[
                 LevelCount(
-                    code=lv.code, label=lv.name, abbreviation=lv.abbreviation, rank=lv.rank,
-                    is_clean_strong=lv.is_clean_strong, is_exemplary=lv.is_exemplary,
+                    code=lv.code,
+                    label=lv.name,
+                    abbreviation=lv.abbreviation,
+                    rank=lv.rank,
+                    is_clean_strong=lv.is_clean_strong,
+                    is_exemplary=lv.is_exemplary,
                 )
                 for lv in levels
             ],
@@ -282,8 +292,10 @@ def _tier_summaries(year: int, committee: Unit | None, levels: list[RatingLevel]
         else:
             summary.levels[by_level_id[row["level_id"]]].count += row["n"]
 
-    pending = Unit.objects.rated_tiers().active_in(year).exclude(
-        Exists(Rating.objects.filter(unit=OuterRef("pk"), year=year))
+    pending = (
+        Unit.objects.rated_tiers()
+        .active_in(year)
+        .exclude(Exists(Rating.objects.filter(unit=OuterRef("pk"), year=year)))
     )
     if committee is not None:
         pending = pending.filter(committee=committee)
@@ -304,15 +316,27 @@ def _members_and_admissions(year: int, committee: Unit | None, term: Target | No
         stats = stats.filter(committee=committee)
     aggregates = {
         f"sum_{name}": Sum(name, filter=in_year, default=0)
-        for name in ("member_count", "excellent", "good", "completed", "not_completed", "not_rated", "admitted")
+        for name in (
+            "member_count",
+            "excellent",
+            "good",
+            "completed",
+            "not_completed",
+            "not_rated",
+            "admitted",
+        )
     }
     if term:
         term_years = Q(year__gte=term.start_year, year__lte=min(year, term.end_year or year))
         aggregates["term_admitted"] = Sum("admitted", filter=term_years, default=0)
     sums = {key.removeprefix("sum_"): value for key, value in stats.aggregate(**aggregates).items()}
     members = MemberSummary(
-        total=sums["member_count"], excellent=sums["excellent"], good=sums["good"],
-        completed=sums["completed"], not_completed=sums["not_completed"], not_rated=sums["not_rated"],
+        total=sums["member_count"],
+        excellent=sums["excellent"],
+        good=sums["good"],
+        completed=sums["completed"],
+        not_completed=sums["not_completed"],
+        not_rated=sums["not_rated"],
     )
     admissions = Admissions(in_year=sums["admitted"])
     if term:
@@ -321,8 +345,14 @@ def _members_and_admissions(year: int, committee: Unit | None, term: Target | No
     return members, admissions
 
 
-def _evaluate(year: int, target: Target, base: TierSummary, cells: TierSummary,
-              members: MemberSummary, admissions: Admissions) -> TargetResult:
+def _evaluate(
+    year: int,
+    target: Target,
+    base: TierSummary,
+    cells: TierSummary,
+    members: MemberSummary,
+    admissions: Admissions,
+) -> TargetResult:
     if target.metric == Metric.ADMISSIONS_TERM:
         count, denominator = admissions.term_to_date, None
     elif target.metric == Metric.MEMBERS_GOOD:
@@ -334,11 +364,19 @@ def _evaluate(year: int, target: Target, base: TierSummary, cells: TierSummary,
         denominator = summary.denominator(target.denominator)
 
     result = TargetResult(
-        code=target.code, label=target.label, metric=target.metric,
-        comparator=target.comparator, threshold=target.threshold,
-        denominator_kind=target.denominator, count=count, denominator=denominator,
+        code=target.code,
+        label=target.label,
+        metric=target.metric,
+        comparator=target.comparator,
+        threshold=target.threshold,
+        denominator_kind=target.denominator,
+        count=count,
+        denominator=denominator,
         actual=None if denominator is None else percent(count, denominator),
-        required=None, met=None, margin_units=None, shortfall_units=None,
+        required=None,
+        met=None,
+        margin_units=None,
+        shortfall_units=None,
     )
     if denominator == 0:
         return result  # nothing to measure: neither met nor missed
@@ -363,7 +401,12 @@ def build_report(year: int, committee: Unit | None = None) -> QualityReport:
     term = next((t for t in targets if t.metric == Metric.ADMISSIONS_TERM), None)
     members, admissions = _members_and_admissions(year, committee, term)
     return QualityReport(
-        year=year, committee=committee, scheme_code=scheme_code,
-        base=base, cells=cells, members=members, admissions=admissions,
+        year=year,
+        committee=committee,
+        scheme_code=scheme_code,
+        base=base,
+        cells=cells,
+        members=members,
+        admissions=admissions,
         targets=[_evaluate(year, t, base, cells, members, admissions) for t in targets],
     )

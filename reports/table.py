@@ -6,8 +6,10 @@ from reports.formatting import vn_int, vn_percent
 
 
 def _tier_lines(title: str, summary: TierSummary) -> list[str]:
-    lines = [f"{title}: {vn_int(summary.total)} (đã xếp loại {vn_int(summary.rated)}, "
-             f"không xếp loại {vn_int(summary.not_rated)}, chưa nhập {vn_int(summary.pending)})"]
+    lines = [
+        f"{title}: {vn_int(summary.total)} (đã xếp loại {vn_int(summary.rated)}, "
+        f"không xếp loại {vn_int(summary.not_rated)}, chưa nhập {vn_int(summary.pending)})"
+    ]
     for level in summary.levels:
         lines.append(f"  {level.label:<45} {vn_int(level.count):>7}  {vn_percent(level.percent):>8}")
     lines.append(f"  {'Trong sạch vững mạnh (gồm tiêu biểu)':<45} {vn_int(summary.clean_strong):>7}")
@@ -19,8 +21,12 @@ def render_table(report: QualityReport) -> str:
     lines = [f"Kết quả đánh giá, xếp loại năm {report.year} — {scope}", ""]
     lines += _tier_lines("Tổ chức cơ sở đảng", report.base)
     lines += _tier_lines("Chi bộ trực thuộc đảng ủy cơ sở", report.cells)
-    lines += ["", f"Đảng viên: {vn_int(report.members.total)}; kết nạp trong năm: {vn_int(report.admissions.in_year)}", "",
-              "Chỉ tiêu nghị quyết:"]
+    lines += [
+        "",
+        f"Đảng viên: {vn_int(report.members.total)}; kết nạp trong năm: {vn_int(report.admissions.in_year)}",
+        "",
+        "Chỉ tiêu nghị quyết:",
+    ]
     for t in report.targets:
         actual = vn_percent(t.actual) if t.denominator is not None else vn_int(t.count)
         if t.met is None:
@@ -28,8 +34,10 @@ def render_table(report: QualityReport) -> str:
         elif t.met:
             status = f"ĐẠT, vượt {vn_int(t.margin_units)}"
         elif t.in_progress:
-            status = (f"đang thực hiện: còn thiếu {vn_int(t.shortfall_units)}, còn {t.years_left} năm, "
-                      f"cần {vn_int(t.pace_needed_per_year)}/năm")
+            status = (
+                f"đang thực hiện: còn thiếu {vn_int(t.shortfall_units)}, còn {t.years_left} năm, "
+                f"cần {vn_int(t.pace_needed_per_year)}/năm"
+            )
         else:
             status = f"CHƯA ĐẠT, thiếu {vn_int(t.shortfall_units)}"
         threshold = vn_int(t.threshold) if t.denominator is None else vn_percent(t.threshold)

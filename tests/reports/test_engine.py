@@ -1,0 +1,209 @@
+from decimal import Decimal
+
+import pytest
+
+from organizations.services import move_unit
+from reports.engine import build_report, percent, units_required
+from tests import builders as b
+
+pytestmark = pytest.mark.django_db
+
+TB, TSVM, HTTNV, HTNV, YK = "TSVM_TB", "TSVM", "HTTNV", "HTNV", "YK"
+
+
+def target(report, code):
+    return next(t for t in report.targets if t.code == code)
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "expected"),
+    [
+        (1, 3, "33.33"),
+        (2, 3, "66.67"),
+        (1, 32, "3.13"),
+        (3, 32, "9.38"),
+        (389, 684, "56.87"),
+        (162, 969, "16.72"),
+        (85, 1810, "4.70"),
+        (0, 5, "0.00"),
+        (5, 5, "100.00"),
+    ],
+)
+def test_percent_rounds_half_up_to_two_places(part, whole, expected):
+    assert percent(part, whole) == Decimal(expected)
+
+
+def test_percent_of_nothing_is_none():
+    assert percent(0, 0) is None
+
+
+@pytest.mark.parametrize(
+    ("threshold", "comparator", "denominator", "expected"),
+    [
+        ("50", ">=", 684, 342),
+        ("60", ">", 1810, 1087),
+        ("50", ">=", 10, 5),
+        ("60", ">", 10, 7),
+        ("60", ">=", 10, 6),
+        ("15", ">", 389, 59),
+        ("5000", ">", None, 5001),
+        ("70", ">", 3, 3),
+    ],
+)
+def test_units_required_is_exact(threshold, comparator, denominator, expected):
+    assert (
+        units_required(threshold=Decimal(threshold), comparator=comparator, denominator=denominator)
+        == expected
+    )
+
+
+def test_exactly_fifty_percent_meets_the_greater_or_equal_target():
+    b.committee_with("A", 2015, base_levels=[TSVM, TB, HTTNV, HTNV])
+    result = target(build_report(2015), "TCCSD_TSVM")
+    assert (result.actual, result.met, result.margin_units, result.shortfall_units) == (
+        Decimal("50.00"),
+        True,
+        0,
+        0,
+    )
+
+
+def test_exactly_sixty_percent_does_not_meet_the_greater_than_target():
+    b.committee_with("A", 2015, base_levels=[TSVM], cell_levels=[TSVM] * 6 + [HTTNV] * 4)
+    result = target(build_report(2015), "CHIBO_TSVM")
+    assert (result.actual, result.met, result.shortfall_units, result.margin_units) == (
+        Decimal("60.00"),
+        False,
+        1,
+        0,
+    )
+
+
+def test_one_more_clean_strong_cell_meets_the_cell_target():
+    b.committee_with("A", 2015, base_levels=[TSVM], cell_levels=[TSVM] * 7 + [HTTNV] * 3)
+    result = target(build_report(2015), "CHIBO_TSVM")
+    assert (result.met, result.margin_units, result.shortfall_units) == (True, 0, 0)
+
+
+def test_level_counts_and_shares():
+    b.committee_with("A", 2015, base_levels=[TB, TSVM, TSVM, HTTNV, HTNV, YK, HTTNV, TSVM])
+    base = build_report(2015).base
+    counts = {lv.code: (lv.count, lv.percent) for lv in base.levels}
+    assert counts == {
+        TB: (1, Decimal("12.50")),
+        TSVM: (3, Decimal("37.50")),
+        HTTNV: (2, Decimal("25.00")),
+        HTNV: (1, Decimal("12.50")),
+        YK: (1, Decimal("12.50")),
+    }
+    assert (base.total, base.rated, base.clean_strong, base.exemplary) == (8, 8, 4, 1)
+    data = base.as_dict()
+    assert data["exemplary"] == {"count": 1, "percent_of_clean_strong": 25.0, "percent_of_total": 12.5}
+
+
+def test_not_rated_and_pending_units_count_in_the_total_but_not_as_rated():
+    parent = b.committee_with("A", 2015, base_levels=[TSVM, None])
+    b.base_org(parent, "A-900")  # no rating row yet: pending
+    report = build_report(2015)
+    assert (report.base.total, report.base.rated, report.base.not_rated, report.base.pending) == (3, 1, 1, 1)
+    assert target(report, "TCCSD_TSVM").actual == Decimal("33.33")
+    assert target(report, "TCCSD_TSVM").shortfall_units == 1
+
+
+def test_units_founded_after_or_dissolved_before_the_year_are_not_pending():
+    import datetime
+
+    parent = b.committee("A")
+    b.base_org(parent, "A-001", founded=datetime.date(2016, 3, 1))
+    b.base_org(parent, "A-002", dissolved=datetime.date(2014, 12, 31))
+    b.base_org(parent, "A-003", dissolved=datetime.date(2015, 6, 30))
+    assert build_report(2015).base.pending == 1
+
+
+def test_an_empty_scope_has_no_data_and_judges_no_target():
+    b.committee_with("A", 2015, base_levels=[TSVM])
+    empty = b.committee("EMPTY")
+    report = build_report(2015, empty)
+    assert not report.has_data
+    assert report.base.total == report.cells.total == 0
+    assert all(t.met is None and t.actual is None for t in report.targets if t.denominator is not None)
+    assert report.as_dict()["base_organizations"]["clean_strong"] == {"count": 0, "percent": None}
+
+
+def test_committee_scope_counts_only_that_committee():
+    a = b.committee_with("A", 2015, base_levels=[TSVM, HTTNV])
+    b.committee_with("B", 2015, base_levels=[TB, TB, TB])
+    report = build_report(2015, a)
+    assert (report.base.total, report.base.clean_strong) == (2, 1)
+    assert report.as_dict()["committee"] == "A"
+
+
+def test_a_moved_unit_keeps_its_old_rating_where_it_was_counted():
+    a = b.committee_with("A", 2015, base_levels=[TSVM])
+    other = b.committee("B")
+    unit = a.scoped_units.get(code="A-001")
+    move_unit(unit=unit, new_parent=other)
+    assert build_report(2015, a).base.clean_strong == 1
+    assert build_report(2015, other).base.rated == 0
+    b.rate(unit, 2016, TSVM)
+    assert build_report(2016, other).base.clean_strong == 1
+
+
+def test_exemplary_target_divides_by_clean_strong_units():
+    b.committee_with("A", 2015, base_levels=[TB] + [TSVM] * 5 + [HTTNV] * 4)
+    result = target(build_report(2015), "TCCSD_TIEUBIEU")
+    # 1 of 6 clean-and-strong = 16.67% > 15%: met; with 0 exemplary it would be 0 of 6.
+    assert (result.denominator, result.actual, result.met, result.margin_units) == (
+        6,
+        Decimal("16.67"),
+        True,
+        0,
+    )
+
+
+def test_members_share_and_term_admissions():
+    a = b.committee_with("A", 2015, base_levels=[TSVM, HTTNV])
+    first, second = a.scoped_units.order_by("code")
+    b.member_stats(
+        first,
+        2015,
+        members=100,
+        excellent=10,
+        good=60,
+        completed=25,
+        not_completed=3,
+        not_rated=2,
+        admitted=7,
+    )
+    b.member_stats(second, 2015, members=50, good=20, completed=30, admitted=3)
+    b.member_stats(first, 2016, members=104, good=100, completed=4, admitted=4990)
+    report = build_report(2016)
+    members = target(report, "DANGVIEN_HTTNV")
+    assert (members.count, members.denominator, members.actual) == (100, 104, Decimal("96.15"))
+    admissions = target(report, "KETNAP_NHIEMKY")
+    assert (
+        admissions.count,
+        admissions.met,
+        admissions.shortfall_units,
+        admissions.years_left,
+        admissions.pace_needed_per_year,
+    ) == (5000, False, 1, 4, 1)
+    first_year = build_report(2015)
+    assert first_year.members.rated == 148
+    assert target(first_year, "DANGVIEN_HTTNV").actual == Decimal("60.81")  # (10 + 60 + 20) of 148
+    assert first_year.as_dict()["admissions"]["term"]["count"] == 10
+
+
+def test_targets_outside_their_years_are_not_reported():
+    b.committee_with("A", 2021, base_levels=["HTXSNV"])
+    assert build_report(2021).targets == []
+
+
+def test_the_engine_runs_the_same_few_queries_whatever_the_size(django_assert_num_queries):
+    b.committee_with("A", 2015, base_levels=[TSVM, HTTNV], cell_levels=[TSVM])
+    with django_assert_num_queries(5):
+        small = build_report(2015)
+    b.committee_with("B", 2015, base_levels=[TSVM, HTNV] * 15, cell_levels=[TB, HTTNV, YK] * 20)
+    with django_assert_num_queries(5):
+        large = build_report(2015)
+    assert (small.cells.total, large.cells.total) == (1, 61)
