@@ -20,9 +20,7 @@ class ScopedUserManager(UserManager):
 
 
 class User(AbstractUser):
-    role = models.CharField(
-        _("role"), max_length=20, choices=Role.choices, default=Role.COMMITTEE_STAFF
-    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.COMMITTEE_STAFF)
     committee = models.ForeignKey(
         "organizations.Unit",
         verbose_name=_("committee"),

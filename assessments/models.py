@@ -78,20 +78,23 @@ class Rating(models.Model):
     merger or change of kind never rewrites where an old rating was counted.
     """
 
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="ratings"
-    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="ratings")
     year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
     committee = models.ForeignKey(
-        Unit, verbose_name=_("counted under committee"), on_delete=models.PROTECT,
-        related_name="+", limit_choices_to={"tier": Tier.COMMITTEE},
+        Unit,
+        verbose_name=_("counted under committee"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"tier": Tier.COMMITTEE},
     )
-    tier = models.CharField(
-        _("counted as"), max_length=16, choices=[(t.value, t.label) for t in RATED_TIERS]
-    )
+    tier = models.CharField(_("counted as"), max_length=16, choices=[(t.value, t.label) for t in RATED_TIERS])
     level = models.ForeignKey(
-        RatingLevel, verbose_name=_("level"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="ratings",
+        RatingLevel,
+        verbose_name=_("level"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ratings",
     )
     not_rated = models.BooleanField(_("not rated"), default=False)
     not_rated_reason = models.CharField(_("reason for not rating"), max_length=255, blank=True)
@@ -99,8 +102,12 @@ class Rating(models.Model):
     decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     changed_at = models.DateTimeField(_("changed at"), auto_now=True)
     # Bumped on every change; lets a form detect that somebody else saved in between.
@@ -133,13 +140,15 @@ class Rating(models.Model):
                 errors["unit"] = _("Only grassroots organizations and subordinate cells are rated.")
             elif not self.unit.is_active_in(self.year):
                 errors["year"] = _("%(unit)s did not exist in %(year)s.") % {
-                    "unit": self.unit.name, "year": self.year,
+                    "unit": self.unit.name,
+                    "year": self.year,
                 }
         if self.level_id and self.year:
             scheme = RatingScheme.objects.for_year(self.year)
             if scheme is None or self.level.scheme_id != scheme.pk:
                 errors["level"] = _("“%(level)s” is not a level of the %(year)s rating scheme.") % {
-                    "level": self.level.name, "year": self.year,
+                    "level": self.level.name,
+                    "year": self.year,
                 }
         if self.not_rated and self.level_id:
             errors["level"] = _("A unit marked not rated cannot have a level.")
@@ -155,13 +164,19 @@ class MemberStats(models.Model):
     """Per grassroots organization and year: member counts, never individual members."""
 
     unit = models.ForeignKey(
-        Unit, verbose_name=_("grassroots organization"), on_delete=models.PROTECT,
-        related_name="member_stats", limit_choices_to={"tier": Tier.BASE},
+        Unit,
+        verbose_name=_("grassroots organization"),
+        on_delete=models.PROTECT,
+        related_name="member_stats",
+        limit_choices_to={"tier": Tier.BASE},
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
     committee = models.ForeignKey(
-        Unit, verbose_name=_("counted under committee"), on_delete=models.PROTECT,
-        related_name="+", limit_choices_to={"tier": Tier.COMMITTEE},
+        Unit,
+        verbose_name=_("counted under committee"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"tier": Tier.COMMITTEE},
     )
     member_count = models.PositiveIntegerField(_("members"))
     excellent = models.PositiveIntegerField(_("completed duties excellently"), default=0)
@@ -171,8 +186,12 @@ class MemberStats(models.Model):
     not_rated = models.PositiveIntegerField(_("members not rated"), default=0)
     admitted = models.PositiveIntegerField(_("new members admitted"), default=0)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     changed_at = models.DateTimeField(_("changed at"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -187,8 +206,11 @@ class MemberStats(models.Model):
             models.CheckConstraint(
                 name="member_levels_within_member_count",
                 condition=Q(
-                    member_count__gte=F("excellent") + F("good") + F("completed")
-                    + F("not_completed") + F("not_rated")
+                    member_count__gte=F("excellent")
+                    + F("good")
+                    + F("completed")
+                    + F("not_completed")
+                    + F("not_rated")
                 ),
             ),
         ]

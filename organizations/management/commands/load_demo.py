@@ -20,6 +20,4 @@ class Command(BaseCommand):
                 f"trực thuộc, {len(spec['years'])} năm."
             )
         names = ", ".join(a["username"] for a in spec["accounts"])
-        self.stdout.write(
-            f"Tài khoản mẫu: {names}; mật khẩu (chỉ dùng để thử): {spec['demo_password']}"
-        )
+        self.stdout.write(f"Tài khoản mẫu: {names}; mật khẩu (chỉ dùng để thử): {spec['demo_password']}")
