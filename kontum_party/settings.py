@@ -91,8 +91,8 @@ WSGI_APPLICATION = "kontum_party.wsgi.application"
 
 # SQLite file by default; PostgreSQL (or anything dj-database-url understands) via DATABASE_URL.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.getenv("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=envint("CONN_MAX_AGE", "0"),
     )
 }
