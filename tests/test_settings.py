@@ -12,7 +12,10 @@ def load_settings(**env):
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import kontum_party.settings as s; print(s.DATABASES['default']['ENGINE'])"],
-        cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True,
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
     )
 
 
@@ -22,8 +25,9 @@ def test_debug_off_refuses_a_missing_secret_key():
 
 
 def test_debug_off_refuses_the_development_key():
-    result = load_settings(DEBUG="False", ALLOWED_HOSTS="example.org",
-                           SECRET_KEY="dev-only-insecure-key-never-use-in-production")
+    result = load_settings(
+        DEBUG="False", ALLOWED_HOSTS="example.org", SECRET_KEY="dev-only-insecure-key-never-use-in-production"
+    )
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
 
 

@@ -17,9 +17,18 @@ def unit():
 
 def test_both_schemes_ship_in_rank_order():
     assert list(RatingScheme.objects.for_year(2015).levels.values_list("code", flat=True)) == [
-        "TSVM_TB", "TSVM", "HTTNV", "HTNV", "YK"]
+        "TSVM_TB",
+        "TSVM",
+        "HTTNV",
+        "HTNV",
+        "YK",
+    ]
     assert list(RatingScheme.objects.for_year(2018).levels.values_list("code", flat=True)) == [
-        "HTXSNV", "HTTNV", "HTNV", "KHTNV"]
+        "HTXSNV",
+        "HTTNV",
+        "HTNV",
+        "KHTNV",
+    ]
     assert RatingScheme.objects.for_year(2017).code == "TSVM-2015"
     assert RatingScheme.objects.for_year(1990) is None
 
@@ -38,8 +47,9 @@ def test_the_five_targets_ship():
 def test_one_rating_per_unit_and_year_is_a_database_constraint(unit):
     b.rate(unit, 2015, "TSVM")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Rating.objects.create(unit=unit, year=2015, committee=unit.committee, tier=unit.tier,
-                              level=b.level(2015, "HTNV"))
+        Rating.objects.create(
+            unit=unit, year=2015, committee=unit.committee, tier=unit.tier, level=b.level(2015, "HTNV")
+        )
     assert Rating.objects.get(unit=unit, year=2015).level.code == "TSVM"
 
 
@@ -57,8 +67,15 @@ def test_not_rated_needs_a_reason_in_the_database(unit):
 
 def test_a_level_and_not_rated_exclude_each_other_in_the_database(unit):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Rating.objects.create(unit=unit, year=2015, committee=unit.committee, tier=unit.tier,
-                              not_rated=True, not_rated_reason="x", level=b.level(2015, "TSVM"))
+        Rating.objects.create(
+            unit=unit,
+            year=2015,
+            committee=unit.committee,
+            tier=unit.tier,
+            not_rated=True,
+            not_rated_reason="x",
+            level=b.level(2015, "TSVM"),
+        )
 
 
 def test_not_rated_is_explicit_with_a_reason(unit):

@@ -15,13 +15,18 @@ pytestmark = pytest.mark.django_db
 
 def digest() -> str:
     rows = Rating.objects.order_by("unit__code", "year").values_list(
-        "unit__code", "unit__name", "year", "level__code", "committee__code", "decision_number")
-    stats = MemberStats.objects.order_by("unit__code", "year").values_list("unit__code", "year", "member_count")
+        "unit__code", "unit__name", "year", "level__code", "committee__code", "decision_number"
+    )
+    stats = MemberStats.objects.order_by("unit__code", "year").values_list(
+        "unit__code", "year", "member_count"
+    )
     return hashlib.sha256(repr((list(rows), list(stats))).encode()).hexdigest()
 
 
-@pytest.mark.parametrize(("total", "weights", "expected"),
-                         [(10, [1, 1, 1], [4, 3, 3]), (7, [0.5, 0.25, 0.25], [3, 2, 2]), (0, [1, 2], [0, 0])])
+@pytest.mark.parametrize(
+    ("total", "weights", "expected"),
+    [(10, [1, 1, 1], [4, 3, 3]), (7, [0.5, 0.25, 0.25], [3, 2, 2]), (0, [1, 2], [0, 0])],
+)
 def test_apportion_splits_exactly(total, weights, expected):
     assert apportion(total, weights) == expected
 

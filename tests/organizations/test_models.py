@@ -85,14 +85,18 @@ def two_committees():
 
 
 def user(role, committee=None):
-    return User.objects.create_user(username=f"{role}-{committee}", password="x", role=role, committee=committee)
+    return User.objects.create_user(
+        username=f"{role}-{committee}", password="x", role=role, committee=committee
+    )
 
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [(Role.PROVINCE_STAFF, {"TINH", "A", "B", "A-001", "A-001-01", "B-001"}),
-     (Role.LEADER, {"TINH", "A", "B", "A-001", "A-001-01", "B-001"}),
-     (Role.COMMITTEE_STAFF, {"A", "A-001", "A-001-01"})],
+    [
+        (Role.PROVINCE_STAFF, {"TINH", "A", "B", "A-001", "A-001-01", "B-001"}),
+        (Role.LEADER, {"TINH", "A", "B", "A-001", "A-001-01", "B-001"}),
+        (Role.COMMITTEE_STAFF, {"A", "A-001", "A-001-01"}),
+    ],
 )
 def test_for_user_scopes_units_by_role(two_committees, role, expected):
     a, _ = two_committees
@@ -119,6 +123,8 @@ def test_active_in_a_year():
     parent = b.committee("A")
     b.base_org(parent, "OLD", dissolved=datetime.date(2016, 12, 31))
     b.base_org(parent, "NEW", founded=datetime.date(2019, 7, 1))
-    active = {y: set(Unit.objects.base_organizations().active_in(y).values_list("code", flat=True))
-              for y in (2016, 2017, 2019)}
+    active = {
+        y: set(Unit.objects.base_organizations().active_in(y).values_list("code", flat=True))
+        for y in (2016, 2017, 2019)
+    }
     assert active == {2016: {"OLD"}, 2017: set(), 2019: {"NEW"}}
