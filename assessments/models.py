@@ -31,6 +31,12 @@ class RatingScheme(models.Model):
         _("in force from year"), unique=True, validators=year_validators
     )
     description = models.TextField(_("description"), blank=True)
+    member_excellent_cap = models.PositiveSmallIntegerField(
+        _("cap on excellent members, % of those completing duties well"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: no cap. Exceeding it is shown as a warning."),
+    )
 
     objects = RatingSchemeQuerySet.as_manager()
 
@@ -134,6 +140,11 @@ class Rating(models.Model):
         return f"{self.unit.code} {self.year}: {self.level or _('not rated')}"
 
     def clean(self):
+        self.validate_for(RatingScheme.objects.for_year(self.year) if self.year else None)
+
+    def validate_for(self, scheme: RatingScheme | None) -> None:
+        """The rules beyond single fields, given the year's scheme (no query of its own, so that a
+        grid or an import can check hundreds of rows with one scheme lookup)."""
         errors = {}
         if self.unit_id and self.year:
             if not self.unit.is_rated_unit:
@@ -143,13 +154,11 @@ class Rating(models.Model):
                     "unit": self.unit.name,
                     "year": self.year,
                 }
-        if self.level_id and self.year:
-            scheme = RatingScheme.objects.for_year(self.year)
-            if scheme is None or self.level.scheme_id != scheme.pk:
-                errors["level"] = _("“%(level)s” is not a level of the %(year)s rating scheme.") % {
-                    "level": self.level.name,
-                    "year": self.year,
-                }
+        if self.level_id and self.year and (scheme is None or self.level.scheme_id != scheme.pk):
+            errors["level"] = _("“%(level)s” is not a level of the %(year)s rating scheme.") % {
+                "level": self.level.name,
+                "year": self.year,
+            }
         if self.not_rated and self.level_id:
             errors["level"] = _("A unit marked not rated cannot have a level.")
         if self.not_rated and not self.not_rated_reason.strip():
@@ -158,6 +167,19 @@ class Rating(models.Model):
             errors["level"] = _("Choose a level or mark the unit as not rated.")
         if errors:
             raise ValidationError(errors)
+
+    def audit_values(self) -> dict:
+        """The audited fields as plain JSON values (a level by its abbreviation)."""
+        return {
+            "level": self.level.abbreviation if self.level_id else None,
+            "not_rated_reason": self.not_rated_reason,
+            "note": self.note,
+            "decision_number": self.decision_number,
+            "decision_date": self.decision_date.isoformat() if self.decision_date else None,
+        }
+
+
+MEMBER_FIELDS = ("member_count", "excellent", "good", "completed", "not_completed", "not_rated", "admitted")
 
 
 class MemberStats(models.Model):
@@ -222,10 +244,31 @@ class MemberStats(models.Model):
     def rated(self) -> int:
         return self.excellent + self.good + self.completed + self.not_completed
 
+    def audit_values(self) -> dict:
+        return {name: getattr(self, name) for name in MEMBER_FIELDS}
+
+    def excellent_cap_warning(self, scheme: RatingScheme | None) -> str | None:
+        """The four-level scheme caps "excellent" members at 20% of those completing well.
+
+        A warning, not an error: the committee may have a reason; the provincial staff decide.
+        """
+        cap_percent = scheme.member_excellent_cap if scheme else None
+        if cap_percent is None or self.excellent * 100 <= self.good * cap_percent:
+            return None
+        return _(
+            "%(excellent)s members rated excellent is more than %(percent)s%% of the %(good)s rated "
+            "well (at most %(cap)s)."
+        ) % {
+            "excellent": self.excellent,
+            "percent": cap_percent,
+            "good": self.good,
+            "cap": self.good * cap_percent // 100,
+        }
+
     def clean(self):
         if self.unit_id and self.unit.tier != Tier.BASE:
             raise ValidationError({"unit": _("Member statistics belong to grassroots organizations.")})
-        total = self.rated + (self.not_rated or 0)
+        total = sum(getattr(self, name) or 0 for name in MEMBER_FIELDS[1:6])
         if self.member_count is not None and total > self.member_count:
             raise ValidationError(
                 _("Members per level add up to %(total)s, more than the %(count)s members.")
@@ -303,3 +346,122 @@ class Target(models.Model):
     @property
     def is_share(self) -> bool:
         return self.denominator != Denominator.NONE
+
+
+class RatingYear(models.Model):
+    """A year's rating season: whether it is locked. Absent row = open."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=year_validators)
+    is_locked = models.BooleanField(_("locked"), default=False)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("locked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rating year")
+        verbose_name_plural = _("rating years")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+
+
+class Submission(models.Model):
+    """The workflow state of one committee's ratings for one year."""
+
+    committee = models.ForeignKey(
+        Unit,
+        verbose_name=_("committee"),
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        limit_choices_to={"tier": Tier.COMMITTEE},
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    returned_reason = models.TextField(_("reason for returning"), blank=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-year", "committee__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "year"], name="one_submission_per_committee_year"),
+            models.CheckConstraint(
+                name="submission_status_valid", condition=Q(status__in=["draft", "submitted", "approved"])
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.committee.code} {self.year}: {self.get_status_display()}"
+
+
+class Channel(models.TextChoices):
+    FORM = "form", _("Web form")
+    IMPORT = "import", _("Spreadsheet import")
+    ADMIN = "admin", _("Administration")
+    COMMAND = "command", _("Command")
+
+
+class AuditEntry(models.Model):
+    """An append-only record of one change: who, when, what, old → new, through which channel."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    source = models.CharField(_("source"), max_length=255, blank=True, help_text=_("e.g. the file name"))
+    action = models.CharField(_("action"), max_length=32)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="audit"
+    )
+    committee = models.ForeignKey(
+        Unit, verbose_name=_("committee"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, help_text=_("field: [old, new]"))
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["unit", "year"]), models.Index(fields=["committee", "year"])]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.action}"

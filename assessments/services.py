@@ -1,14 +1,268 @@
-"""Writes that touch ratings. Every channel (form, import, admin, command) goes through here."""
+"""Writes that touch ratings, member statistics and the workflow. Every channel — the web grid,
+the spreadsheet import, the admin, a command — goes through here, so each change is checked the
+same way and written with its audit record in one transaction.
+
+The bulk writers issue a fixed number of queries whatever the number of rows: one lock-state
+check, one workflow check, one scheme lookup, one locked read of the existing rows, then bulk
+inserts and updates.
+"""
+
+from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from assessments.models import Rating, RatingLevel
+from assessments.models import (
+    MEMBER_FIELDS,
+    AuditEntry,
+    Channel,
+    MemberStats,
+    Rating,
+    RatingLevel,
+    RatingScheme,
+    RatingYear,
+    Status,
+    Submission,
+)
+from assessments.policy import EditRefused, check_can_edit, submission_for
 from organizations.models import Unit
 
 
+@dataclass
+class RatingChange:
+    unit: Unit
+    level: RatingLevel | None
+    not_rated_reason: str = ""
+    note: str = ""
+    decision_number: str = ""
+    decision_date: datetime.date | None = None
+    # The version the editor saw; None skips the conflict check (a new row, or a command).
+    expected_version: int | None = None
+
+
+@dataclass
+class MemberChange:
+    unit: Unit
+    values: dict  # MEMBER_FIELDS -> int
+    expected_version: int | None = None
+
+
+@dataclass
+class Conflict:
+    unit: Unit
+    stored: Rating | MemberStats
+
+
+@dataclass
+class SaveResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    audit: list[AuditEntry] = field(default_factory=list)
+
+
+class ConflictError(Exception):
+    """Somebody else saved some of these rows since they were read; nothing was written."""
+
+    def __init__(self, conflicts: list[Conflict]):
+        self.conflicts = conflicts
+        names = ", ".join(c.unit.name for c in conflicts[:5])
+        super().__init__(
+            _(
+                "%(count)s row(s) were changed by somebody else meanwhile (%(names)s); nothing was saved. "
+                "The values now stored are shown: check them and save again."
+            )
+            % {"count": len(conflicts), "names": names}
+        )
+
+
+class RowErrors(ValidationError):
+    """Per-unit validation errors; nothing was written."""
+
+    def __init__(self, errors: dict[Unit, ValidationError]):
+        self.by_unit = errors
+        super().__init__(
+            [f"{unit.code} — {unit.name}: {'; '.join(e.messages)}" for unit, e in errors.items()]
+        )
+
+
+def _check_in_committee(units, committee: Unit):
+    outside = [u for u in units if u.committee_id != committee.pk]
+    if outside:
+        raise EditRefused(
+            _("%(units)s do(es) not belong to %(committee)s.")
+            % {"units": ", ".join(u.code for u in outside[:5]), "committee": committee.name}
+        )
+
+
+def _apply(obj, values: dict) -> dict:
+    """Set `values` on `obj`; return the audited {field: [old, new]} of what really changed."""
+    before = obj.audit_values()
+    for name, value in values.items():
+        setattr(obj, name, value)
+    after = obj.audit_values()
+    return {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+
+
+def _audit(*, user, channel, source, action, unit, committee, year, changes, reason="") -> AuditEntry:
+    return AuditEntry(
+        user=user,
+        channel=channel,
+        source=source,
+        action=action,
+        unit=unit,
+        committee=committee,
+        year=year,
+        changes=changes,
+        reason=reason,
+    )
+
+
+def _save_rows(*, model, rows, user, committee, year, channel, source, build_values, validate):
+    """Shared body of the two bulk writers: lock existing rows, detect conflicts, validate, write."""
+    locked = model.objects.select_for_update(of=("self",)).filter(
+        year=year, unit__in=[r.unit.pk for r in rows]
+    )
+    if model is Rating:
+        locked = locked.select_related("level")  # the audit reads the old level
+    existing = {obj.unit_id: obj for obj in locked}
+    conflicts = [
+        Conflict(unit=r.unit, stored=existing[r.unit.pk])
+        for r in rows
+        if r.expected_version is not None
+        and r.unit.pk in existing
+        and existing[r.unit.pk].version != r.expected_version
+    ]
+    conflicts += [
+        Conflict(unit=r.unit, stored=None) for r in rows if r.expected_version and r.unit.pk not in existing
+    ]
+    if conflicts:
+        raise ConflictError(conflicts)
+
+    result, to_create, to_update, errors = SaveResult(), [], [], {}
+    for row in rows:
+        obj = existing.get(row.unit.pk)
+        is_new = obj is None
+        if not is_new:
+            obj.unit = row.unit  # already loaded by the caller: no query per row
+        else:
+            # Counted under the unit's committee at the time of rating, for good.
+            obj = model(unit=row.unit, year=year, committee=committee, version=0)
+            if model is Rating:
+                obj.tier = row.unit.tier
+        changes = _apply(obj, build_values(row))
+        if not changes and not is_new:
+            result.unchanged += 1
+            continue
+        obj.changed_by, obj.version = user, obj.version + 1
+        try:
+            obj.clean_fields(exclude=["unit", "committee", "level", "changed_by"])
+            validate(obj)
+        except ValidationError as error:
+            errors[row.unit] = error
+            continue
+        (to_create if is_new else to_update).append(obj)
+        result.audit.append(
+            _audit(
+                user=user,
+                channel=channel,
+                source=source,
+                action=f"{model._meta.model_name}." + ("create" if is_new else "update"),
+                unit=row.unit,
+                committee=committee,
+                year=year,
+                changes=changes,
+            )
+        )
+    if errors:
+        raise RowErrors(errors)
+    now = timezone.now()
+    for obj in to_create + to_update:
+        obj.changed_at = now
+    model.objects.bulk_create(to_create, batch_size=500)
+    fields = [*build_values(rows[0]).keys(), "changed_by", "changed_at", "version"] if rows else []
+    model.objects.bulk_update(to_update, fields, batch_size=500)
+    AuditEntry.objects.bulk_create(result.audit, batch_size=500)
+    result.created, result.updated = len(to_create), len(to_update)
+    return result
+
+
 @transaction.atomic
+def save_ratings(
+    *,
+    user,
+    committee: Unit,
+    year: int,
+    changes: list[RatingChange],
+    channel: str = Channel.FORM,
+    source: str = "",
+) -> SaveResult:
+    """Create or change many ratings of one committee-year at once, all or nothing."""
+    check_can_edit(user=user, committee=committee, year=year)
+    _check_in_committee([c.unit for c in changes], committee)
+    scheme = RatingScheme.objects.for_year(year)
+
+    def values(c: RatingChange) -> dict:
+        return {
+            "level": c.level,
+            "not_rated": c.level is None,
+            "not_rated_reason": "" if c.level else c.not_rated_reason.strip(),
+            "note": c.note.strip(),
+            "decision_number": c.decision_number.strip(),
+            "decision_date": c.decision_date,
+        }
+
+    return _save_rows(
+        model=Rating,
+        rows=changes,
+        user=user,
+        committee=committee,
+        year=year,
+        channel=channel,
+        source=source,
+        build_values=values,
+        validate=lambda obj: obj.validate_for(scheme),
+    )
+
+
+@transaction.atomic
+def save_member_stats(
+    *,
+    user,
+    committee: Unit,
+    year: int,
+    changes: list[MemberChange],
+    channel: str = Channel.FORM,
+    source: str = "",
+) -> SaveResult:
+    check_can_edit(user=user, committee=committee, year=year)
+    _check_in_committee([c.unit for c in changes], committee)
+
+    def validate(obj: MemberStats):
+        if not obj.unit.is_active_in(year):
+            raise ValidationError(
+                _("%(unit)s did not exist in %(year)s.") % {"unit": obj.unit.name, "year": year}
+            )
+        obj.clean()
+
+    return _save_rows(
+        model=MemberStats,
+        rows=changes,
+        user=user,
+        committee=committee,
+        year=year,
+        channel=channel,
+        source=source,
+        build_values=lambda c: {name: c.values.get(name) or 0 for name in MEMBER_FIELDS},
+        validate=validate,
+    )
+
+
 def record_rating(
     *,
     unit: Unit,
@@ -19,20 +273,122 @@ def record_rating(
     decision_number: str = "",
     decision_date: datetime.date | None = None,
     by=None,
+    channel: str = Channel.COMMAND,
 ) -> Rating:
-    """Create or change the rating of `unit` for `year`; level None means "not rated"."""
-    rating = Rating.objects.select_for_update().filter(unit=unit, year=year).first()
-    if rating is None:
-        # Counted under the unit's committee at the time of rating, for good.
-        rating = Rating(unit=unit, year=year, committee_id=unit.committee_id, tier=unit.tier, version=0)
-    rating.level = level
-    rating.not_rated = level is None
-    rating.not_rated_reason = not_rated_reason if level is None else ""
-    rating.note = note
-    rating.decision_number = decision_number
-    rating.decision_date = decision_date
-    rating.changed_by = by
-    rating.version += 1
-    rating.full_clean()
-    rating.save()
-    return rating
+    """Rate one unit (a command, the admin, tests): the bulk writer with a single row."""
+    if not unit.is_rated_unit:
+        raise ValidationError({"unit": _("Only grassroots organizations and subordinate cells are rated.")})
+    change = RatingChange(
+        unit=unit,
+        level=level,
+        not_rated_reason=not_rated_reason,
+        note=note,
+        decision_number=decision_number,
+        decision_date=decision_date,
+    )
+    try:
+        save_ratings(user=by, committee=unit.committee, year=year, changes=[change], channel=channel)
+    except RowErrors as error:
+        raise ValidationError(error.by_unit[unit].message_dict) from None
+    return Rating.objects.get(unit=unit, year=year)
+
+
+# Workflow -----------------------------------------------------------------------------------
+
+
+def _transition(*, user, submission: Submission, to: str, changes: dict, reason: str = "") -> Submission:
+    old = submission.status
+    submission.status = to
+    for name, value in changes.items():
+        setattr(submission, name, value)
+    submission.full_clean()
+    submission.save()
+    AuditEntry.objects.create(
+        user=user,
+        channel=Channel.FORM,
+        action=f"submission.{to}",
+        committee=submission.committee,
+        year=submission.year,
+        changes={"status": [old, to]},
+        reason=reason,
+    )
+    return submission
+
+
+@transaction.atomic
+def submit(*, user, committee: Unit, year: int) -> Submission:
+    check_can_edit(user=user, committee=committee, year=year)
+    submission = submission_for(committee, year)
+    if submission.status != Status.DRAFT:
+        raise EditRefused(_("Only a draft can be submitted."))
+    return _transition(
+        user=user,
+        submission=submission,
+        to=Status.SUBMITTED,
+        changes={"submitted_by": user, "submitted_at": timezone.now(), "returned_reason": ""},
+    )
+
+
+def _check_provincial(user):
+    if not (user.sees_whole_province and user.can_edit_ratings):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("Only the provincial organizing committee can do this."))
+
+
+@transaction.atomic
+def approve(*, user, committee: Unit, year: int) -> Submission:
+    _check_provincial(user)
+    check_can_edit(user=user, committee=committee, year=year)
+    submission = submission_for(committee, year)
+    if submission.status != Status.SUBMITTED:
+        raise EditRefused(_("Only submitted ratings can be approved."))
+    return _transition(
+        user=user,
+        submission=submission,
+        to=Status.APPROVED,
+        changes={"approved_by": user, "approved_at": timezone.now()},
+    )
+
+
+@transaction.atomic
+def return_to_draft(*, user, committee: Unit, year: int, reason: str) -> Submission:
+    _check_provincial(user)
+    check_can_edit(user=user, committee=committee, year=year)
+    if not reason.strip():
+        raise EditRefused(_("Write the reason for returning the ratings."))
+    submission = submission_for(committee, year)
+    if submission.status == Status.DRAFT:
+        raise EditRefused(_("These ratings are already a draft."))
+    return _transition(
+        user=user,
+        submission=submission,
+        to=Status.DRAFT,
+        reason=reason.strip(),
+        changes={"returned_reason": reason.strip(), "approved_by": None, "approved_at": None},
+    )
+
+
+@transaction.atomic
+def set_year_lock(*, user, year: int, locked: bool, reason: str = "") -> RatingYear:
+    _check_provincial(user)
+    if not locked and not reason.strip():
+        raise EditRefused(_("Unlocking a year needs a written reason."))
+    rating_year, _created = RatingYear.objects.select_for_update().get_or_create(year=year)
+    if rating_year.is_locked == locked:
+        raise EditRefused(
+            _("Year %(year)s is already %(state)s.")
+            % {"year": year, "state": _("locked") if locked else _("open")}
+        )
+    rating_year.is_locked = locked
+    rating_year.locked_by, rating_year.locked_at = (user, timezone.now()) if locked else (None, None)
+    rating_year.save()
+    AuditEntry.objects.create(
+        user=user,
+        channel=Channel.FORM,
+        action="year.lock" if locked else "year.unlock",
+        year=year,
+        changes={"locked": [not locked, locked]},
+        reason=reason.strip(),
+    )
+    return rating_year

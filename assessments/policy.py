@@ -1,0 +1,56 @@
+"""Who may change which committee's ratings for which year: the one place that decides.
+
+Scope (which committees a user may even see) is decided by `Unit.objects.for_user`; this module
+decides whether a user who can see a committee-year may change it now.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from assessments.models import RatingYear, Status, Submission
+from organizations.models import Unit
+
+
+class EditRefused(Exception):
+    """A change that is not allowed now (locked year, submitted ratings...); the message says why."""
+
+
+def is_locked(year: int) -> bool:
+    return RatingYear.objects.filter(year=year, is_locked=True).exists()
+
+
+def submission_for(committee: Unit, year: int) -> Submission:
+    """The committee-year's workflow state (unsaved draft when nothing was submitted yet)."""
+    return Submission.objects.filter(committee=committee, year=year).first() or Submission(
+        committee=committee, year=year, status=Status.DRAFT
+    )
+
+
+def check_year_open(year: int) -> None:
+    if year > timezone.localdate().year:
+        raise EditRefused(_("Year %(year)s is in the future: it cannot be rated yet.") % {"year": year})
+    if is_locked(year):
+        raise EditRefused(_("Year %(year)s is locked: nobody can change its data.") % {"year": year})
+
+
+def check_can_edit(*, user, committee: Unit, year: int) -> None:
+    """Raise PermissionDenied (role) or EditRefused (state) unless `user` may change the data now.
+
+    `user` None is the system itself (a command run by an administrator): only the year's state
+    applies.
+    """
+    if user is not None and not user.can_edit_ratings:
+        raise PermissionDenied(_("Your role can read the ratings but not change them."))
+    check_year_open(year)
+    if user is not None and user.role == Role.COMMITTEE_STAFF:
+        status = submission_for(committee, year).status
+        if status != Status.DRAFT:
+            raise EditRefused(
+                _(
+                    "The ratings of %(committee)s for %(year)s are %(status)s: only the provincial "
+                    "organizing committee can change them now."
+                )
+                % {"committee": committee.name, "year": year, "status": Status(status).label.lower()}
+            )

@@ -1,0 +1,229 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Role, User
+from assessments.models import AuditEntry, Rating, Status
+from assessments.policy import EditRefused
+from assessments.services import (
+    ConflictError,
+    MemberChange,
+    RatingChange,
+    RowErrors,
+    approve,
+    return_to_draft,
+    save_member_stats,
+    save_ratings,
+    set_year_lock,
+    submit,
+)
+from tests import builders as b
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def committee():
+    parent = b.committee("A")
+    base = b.base_org(parent, "A-001")
+    for j in range(1, 4):
+        b.cell(base, f"A-001-{j:02d}")
+    return parent
+
+
+@pytest.fixture
+def staff(committee):
+    return User.objects.create_user(
+        username="a", password="x", role=Role.COMMITTEE_STAFF, committee=committee
+    )
+
+
+@pytest.fixture
+def province():
+    return User.objects.create_user(username="p", password="x", role=Role.PROVINCE_STAFF)
+
+
+def changes(committee, code, **extra):
+    return [RatingChange(unit=u, level=b.level(2015, code), **extra) for u in committee.scoped_units.all()]
+
+
+def test_it_saves_all_rows_with_one_audit_record_each(committee, staff):
+    result = save_ratings(user=staff, committee=committee, year=2015, changes=changes(committee, "TSVM"))
+    assert (result.created, result.updated, result.unchanged) == (4, 0, 0)
+    entry = AuditEntry.objects.filter(action="rating.create").first()
+    assert (entry.user, entry.channel, entry.changes["level"]) == (staff, "form", [None, "TSVM"])
+    assert AuditEntry.objects.count() == 4
+
+
+def test_it_records_old_and_new_values_and_skips_unchanged_rows(committee, staff):
+    save_ratings(user=staff, committee=committee, year=2015, changes=changes(committee, "TSVM"))
+    rows = changes(committee, "TSVM")
+    rows[0].level = b.level(2015, "HTNV")
+    result = save_ratings(
+        user=staff, committee=committee, year=2015, changes=rows, channel="import", source="f.xlsx"
+    )
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 3)
+    entry = AuditEntry.objects.get(action="rating.update")
+    assert (entry.changes, entry.channel, entry.source) == ({"level": ["TSVM", "HTNV"]}, "import", "f.xlsx")
+
+
+def test_the_second_of_two_concurrent_editors_is_told_of_the_conflict(committee, staff, province):
+    save_ratings(user=staff, committee=committee, year=2015, changes=changes(committee, "TSVM"))
+    seen = Rating.objects.get(unit__code="A-001", year=2015).version
+    unit = committee.scoped_units.get(code="A-001")
+    save_ratings(
+        user=province,
+        committee=committee,
+        year=2015,
+        changes=[RatingChange(unit=unit, level=b.level(2015, "HTTNV"), expected_version=seen)],
+    )
+    with pytest.raises(ConflictError) as caught:
+        save_ratings(
+            user=staff,
+            committee=committee,
+            year=2015,
+            changes=[RatingChange(unit=unit, level=b.level(2015, "YK"), expected_version=seen)],
+        )
+    assert caught.value.conflicts[0].stored.level.code == "HTTNV"
+    assert Rating.objects.get(unit=unit, year=2015).level.code == "HTTNV"
+
+
+def test_a_row_created_meanwhile_is_a_conflict_too(committee, staff, province):
+    unit = committee.scoped_units.get(code="A-001")
+    save_ratings(
+        user=province,
+        committee=committee,
+        year=2015,
+        changes=[RatingChange(unit=unit, level=b.level(2015, "HTTNV"), expected_version=0)],
+    )
+    with pytest.raises(ConflictError):
+        save_ratings(
+            user=staff,
+            committee=committee,
+            year=2015,
+            changes=[RatingChange(unit=unit, level=b.level(2015, "YK"), expected_version=0)],
+        )
+
+
+def test_one_bad_row_writes_nothing(committee, staff):
+    rows = changes(committee, "TSVM")
+    rows[2].level = b.level(2019, "HTXSNV")
+    with pytest.raises(RowErrors, match="A-001-02"):
+        save_ratings(user=staff, committee=committee, year=2015, changes=rows)
+    assert not Rating.objects.exists() and not AuditEntry.objects.exists()
+
+
+def test_it_rejects_a_unit_of_another_committee(committee, staff):
+    other = b.base_org(b.committee("B"), "B-001")
+    with pytest.raises(EditRefused, match="B-001"):
+        save_ratings(
+            user=staff,
+            committee=committee,
+            year=2015,
+            changes=[RatingChange(unit=other, level=b.level(2015, "TSVM"))],
+        )
+
+
+def test_leaders_cannot_write(committee):
+    leader = User.objects.create_user(username="l", password="x", role=Role.LEADER)
+    with pytest.raises(PermissionDenied):
+        save_ratings(user=leader, committee=committee, year=2015, changes=changes(committee, "TSVM"))
+
+
+def test_a_future_year_is_refused(committee, staff):
+    with pytest.raises(EditRefused, match="2099"):
+        save_ratings(user=staff, committee=committee, year=2099, changes=[])
+
+
+def test_a_locked_year_is_refused_to_everybody_until_unlocked_with_a_reason(committee, staff, province):
+    set_year_lock(user=province, year=2015, locked=True)
+    for user in (staff, province):
+        with pytest.raises(EditRefused, match="2015"):
+            save_ratings(user=user, committee=committee, year=2015, changes=changes(committee, "TSVM"))
+    with pytest.raises(EditRefused):
+        set_year_lock(user=province, year=2015, locked=False)
+    set_year_lock(user=province, year=2015, locked=False, reason="Sửa sai sót theo Công văn 12")
+    save_ratings(user=staff, committee=committee, year=2015, changes=changes(committee, "TSVM"))
+    unlock = AuditEntry.objects.get(action="year.unlock")
+    assert (unlock.user, unlock.reason) == (province, "Sửa sai sót theo Công văn 12")
+
+
+def test_committee_staff_cannot_lock_a_year(staff):
+    with pytest.raises(PermissionDenied):
+        set_year_lock(user=staff, year=2015, locked=True)
+
+
+def test_the_workflow_from_draft_to_approved_and_back(committee, staff, province):
+    save_ratings(user=staff, committee=committee, year=2015, changes=changes(committee, "TSVM"))
+    submission = submit(user=staff, committee=committee, year=2015)
+    assert (submission.status, submission.submitted_by) == (Status.SUBMITTED, staff)
+    with pytest.raises(EditRefused):
+        save_ratings(user=staff, committee=committee, year=2015, changes=changes(committee, "HTNV"))
+    with pytest.raises(PermissionDenied):
+        approve(user=staff, committee=committee, year=2015)
+    submission = approve(user=province, committee=committee, year=2015)
+    assert (submission.status, submission.approved_by) == (Status.APPROVED, province)
+    with pytest.raises(EditRefused):
+        return_to_draft(user=province, committee=committee, year=2015, reason=" ")
+    submission = return_to_draft(user=province, committee=committee, year=2015, reason="Thiếu số quyết định")
+    assert (submission.status, submission.returned_reason) == (Status.DRAFT, "Thiếu số quyết định")
+    save_ratings(user=staff, committee=committee, year=2015, changes=changes(committee, "HTNV"))
+    assert list(
+        AuditEntry.objects.filter(action__startswith="submission").values_list("action", flat=True)
+    ) == ["submission.draft", "submission.approved", "submission.submitted"]
+
+
+def test_member_statistics_are_validated_and_audited(committee, staff):
+    base = committee.scoped_units.get(code="A-001")
+    good = {"member_count": 50, "excellent": 5, "good": 30, "completed": 14, "not_completed": 1}
+    save_member_stats(
+        user=staff, committee=committee, year=2015, changes=[MemberChange(unit=base, values=good)]
+    )
+    too_many = {**good, "completed": 20}
+    with pytest.raises(RowErrors, match="56"):
+        save_member_stats(
+            user=staff, committee=committee, year=2015, changes=[MemberChange(unit=base, values=too_many)]
+        )
+    entry = AuditEntry.objects.get(action="memberstats.create")
+    assert entry.changes["member_count"] == [None, 50]
+
+
+def test_member_statistics_belong_to_grassroots_organizations(committee, staff):
+    cell = committee.scoped_units.get(code="A-001-01")
+    with pytest.raises(RowErrors):
+        save_member_stats(
+            user=staff,
+            committee=committee,
+            year=2015,
+            changes=[MemberChange(unit=cell, values={"member_count": 5})],
+        )
+
+
+def count_grid_save_queries(staff, size, code):
+    base = b.base_org(staff.committee, f"A-9{size:02d}")
+    for j in range(size):
+        b.cell(base, f"{base.code}-{j:03d}")
+    rows = [RatingChange(unit=u, level=b.level(2015, code)) for u in base.children.all()]
+    with CaptureQueriesContext(connection) as ctx:
+        save_ratings(user=staff, committee=staff.committee, year=2015, changes=rows)
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("code", ["TSVM"])
+def test_saving_the_grid_takes_the_same_number_of_queries_at_any_size(staff, code):
+    # lock check, workflow check, scheme, locked read, bulk insert, audit insert, savepoints
+    small, large = count_grid_save_queries(staff, 3, code), count_grid_save_queries(staff, 60, code)
+    assert small == large <= 9
+
+
+def test_updating_the_grid_takes_the_same_number_of_queries_at_any_size(staff):
+    counts = []
+    for size in (3, 60):
+        count_grid_save_queries(staff, size, "TSVM")
+        base = staff.committee.scoped_units.get(code=f"A-9{size:02d}")
+        rows = [RatingChange(unit=u, level=b.level(2015, "HTNV")) for u in base.children.all()]
+        with CaptureQueriesContext(connection) as ctx:
+            save_ratings(user=staff, committee=staff.committee, year=2015, changes=rows)
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] <= 9
