@@ -1,3 +1,275 @@
-from django.contrib import admin
+"""Admin for ratings, member statistics, schemes, targets and the workflow records.
 
-# Register your models here.
+Ratings and member statistics are written through `assessments.services` (the same checks,
+version bump and audit record as every other channel); the workflow records (years, submissions,
+audit entries) are read-only here: they change only through the services' transitions.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+
+from assessments import services
+from assessments.models import (
+    MEMBER_FIELDS,
+    AuditEntry,
+    Channel,
+    MemberStats,
+    Rating,
+    RatingLevel,
+    RatingScheme,
+    RatingYear,
+    Submission,
+    Target,
+)
+from assessments.policy import EditRefused, check_can_edit
+from assessments.resources import MemberStatsResource, RatingResource
+
+
+def year_column(field: str, label):
+    """A year shown as 2015, not localized with a thousands separator (2.015)."""
+
+    @admin.display(description=label, ordering=field)
+    def column(obj):
+        value = getattr(obj, field)
+        return "" if value is None else str(value)
+
+    column.__name__ = f"{field}_column"
+    return column
+
+
+class PlainYearMixin:
+    """Shows a read-only `year` as 2015; Django would localize it like an amount (2.015)."""
+
+    @admin.display(description=_("year"))
+    def plain_year(self, obj):
+        return "" if obj.year is None else str(obj.year)
+
+    def year_is_read_only(self, request, obj) -> bool:
+        raise NotImplementedError
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self.year_is_read_only(request, obj):
+            return ["plain_year" if name == "year" else name for name in fields]
+        return fields
+
+
+class EditableNowForm(forms.ModelForm):
+    """Refuses, as a form error, a change the policy forbids now (locked year, submitted...)."""
+
+    user = None  # set per request by ServiceWrittenAdmin.get_form
+
+    def clean(self):
+        cleaned = super().clean()
+        unit = cleaned.get("unit") or getattr(self.instance, "unit", None)
+        year = cleaned.get("year") or self.instance.year
+        if unit is not None and year and unit.committee_id:
+            try:
+                check_can_edit(user=self.user, committee=unit.committee, year=year)
+            except (EditRefused, PermissionDenied) as error:
+                raise ValidationError(str(error)) from None
+        return cleaned
+
+
+class ServiceWrittenAdmin(PlainYearMixin, ImportExportModelAdmin):
+    """Per unit and year rows written through the services: unit and year fixed once recorded."""
+
+    form = EditableNowForm
+    readonly_fields = ("committee", "changed_by", "changed_at")
+    autocomplete_fields = ("unit",)
+    search_fields = ("unit__code", "unit__name")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def year_is_read_only(self, request, obj):
+        return obj is not None
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # A row belongs to one unit and year: changing those would make it another row.
+        return (*fields, "unit", "plain_year") if obj else fields
+
+    def save_model(self, request, obj, form, change):
+        saved = self.write(request, obj)
+        obj.pk, obj._state.adding = saved.pk, False
+
+
+class RatingLevelInline(admin.TabularInline):
+    model = RatingLevel
+    extra = 0
+    fields = ("rank", "code", "name", "abbreviation", "is_clean_strong", "is_exemplary")
+
+
+@admin.register(RatingScheme)
+class RatingSchemeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", year_column("valid_from", _("in force from year")))
+    search_fields = ("code", "name")
+    inlines = [RatingLevelInline]
+
+
+@admin.register(RatingLevel)
+class RatingLevelAdmin(admin.ModelAdmin):
+    list_display = ("name", "abbreviation", "code", "scheme", "rank", "is_clean_strong", "is_exemplary")
+    list_filter = ("scheme", "is_clean_strong", "is_exemplary")
+    search_fields = ("code", "name", "abbreviation")
+    list_select_related = ("scheme",)
+
+
+@admin.register(Rating)
+class RatingAdmin(ServiceWrittenAdmin):
+    resource_classes = [RatingResource]
+    list_display = (
+        "unit",
+        year_column("year", _("year")),
+        "level",
+        "not_rated",
+        "committee",
+        "tier",
+        "decision_number",
+        "changed_by",
+        "changed_at",
+    )
+    list_filter = ("year", "tier", "level__scheme", "not_rated", "committee")
+    list_select_related = ("unit", "level", "committee", "changed_by")
+    fields = (
+        "unit",
+        "year",
+        "level",
+        "not_rated",
+        "not_rated_reason",
+        "note",
+        "decision_number",
+        "decision_date",
+        "committee",
+        "tier",
+        "changed_by",
+        "changed_at",
+    )
+    # Where a rating was counted is fixed by the service when it is first recorded.
+    readonly_fields = (*ServiceWrittenAdmin.readonly_fields, "tier")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "level":
+            # Schemes share level names (HTTNV is in both): say which scheme a level belongs to.
+            formfield.queryset = formfield.queryset.select_related("scheme")
+            formfield.label_from_instance = lambda level: f"{level} — {level.scheme.code}"
+        return formfield
+
+    def write(self, request, obj):
+        return services.record_rating(
+            unit=obj.unit,
+            year=obj.year,
+            level=obj.level,
+            not_rated_reason=obj.not_rated_reason,
+            note=obj.note,
+            decision_number=obj.decision_number,
+            decision_date=obj.decision_date,
+            by=request.user,
+            channel=Channel.ADMIN,
+        )
+
+
+@admin.register(MemberStats)
+class MemberStatsAdmin(ServiceWrittenAdmin):
+    resource_classes = [MemberStatsResource]
+    list_display = (
+        "unit",
+        year_column("year", _("year")),
+        "committee",
+        "member_count",
+        "excellent",
+        "good",
+        "completed",
+        "not_completed",
+        "not_rated",
+        "admitted",
+        "changed_by",
+        "changed_at",
+    )
+    list_filter = ("year", "committee")
+    list_select_related = ("unit", "committee", "changed_by")
+    fields = ("unit", "year", *MEMBER_FIELDS, "committee", "changed_by", "changed_at")
+
+    def write(self, request, obj):
+        change = services.MemberChange(
+            unit=obj.unit, values={name: getattr(obj, name) for name in MEMBER_FIELDS}
+        )
+        services.save_member_stats(
+            user=request.user,
+            committee=obj.unit.committee,
+            year=obj.year,
+            changes=[change],
+            channel=Channel.ADMIN,
+        )
+        return MemberStats.objects.get(unit=obj.unit, year=obj.year)
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "label",
+        "metric",
+        "comparator",
+        "threshold",
+        "denominator",
+        year_column("start_year", _("from year")),
+        year_column("end_year", _("to year")),
+        "position",
+    )
+    list_filter = ("metric", "denominator")
+    search_fields = ("code", "label", "resolution")
+    list_editable = ("position",)
+
+
+class ReadOnlyAdmin(PlainYearMixin, admin.ModelAdmin):
+    """Records that change only through the services' transitions: viewable, never edited here."""
+
+    def year_is_read_only(self, request, obj):
+        return True
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RatingYear)
+class RatingYearAdmin(ReadOnlyAdmin):
+    list_display = (year_column("year", _("year")), "is_locked", "locked_by", "locked_at")
+    list_filter = ("is_locked",)
+    list_select_related = ("locked_by",)
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    list_display = (
+        "committee",
+        year_column("year", _("year")),
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "approved_by",
+        "approved_at",
+    )
+    list_filter = ("year", "status", "committee")
+    list_select_related = ("committee", "submitted_by", "approved_by")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("at", "user", "channel", "action", "unit", "committee", year_column("year", _("year")))
+    list_filter = ("channel", "action", "year", ("committee", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("unit__code", "unit__name", "user__username", "action", "source", "reason")
+    list_select_related = ("user", "unit", "committee")
+    date_hierarchy = "at"

@@ -32,7 +32,7 @@ class RatingScheme(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     member_excellent_cap = models.PositiveSmallIntegerField(
-        _("cap on excellent members, % of those completing duties well"),
+        _("cap on excellent members (percent of those completing duties well)"),
         null=True,
         blank=True,
         help_text=_("Empty: no cap. Exceeding it is shown as a warning."),

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrganizationsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'organizations'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "organizations"
+    verbose_name = _("Organization tree")

@@ -180,6 +180,10 @@ class Unit(models.Model):
             )
         if self.kind and self.tier and self.kind not in KINDS_BY_TIER.get(self.tier, []):
             raise ValidationError({"kind": _("This kind does not belong to this tier.")})
+        if self.merged_into_id and (self.merged_into_id == self.pk or self.merged_into.tier != self.tier):
+            raise ValidationError(
+                {"merged_into": _("A unit can only be merged into another unit of the same tier.")}
+            )
 
     def committee_from_parent(self):
         if self.tier == Tier.BASE:

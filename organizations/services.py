@@ -3,9 +3,7 @@ was counted under that year, so moving or dissolving a unit never rewrites histo
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from organizations.models import Tier, Unit
 
@@ -23,8 +21,6 @@ def move_unit(*, unit: Unit, new_parent: Unit) -> Unit:
 
 @transaction.atomic
 def dissolve_unit(*, unit: Unit, on: datetime.date, merged_into: Unit | None = None) -> Unit:
-    if merged_into is not None and (merged_into.pk == unit.pk or merged_into.tier != unit.tier):
-        raise ValidationError(_("A unit can only be merged into another unit of the same tier."))
     unit.dissolved, unit.merged_into = on, merged_into
     unit.full_clean()
     unit.save()

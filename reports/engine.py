@@ -87,6 +87,18 @@ class TierSummary:
     def exemplary(self) -> int:
         return sum(level.count for level in self.levels if level.is_exemplary)
 
+    @property
+    def clean_strong_percent(self) -> Decimal | None:
+        return percent(self.clean_strong, self.total)
+
+    @property
+    def exemplary_percent_of_clean_strong(self) -> Decimal | None:
+        return percent(self.exemplary, self.clean_strong)
+
+    @property
+    def exemplary_percent_of_total(self) -> Decimal | None:
+        return percent(self.exemplary, self.total)
+
     def denominator(self, kind: str) -> int:
         return {
             Denominator.ALL_UNITS: self.total,
@@ -114,12 +126,12 @@ class TierSummary:
             },
             "clean_strong": {
                 "count": self.clean_strong,
-                "percent": _num(percent(self.clean_strong, self.total)),
+                "percent": _num(self.clean_strong_percent),
             },
             "exemplary": {
                 "count": self.exemplary,
-                "percent_of_clean_strong": _num(percent(self.exemplary, self.clean_strong)),
-                "percent_of_total": _num(percent(self.exemplary, self.total)),
+                "percent_of_clean_strong": _num(self.exemplary_percent_of_clean_strong),
+                "percent_of_total": _num(self.exemplary_percent_of_total),
             },
         }
 

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='ratingscheme',
             name='member_excellent_cap',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Empty: no cap. Exceeding it is shown as a warning.', null=True, verbose_name='cap on excellent members, % of those completing duties well'),
+            field=models.PositiveSmallIntegerField(blank=True, help_text='Empty: no cap. Exceeding it is shown as a warning.', null=True, verbose_name='cap on excellent members (percent of those completing duties well)'),
         ),
         migrations.CreateModel(
             name='RatingYear',
