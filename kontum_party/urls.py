@@ -10,6 +10,7 @@ admin.site.index_title = _("Data administration")
 
 urlpatterns = [
     path("", include("reports.urls")),
+    path("", include("assessments.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,110 @@
+"""Forms of the data-entry pages. They check the shape of each row; the services check the rules."""
+
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+NOT_RATED = "not_rated"
+# A committee has at most a few hundred units; the grid posts all of them at once.
+GRID_MAX_ROWS = 3000
+
+
+SMALL_INPUT = {"class": "form-control form-control-sm"}
+SMALL_NUMBER = {"class": "form-control form-control-sm num-input", "inputmode": "numeric"}
+
+
+class RatingRowForm(forms.Form):
+    unit = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    level = forms.ChoiceField(
+        label=_("level"), required=False, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
+    )
+    not_rated_reason = forms.CharField(
+        label=_("reason for not rating"), required=False, max_length=255, widget=forms.TextInput(SMALL_INPUT)
+    )
+    decision_number = forms.CharField(
+        label=_("decision number"), required=False, max_length=64, widget=forms.TextInput(SMALL_INPUT)
+    )
+    decision_date = forms.DateField(
+        label=_("decision date"),
+        required=False,
+        widget=forms.DateInput(attrs={**SMALL_INPUT, "placeholder": "dd/mm/yyyy"}),
+    )
+    note = forms.CharField(
+        label=_("note"), required=False, max_length=2000, widget=forms.TextInput(SMALL_INPUT)
+    )
+
+    def __init__(self, *args, level_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [("", "—"), *level_choices, (NOT_RATED, _("Not rated"))]
+
+    def clean(self):
+        data = super().clean()
+        level = data.get("level")
+        if level == NOT_RATED and not (data.get("not_rated_reason") or "").strip():
+            self.add_error("not_rated_reason", _("Give the reason why the unit is not rated."))
+        if not level and self.initial.get("level"):
+            self.add_error("level", _("A rating cannot be emptied: choose a level or “not rated”."))
+        return data
+
+
+RatingGridFormSet = formset_factory(
+    RatingRowForm, extra=0, max_num=GRID_MAX_ROWS, absolute_max=GRID_MAX_ROWS, validate_max=True
+)
+
+
+class MemberRowForm(forms.Form):
+    unit = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    member_count = forms.IntegerField(
+        label=_("members"), min_value=0, required=False, widget=forms.NumberInput(SMALL_NUMBER)
+    )
+    excellent = forms.IntegerField(
+        label=_("completed duties excellently"),
+        min_value=0,
+        required=False,
+        widget=forms.NumberInput(SMALL_NUMBER),
+    )
+    good = forms.IntegerField(
+        label=_("completed duties well"), min_value=0, required=False, widget=forms.NumberInput(SMALL_NUMBER)
+    )
+    completed = forms.IntegerField(
+        label=_("completed duties"), min_value=0, required=False, widget=forms.NumberInput(SMALL_NUMBER)
+    )
+    not_completed = forms.IntegerField(
+        label=_("did not complete duties"),
+        min_value=0,
+        required=False,
+        widget=forms.NumberInput(SMALL_NUMBER),
+    )
+    not_rated = forms.IntegerField(
+        label=_("members not rated"), min_value=0, required=False, widget=forms.NumberInput(SMALL_NUMBER)
+    )
+    admitted = forms.IntegerField(
+        label=_("new members admitted"), min_value=0, required=False, widget=forms.NumberInput(SMALL_NUMBER)
+    )
+
+    def clean(self):
+        data = super().clean()
+        parts = sum(
+            data.get(name) or 0 for name in ("excellent", "good", "completed", "not_completed", "not_rated")
+        )
+        count = data.get("member_count")
+        if count is None and parts:
+            self.add_error("member_count", _("Enter the number of members."))
+        elif count is not None and parts > count:
+            self.add_error(
+                None,
+                _("Members per level add up to %(total)s, more than the %(count)s members.")
+                % {"total": parts, "count": count},
+            )
+        return data
+
+
+MemberGridFormSet = formset_factory(
+    MemberRowForm, extra=0, max_num=GRID_MAX_ROWS, absolute_max=GRID_MAX_ROWS, validate_max=True
+)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
