@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import RATED_TIERS, Tier, Unit
+from organizations.models import RATED_TIERS, ScopedQuerySet, Tier, Unit
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -119,6 +119,8 @@ class Rating(models.Model):
     # Bumped on every change; lets a form detect that somebody else saved in between.
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
@@ -217,6 +219,8 @@ class MemberStats(models.Model):
     )
     changed_at = models.DateTimeField(_("changed at"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("member statistics")

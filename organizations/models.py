@@ -58,19 +58,43 @@ class PlaceType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+WHOLE_PROVINCE = "whole_province"
+
+
+def committee_scope(user) -> int | str | None:
+    """The one rule of scope: WHOLE_PROVINCE, the id of the user's committee, or None (nothing)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.sees_whole_province:
+        return WHOLE_PROVINCE
+    return user.committee_id
+
+
+class ScopedQuerySet(models.QuerySet):
+    """`for_user` for rows that belong to a committee (ratings, member statistics): those counted
+    under the user's committee, or of a unit now under it."""
+
+    def for_user(self, user):
+        scope = committee_scope(user)
+        if scope == WHOLE_PROVINCE:
+            return self
+        if scope is None:
+            return self.none()
+        return self.filter(Q(committee_id=scope) | Q(unit__committee_id=scope))
+
+
 class UnitQuerySet(models.QuerySet):
     def for_user(self, user):
         """The units a user may see: the whole province, or one committee and what is under it.
 
         Every view, form, import and API fetches units through here, so scope lives in one place.
         """
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.sees_whole_province:
+        scope = committee_scope(user)
+        if scope == WHOLE_PROVINCE:
             return self
-        if user.committee_id is None:
+        if scope is None:
             return self.none()
-        return self.filter(Q(pk=user.committee_id) | Q(committee_id=user.committee_id))
+        return self.filter(Q(pk=scope) | Q(committee_id=scope))
 
     def committees(self):
         return self.filter(tier=Tier.COMMITTEE)

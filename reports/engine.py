@@ -212,6 +212,9 @@ class TargetResult:
     # count needed to reach it ("pace"), so a mid-term shortfall is not read as a failure.
     years_left: int | None = None
     pace_needed_per_year: int | None = None
+    # A count target (the term's admissions) is set for the whole province: a committee's or a
+    # group's own count is shown but not judged against it.
+    province_only: bool = False
 
     @property
     def in_progress(self) -> bool:
@@ -274,35 +277,57 @@ def _levels_for_year(year: int) -> tuple[str | None, list[RatingLevel]]:
     return scheme.code, [level for level in levels if level.scheme_id == scheme.pk]
 
 
-def _tier_summaries(year: int, committee: Unit | None, levels: list[RatingLevel]):
-    summaries = {
-        tier: TierSummary(
-            tier=tier,
-            levels=[
-                LevelCount(
-                    code=lv.code,
-                    label=lv.name,
-                    abbreviation=lv.abbreviation,
-                    rank=lv.rank,
-                    is_clean_strong=lv.is_clean_strong,
-                    is_exemplary=lv.is_exemplary,
-                )
-                for lv in levels
-            ],
-        )
-        for tier in (Tier.BASE, Tier.CELL)
-    }
-    by_level_id = {lv.pk: index for index, lv in enumerate(levels)}
+# How each grouping reads on each table: ratings and member rows keep the committee they were
+# counted under; the type of place is the unit's own (it does not move).
+GROUPINGS = {
+    None: {"ratings": None, "pending": None, "members": None},
+    "committee": {"ratings": "committee_id", "pending": "committee_id", "members": "committee_id"},
+    "place_type": {"ratings": "unit__place_type", "pending": "place_type", "members": "unit__place_type"},
+}
+MEMBER_SUMS = ("member_count", "excellent", "good", "completed", "not_completed", "not_rated", "admitted")
 
+
+def _new_summary(tier: str, levels: list[RatingLevel]) -> TierSummary:
+    return TierSummary(
+        tier=tier,
+        levels=[
+            LevelCount(
+                code=lv.code,
+                label=lv.name,
+                abbreviation=lv.abbreviation,
+                rank=lv.rank,
+                is_clean_strong=lv.is_clean_strong,
+                is_exemplary=lv.is_exemplary,
+            )
+            for lv in levels
+        ],
+    )
+
+
+def _values(queryset, group_field, *fields):
+    return queryset.values(*([group_field] if group_field else []), *fields)
+
+
+def _tier_summaries(year: int, committee: Unit | None, levels: list[RatingLevel], group: str | None):
+    """{group key: {tier: TierSummary}}, from one query on ratings and one on pending units."""
+    fields = GROUPINGS[group]
+    summaries: dict = {}
+
+    def summary(key, tier) -> TierSummary:
+        by_tier = summaries.setdefault(key, {t: _new_summary(t, levels) for t in (Tier.BASE, Tier.CELL)})
+        return by_tier[tier]
+
+    by_level_id = {lv.pk: index for index, lv in enumerate(levels)}
     ratings = Rating.objects.filter(year=year)
     if committee is not None:
         ratings = ratings.filter(committee=committee)
-    for row in ratings.values("tier", "level_id", "not_rated").annotate(n=Count("id")).order_by():
-        summary = summaries[row["tier"]]
+    rows = _values(ratings, fields["ratings"], "tier", "level_id", "not_rated").annotate(n=Count("id"))
+    for row in rows.order_by():
+        target = summary(row.get(fields["ratings"]), row["tier"])
         if row["not_rated"]:
-            summary.not_rated += row["n"]
+            target.not_rated += row["n"]
         else:
-            summary.levels[by_level_id[row["level_id"]]].count += row["n"]
+            target.levels[by_level_id[row["level_id"]]].count += row["n"]
 
     pending = (
         Unit.objects.rated_tiers()
@@ -311,50 +336,50 @@ def _tier_summaries(year: int, committee: Unit | None, levels: list[RatingLevel]
     )
     if committee is not None:
         pending = pending.filter(committee=committee)
-    for row in pending.values("tier").annotate(n=Count("id")).order_by():
-        summaries[row["tier"]].pending = row["n"]
+    for row in _values(pending, fields["pending"], "tier").annotate(n=Count("id")).order_by():
+        summary(row.get(fields["pending"]), row["tier"]).pending = row["n"]
 
-    for summary in summaries.values():
-        for level in summary.levels:
-            level.percent = percent(level.count, summary.total)
-    return summaries[Tier.BASE], summaries[Tier.CELL]
+    for by_tier in summaries.values():
+        for tier_summary in by_tier.values():
+            for level in tier_summary.levels:
+                level.percent = percent(level.count, tier_summary.total)
+    return summaries
 
 
-def _members_and_admissions(year: int, committee: Unit | None, term: Target | None):
+def _members_and_admissions(year: int, committee: Unit | None, term: Target | None, group: str | None):
+    """{group key: (MemberSummary, Admissions)}, from one aggregate query."""
+    group_field = GROUPINGS[group]["members"]
     in_year = Q(year=year)
     first_year = min(year, term.start_year) if term else year
     stats = MemberStats.objects.filter(year__gte=first_year, year__lte=year)
     if committee is not None:
         stats = stats.filter(committee=committee)
-    aggregates = {
-        f"sum_{name}": Sum(name, filter=in_year, default=0)
-        for name in (
-            "member_count",
-            "excellent",
-            "good",
-            "completed",
-            "not_completed",
-            "not_rated",
-            "admitted",
-        )
-    }
+    aggregates = {f"sum_{name}": Sum(name, filter=in_year, default=0) for name in MEMBER_SUMS}
     if term:
         term_years = Q(year__gte=term.start_year, year__lte=min(year, term.end_year or year))
-        aggregates["term_admitted"] = Sum("admitted", filter=term_years, default=0)
-    sums = {key.removeprefix("sum_"): value for key, value in stats.aggregate(**aggregates).items()}
-    members = MemberSummary(
-        total=sums["member_count"],
-        excellent=sums["excellent"],
-        good=sums["good"],
-        completed=sums["completed"],
-        not_completed=sums["not_completed"],
-        not_rated=sums["not_rated"],
+        aggregates["sum_term_admitted"] = Sum("admitted", filter=term_years, default=0)
+    rows = (
+        _values(stats, group_field).annotate(**aggregates).order_by()
+        if group_field
+        else [stats.aggregate(**aggregates)]
     )
-    admissions = Admissions(in_year=sums["admitted"])
-    if term:
-        admissions.term_start, admissions.term_end = term.start_year, term.end_year
-        admissions.term_to_date = sums["term_admitted"]
-    return members, admissions
+    result = {}
+    for row in rows:
+        sums = {key.removeprefix("sum_"): value for key, value in row.items()}
+        members = MemberSummary(
+            total=sums["member_count"],
+            excellent=sums["excellent"],
+            good=sums["good"],
+            completed=sums["completed"],
+            not_completed=sums["not_completed"],
+            not_rated=sums["not_rated"],
+        )
+        admissions = Admissions(in_year=sums["admitted"])
+        if term:
+            admissions.term_start, admissions.term_end = term.start_year, term.end_year
+            admissions.term_to_date = sums["term_admitted"]
+        result[row.get(group_field) if group_field else None] = (members, admissions)
+    return result
 
 
 def _evaluate(
@@ -364,6 +389,7 @@ def _evaluate(
     cells: TierSummary,
     members: MemberSummary,
     admissions: Admissions,
+    whole_province: bool = True,
 ) -> TargetResult:
     if target.metric == Metric.ADMISSIONS_TERM:
         count, denominator = admissions.term_to_date, None
@@ -392,6 +418,9 @@ def _evaluate(
     )
     if denominator == 0:
         return result  # nothing to measure: neither met nor missed
+    if denominator is None and not whole_province:
+        result.province_only = True
+        return result
     required = units_required(
         threshold=target.threshold, comparator=target.comparator, denominator=denominator
     )
@@ -406,19 +435,39 @@ def _evaluate(
     return result
 
 
-def build_report(year: int, committee: Unit | None = None) -> QualityReport:
+def build_reports(year: int, committee: Unit | None = None, *, group: str | None = None) -> dict:
+    """One report per group ("committee": by committee id; "place_type": by type of place; None:
+    a single report under the key None), from the same fixed handful of queries."""
     scheme_code, levels = _levels_for_year(year)
-    base, cells = _tier_summaries(year, committee, levels)
+    summaries = _tier_summaries(year, committee, levels, group)
     targets = list(Target.objects.for_year(year))
     term = next((t for t in targets if t.metric == Metric.ADMISSIONS_TERM), None)
-    members, admissions = _members_and_admissions(year, committee, term)
-    return QualityReport(
-        year=year,
-        committee=committee,
-        scheme_code=scheme_code,
-        base=base,
-        cells=cells,
-        members=members,
-        admissions=admissions,
-        targets=[_evaluate(year, t, base, cells, members, admissions) for t in targets],
-    )
+    members = _members_and_admissions(year, committee, term, group)
+    keys = set(summaries) | set(members) | ({None} if group is None else set())
+    reports = {}
+    for key in keys:
+        by_tier = summaries.get(key) or {t: _new_summary(t, levels) for t in (Tier.BASE, Tier.CELL)}
+        member_summary, admissions = members.get(key) or (MemberSummary(), Admissions())
+        if term and admissions.term_start is None:
+            admissions.term_start, admissions.term_end = term.start_year, term.end_year
+        base, cells = by_tier[Tier.BASE], by_tier[Tier.CELL]
+        reports[key] = QualityReport(
+            year=year,
+            committee=committee,
+            scheme_code=scheme_code,
+            base=base,
+            cells=cells,
+            members=member_summary,
+            admissions=admissions,
+            targets=[
+                _evaluate(
+                    year, t, base, cells, member_summary, admissions, committee is None and group is None
+                )
+                for t in targets
+            ],
+        )
+    return reports
+
+
+def build_report(year: int, committee: Unit | None = None) -> QualityReport:
+    return build_reports(year, committee)[None]

@@ -29,7 +29,9 @@ def render_table(report: QualityReport) -> str:
     ]
     for t in report.targets:
         actual = vn_percent(t.actual) if t.denominator is not None else vn_int(t.count)
-        if t.met is None:
+        if t.province_only:
+            status = "chỉ tiêu chung toàn tỉnh"
+        elif t.met is None:
             status = "chưa có số liệu"
         elif t.met:
             status = f"ĐẠT, vượt {vn_int(t.margin_units)}"

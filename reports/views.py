@@ -1,18 +1,135 @@
-"""Pages of the reports app. The engine does the arithmetic; views only pick year and scope."""
+"""Pages of the reports app. The engine and reports.dashboard do the arithmetic; views only pick
+the year and the scope (through organizations.access, which 404s anything out of scope)."""
+
+import csv
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
-from assessments.models import Rating
+from assessments.models import MAX_YEAR, MIN_YEAR
+from organizations.access import committee_for_request, committees_for_user
+from reports import dashboard as dash
+from reports.charts import line_chart
+from reports.drilldown import DrillFilter, drill_rows
 from reports.engine import build_report
+from reports.export import safe_cell
 
 
 @login_required
 def home(request):
     """A summary of the latest year that has ratings, for the user's scope."""
     user = request.user
-    year = Rating.objects.aggregate(year=Max("year"))["year"]
+    year = dash.latest_year(user)
     committee = None if user.sees_whole_province else user.committee
     report = build_report(year, committee) if year else None
     return render(request, "reports/home.html", {"report": report, "scope": user.scope_label})
+
+
+def _checked_year(year: int) -> int:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise Http404
+    return year
+
+
+@login_required
+def dashboard_latest(request):
+    year = dash.latest_year(request.user)
+    if year is None:
+        return render(request, "reports/dashboard.html", {"report": None})
+    query = f"?{request.GET.urlencode()}" if request.GET else ""
+    return redirect(f"{request.path}{year}/{query}")
+
+
+@login_required
+def dashboard(request, year, template="reports/dashboard.html"):
+    committee = committee_for_request(request, required=False)
+    report = build_report(_checked_year(year), committee)
+    trend = dash.trends(committee)
+    targets = dash.target_lines()
+    places = dash.place_rows(year, committee)
+    context = {
+        "report": report,
+        "committee": committee,
+        "committees": committees_for_user(request.user) if request.user.sees_whole_province else [],
+        "by_committee": dash.committee_rows(year, request.GET.get("sort", "code"))
+        if committee is None
+        else [],
+        "sort": request.GET.get("sort", "code"),
+        "places": places,
+        "village": dash.village_cells_against_others(places),
+        "trend": trend,
+        "chart": line_chart(
+            [t.year for t in trend],
+            [
+                (_("Grassroots organizations"), "series-base", [t.base.get("percent") for t in trend]),
+                (_("Subordinate cells"), "series-cells", [t.cells.get("percent") for t in trend]),
+            ],
+            [(t.label, f"line-{metric}", t.threshold) for metric, t in targets.items()],
+        ),
+        "schemes_differ": len({t.scheme for t in trend}) > 1,
+        "tier_blocks": [
+            (report.base, "base", _("Grassroots organizations")),
+            (report.cells, "cell", _("Subordinate cells")),
+        ],
+        "drill_base": reverse("drilldown", args=[year])
+        + "?"
+        + urlencode({"committee": committee.code} if committee else {}),
+    }
+    return render(request, template, context)
+
+
+@login_required
+def dashboard_print(request, year):
+    return dashboard(request, year, template="reports/dashboard_print.html")
+
+
+@login_required
+def drilldown(request, year):
+    committee = committee_for_request(request, required=False)
+    drill = DrillFilter.from_query(request.GET)
+    rows = drill_rows(request.user, _checked_year(year), committee, drill)
+    if request.GET.get("format") == "csv":
+        return drilldown_csv(rows, year)
+    return render(
+        request,
+        "reports/drilldown.html",
+        {"rows": rows, "year": year, "committee": committee, "drill": drill},
+    )
+
+
+def drilldown_csv(rows, year) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="don-vi-{year}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 with a BOM as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Code"),
+            _("Unit"),
+            _("Counted under committee"),
+            _("Level"),
+            _("Decision number"),
+            _("Decision date"),
+            _("Note"),
+        ]
+    )
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row.as_list()])
+    return response
+
+
+@require_GET
+def api_report(request, year):
+    """The same document as `quality_report --format json`, scoped like the pages."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": _("Authentication required.")}, status=401)
+    committee = committee_for_request(request, required=False)
+    report = build_report(_checked_year(year), committee)
+    if not report.has_data:
+        return JsonResponse({"detail": _("No rating data for %(year)s.") % {"year": year}}, status=404)
+    return JsonResponse(report.as_dict(), json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,85 @@
+"""The units behind a dashboard figure: every count links here with the same filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+from django.utils.formats import date_format
+
+from assessments.models import Rating
+from organizations.models import RATED_TIERS, PlaceType, Unit
+
+GROUPS = ("clean_strong", "exemplary", "not_rated", "pending")
+
+
+@dataclass
+class DrillFilter:
+    tier: str = ""
+    level: str = ""  # a level code, or one of GROUPS
+    place_type: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> DrillFilter:
+        tier = query.get("tier", "")
+        place = query.get("place_type", "")
+        return cls(
+            tier=tier if tier in RATED_TIERS else "",
+            level=query.get("level", "")[:32],
+            place_type=place if place in PlaceType.values else "",
+        )
+
+
+@dataclass
+class DrillRow:
+    unit: Unit
+    committee: Unit | None
+    rating: Rating | None
+
+    def as_list(self) -> list:
+        rating = self.rating
+        level = "" if rating is None else (rating.level.name if rating.level_id else rating.not_rated_reason)
+        return [
+            self.unit.code,
+            self.unit.name,
+            self.committee.name if self.committee else "",
+            level,
+            rating.decision_number if rating else "",
+            date_format(rating.decision_date, "SHORT_DATE_FORMAT") if rating and rating.decision_date else "",
+            rating.note if rating else "",
+        ]
+
+
+def drill_rows(user, year: int, committee: Unit | None, drill: DrillFilter) -> list[DrillRow]:
+    if drill.level == "pending":
+        units = (
+            Unit.objects.for_user(user)
+            .rated_tiers()
+            .active_in(year)
+            .exclude(Exists(Rating.objects.filter(unit=OuterRef("pk"), year=year)))
+            .select_related("committee")
+        )
+        if committee is not None:
+            units = units.filter(committee=committee)
+        if drill.tier:
+            units = units.filter(tier=drill.tier)
+        if drill.place_type:
+            units = units.filter(place_type=drill.place_type)
+        return [DrillRow(unit=u, committee=u.committee, rating=None) for u in units.order_by("code")]
+
+    ratings = Rating.objects.for_user(user).filter(year=year).select_related("unit", "committee", "level")
+    if committee is not None:
+        ratings = ratings.filter(committee=committee)
+    if drill.tier:
+        ratings = ratings.filter(tier=drill.tier)
+    if drill.place_type:
+        ratings = ratings.filter(unit__place_type=drill.place_type)
+    if drill.level == "clean_strong":
+        ratings = ratings.filter(level__is_clean_strong=True)
+    elif drill.level == "exemplary":
+        ratings = ratings.filter(level__is_exemplary=True)
+    elif drill.level == "not_rated":
+        ratings = ratings.filter(not_rated=True)
+    elif drill.level:
+        ratings = ratings.filter(level__code=drill.level)
+    return [DrillRow(unit=r.unit, committee=r.committee, rating=r) for r in ratings.order_by("unit__code")]

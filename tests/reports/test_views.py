@@ -1,0 +1,138 @@
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Role, User
+from kontum_party.demo import load_demo
+from tests import builders as b
+
+pytestmark = pytest.mark.django_db
+
+
+def make_user(username, role, committee=None):
+    return User.objects.create_user(username=username, password="x", role=role, committee=committee)
+
+
+@pytest.fixture
+def small():
+    a = b.committee_with("A", 2015, base_levels=["TSVM", "HTTNV"], cell_levels=["TSVM", "HTNV", "HTTNV"])
+    b.committee_with("B", 2015, base_levels=["TSVM_TB"], cell_levels=["TSVM"])
+    return a
+
+
+@pytest.fixture
+def staff_a(small):
+    return make_user("a", Role.COMMITTEE_STAFF, small)
+
+
+@pytest.fixture
+def province():
+    return make_user("p", Role.PROVINCE_STAFF)
+
+
+def test_the_2015_dashboard_shows_the_articles_figures(client):
+    load_demo()
+    client.force_login(User.objects.get(username="leader"))
+    response = client.get(reverse("dashboard", args=[2015]), HTTP_ACCEPT_LANGUAGE="vi")
+    html = response.content.decode()
+    assert "56,87%" in html and "53,54%" in html and "22,88%" in html
+    cell_target = next(t for t in response.context["report"].targets if t.code == "CHIBO_TSVM")
+    assert (cell_target.met, cell_target.shortfall_units) == (False, 118)
+    assert "118" in html
+    assert len(response.context["by_committee"]) == 15
+    assert "24.321" in html
+
+
+def test_the_dashboard_defaults_to_the_latest_year(client, staff_a):
+    client.force_login(staff_a)
+    response = client.get(reverse("dashboard-latest"))
+    assert response.status_code == 302 and response.url.endswith("/dashboard/2015/")
+
+
+def test_committee_staff_see_only_their_committee(client, staff_a):
+    client.force_login(staff_a)
+    response = client.get(reverse("dashboard", args=[2015]))
+    assert response.context["committee"].code == "A"
+    assert response.context["report"].base.total == 2
+    assert response.context["by_committee"] == []
+
+
+def test_it_rejects_other_committee_on_the_dashboard(client, staff_a):
+    client.force_login(staff_a)
+    assert client.get(reverse("dashboard", args=[2015]) + "?committee=B").status_code == 404
+    assert client.get(reverse("drilldown", args=[2015]) + "?committee=B").status_code == 404
+    assert client.get(reverse("api-report", args=[2015]) + "?committee=B").status_code == 404
+
+
+def test_provincial_users_pick_any_committee(client, province, small):
+    client.force_login(province)
+    response = client.get(reverse("dashboard", args=[2015]) + "?committee=B")
+    assert response.context["report"].base.exemplary == 1
+
+
+def test_the_api_needs_a_session(client, small):
+    response = client.get(reverse("api-report", args=[2015]))
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/json")
+
+
+def test_the_api_and_the_command_agree(client, province, small):
+    client.force_login(province)
+    for suffix, args in (("", []), ("?committee=A", ["--committee", "A"])):
+        api = client.get(reverse("api-report", args=[2015]) + suffix).json()
+        out = io.StringIO()
+        call_command("quality_report", "--year", "2015", "--format", "json", *args, stdout=out)
+        assert api == json.loads(out.getvalue())
+
+
+def test_the_api_says_when_a_year_has_no_data(client, province, small):
+    client.force_login(province)
+    assert client.get(reverse("api-report", args=[2003])).status_code == 404
+
+
+def test_drilldown_lists_the_units_behind_a_count(client, province, small):
+    client.force_login(province)
+    response = client.get(reverse("drilldown", args=[2015]) + "?tier=cell&level=clean_strong")
+    assert sorted(row.unit.code for row in response.context["rows"]) == ["A-001-01", "B-001-01"]
+
+
+def test_drilldown_export_escapes_formulas(client, province, small):
+    unit = small.scoped_units.get(code="A-001")
+    b.rate(unit, 2015, "TSVM", note='=HYPERLINK("http://x")')
+    client.force_login(province)
+    response = client.get(reverse("drilldown", args=[2015]) + "?committee=A&format=csv")
+    body = response.content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in body and "\n=HYPERLINK" not in body
+
+
+def count_dashboard_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["dashboard", "api-report"])
+def test_dashboard_and_api_queries_do_not_grow_with_the_units(client, province, small, name):
+    client.force_login(province)
+    url = reverse(name, args=[2015])
+    before = count_dashboard_queries(client, url)
+    b.committee_with("C", 2015, base_levels=["TSVM", "HTNV"] * 10, cell_levels=["TSVM", "YK", "HTTNV"] * 15)
+    assert count_dashboard_queries(client, url) == before
+
+
+def test_the_print_view_has_no_navigation(client, province, small):
+    client.force_login(province)
+    html = client.get(reverse("dashboard-print", args=[2015])).content.decode()
+    assert "<nav" not in html and "print.css" in html
+
+
+def test_a_committee_is_not_judged_against_the_provinces_count_target(client, staff_a):
+    client.force_login(staff_a)
+    report = client.get(reverse("dashboard", args=[2015])).context["report"]
+    admissions = next(t for t in report.targets if t.code == "KETNAP_NHIEMKY")
+    assert admissions.province_only and admissions.met is None
