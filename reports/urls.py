@@ -8,5 +8,6 @@ urlpatterns = [
     path("dashboard/<int:year>/", views.dashboard, name="dashboard"),
     path("dashboard/<int:year>/print/", views.dashboard_print, name="dashboard-print"),
     path("dashboard/<int:year>/units/", views.drilldown, name="drilldown"),
+    path("dashboard/<int:year>/report.xlsx", views.report_xlsx, name="report-xlsx"),
     path("api/reports/<int:year>/", views.api_report, name="api-report"),
 ]

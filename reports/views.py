@@ -18,6 +18,7 @@ from reports.charts import line_chart
 from reports.drilldown import DrillFilter, drill_rows
 from reports.engine import build_report
 from reports.export import safe_cell
+from reports.xlsx import workbook
 
 
 @login_required
@@ -120,6 +121,24 @@ def drilldown_csv(rows, year) -> HttpResponse:
     )
     for row in rows:
         writer.writerow([safe_cell(value) for value in row.as_list()])
+    return response
+
+
+@login_required
+def report_xlsx(request, year):
+    committee = committee_for_request(request, required=False)
+    report = build_report(_checked_year(year), committee)
+    content = workbook(
+        report=report,
+        committees=dash.committee_rows(year) if committee is None else [],
+        places=dash.place_rows(year, committee),
+        units=drill_rows(request.user, year, committee, DrillFilter()),
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    suffix = f"-{committee.code}" if committee else ""
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{year}{suffix}.xlsx"'
     return response
 
 

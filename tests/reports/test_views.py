@@ -136,3 +136,23 @@ def test_a_committee_is_not_judged_against_the_provinces_count_target(client, st
     report = client.get(reverse("dashboard", args=[2015])).context["report"]
     admissions = next(t for t in report.targets if t.code == "KETNAP_NHIEMKY")
     assert admissions.province_only and admissions.met is None
+
+
+def test_the_xlsx_report_has_four_sheets_and_escapes_formulas(client, province, small):
+    import pandas as pd
+
+    b.rate(small.scoped_units.get(code="A-001"), 2015, "TSVM", note="@SUM(A1)")
+    client.force_login(province)
+    response = client.get(reverse("report-xlsx", args=[2015]))
+    assert response.status_code == 200
+    sheets = pd.read_excel(io.BytesIO(response.content), sheet_name=None)
+    assert len(sheets) == 4
+    units = list(sheets.values())[3]
+    assert len(units) == 7 and "'@SUM(A1)" in units.astype(str).to_string()
+    by_committee = list(sheets.values())[1]
+    assert list(by_committee.iloc[:, 0]) == ["A", "B"]
+
+
+def test_it_rejects_other_committee_on_the_xlsx_report(client, staff_a):
+    client.force_login(staff_a)
+    assert client.get(reverse("report-xlsx", args=[2015]) + "?committee=B").status_code == 404
