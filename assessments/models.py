@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import RATED_TIERS, ScopedQuerySet, Tier, Unit
+from organizations.models import RATED_TIERS, PlaceType, ScopedQuerySet, Tier, Unit
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -94,6 +94,9 @@ class Rating(models.Model):
         limit_choices_to={"tier": Tier.COMMITTEE},
     )
     tier = models.CharField(_("counted as"), max_length=16, choices=[(t.value, t.label) for t in RATED_TIERS])
+    # The type of place that year: a commune that later becomes a ward keeps its old ratings
+    # counted as a commune.
+    place_type = models.CharField(_("type of place"), max_length=32, choices=PlaceType.choices, blank=True)
     level = models.ForeignKey(
         RatingLevel,
         verbose_name=_("level"),
@@ -125,7 +128,15 @@ class Rating(models.Model):
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
         ordering = ["year", "unit__code"]
-        indexes = [models.Index(fields=["year", "committee", "tier"])]
+        indexes = [
+            # Covers the engine's grouped counts (index-only scans at national scale).
+            models.Index(
+                fields=["year", "committee", "tier", "level", "not_rated", "place_type"],
+                name="rating_report_cover",
+            ),
+            # "Pending" units: the anti-join on the year's ratings.
+            models.Index(fields=["year", "unit"], name="rating_year_unit"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="one_rating_per_unit_year"),
             models.CheckConstraint(

@@ -154,7 +154,7 @@ def _save_rows(*, model, rows, user, committee, year, channel, source, build_val
             # Counted under the unit's committee at the time of rating, for good.
             obj = model(unit=row.unit, year=year, committee=committee, version=0)
             if model is Rating:
-                obj.tier = row.unit.tier
+                obj.tier, obj.place_type = row.unit.tier, row.unit.place_type
         changes = _apply(obj, build_values(row))
         if not changes and not is_new:
             result.unchanged += 1

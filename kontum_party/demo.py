@@ -343,6 +343,7 @@ class DemoBuilder:
             year=year,
             committee=self.committees[code],
             tier=tier,
+            place_type=node.unit.place_type,
             level=level,
             not_rated=not_rated,
             not_rated_reason=NOT_RATED_REASON if not_rated else "",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
 
-from assessments.models import Rating, RatingScheme, Status, Submission, Target
+from assessments.models import Rating, RatingLevel, RatingScheme, Status, Submission, Target
 from organizations.models import PlaceType, Tier, Unit
 from reports.engine import QualityReport, build_reports, percent
 
@@ -105,22 +105,12 @@ def trends(committee: Unit | None) -> list[TrendYear]:
     ratings = Rating.objects.all()
     if committee is not None:
         ratings = ratings.filter(committee=committee)
-    rows = (
-        ratings.values(
-            "year",
-            "tier",
-            "not_rated",
-            "level__abbreviation",
-            "level__rank",
-            "level__is_clean_strong",
-            "level__is_exemplary",
-        )
-        .annotate(n=Count("id"))
-        .order_by("year", "tier", "level__rank")
-    )
+    # Grouped on the level id only (an index-only scan); the levels' names and flags join in Python.
+    rows = ratings.values("year", "tier", "not_rated", "level_id").annotate(n=Count("id")).order_by()
+    levels = {level.pk: level for level in RatingLevel.objects.all()}
     schemes = list(RatingScheme.objects.order_by("valid_from"))
     years: dict[int, TrendYear] = {}
-    for row in rows:
+    for row in sorted(rows, key=lambda r: (r["year"], levels[r["level_id"]].rank if r["level_id"] else 99)):
         year = years.setdefault(
             row["year"],
             TrendYear(
@@ -134,10 +124,11 @@ def trends(committee: Unit | None) -> list[TrendYear]:
         if row["not_rated"]:
             bucket["not_rated"] = bucket.get("not_rated", 0) + row["n"]
             continue
-        bucket["levels"][row["level__abbreviation"]] = row["n"]
-        if row["level__is_clean_strong"]:
+        level = levels[row["level_id"]]
+        bucket["levels"][level.abbreviation] = row["n"]
+        if level.is_clean_strong:
             bucket["clean_strong"] = bucket.get("clean_strong", 0) + row["n"]
-        if row["level__is_exemplary"]:
+        if level.is_exemplary:
             bucket["exemplary"] = bucket.get("exemplary", 0) + row["n"]
     for year in years.values():
         for bucket in (year.base, year.cells):

@@ -277,12 +277,12 @@ def _levels_for_year(year: int) -> tuple[str | None, list[RatingLevel]]:
     return scheme.code, [level for level in levels if level.scheme_id == scheme.pk]
 
 
-# How each grouping reads on each table: ratings and member rows keep the committee they were
-# counted under; the type of place is the unit's own (it does not move).
+# How each grouping reads on each table: ratings keep the committee and the type of place they
+# were counted under that year; member rows keep the committee.
 GROUPINGS = {
     None: {"ratings": None, "pending": None, "members": None},
     "committee": {"ratings": "committee_id", "pending": "committee_id", "members": "committee_id"},
-    "place_type": {"ratings": "unit__place_type", "pending": "place_type", "members": "unit__place_type"},
+    "place_type": {"ratings": "place_type", "pending": "place_type", "members": "unit__place_type"},
 }
 MEMBER_SUMS = ("member_count", "excellent", "good", "completed", "not_completed", "not_rated", "admitted")
 
