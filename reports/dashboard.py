@@ -8,7 +8,7 @@ from django.db.models import Count, Max
 
 from assessments.models import Rating, RatingLevel, RatingScheme, Status, Submission, Target
 from organizations.models import PlaceType, Tier, Unit
-from reports.engine import QualityReport, build_reports, percent
+from reports.engine import QualityReport, build_report_set, percent
 
 
 def latest_year(user) -> int | None:
@@ -45,9 +45,9 @@ SORTS = {
 }
 
 
-def committee_rows(year: int, sort: str = "code") -> list[CommitteeRow]:
-    """One row per committee that has units or ratings that year (whole province only)."""
-    reports = build_reports(year, group="committee")
+def committee_rows(year: int, reports: dict, sort: str = "code") -> list[CommitteeRow]:
+    """One row per committee that has units or ratings that year, from the engine's reports
+    grouped by committee (whole province only)."""
     committees = Unit.objects.committees().in_bulk([key for key in reports if key is not None])
     statuses = dict(Submission.objects.filter(year=year).values_list("committee_id", "status"))
     rows = [
@@ -65,13 +65,30 @@ class PlaceRow:
     report: QualityReport
 
 
-def place_rows(year: int, committee: Unit | None) -> list[PlaceRow]:
-    reports = build_reports(year, committee, group="place_type")
+def place_rows(reports: dict) -> list[PlaceRow]:
     labels = dict(PlaceType.choices)
     return [
         PlaceRow(place_type=key or "", label=labels.get(key, "—"), report=report)
         for key, report in sorted(reports.items(), key=lambda item: item[0] or "")
     ]
+
+
+@dataclass
+class DashboardFigures:
+    report: QualityReport
+    committees: list[CommitteeRow]
+    places: list[PlaceRow]
+
+
+def figures(year: int, committee: Unit | None, sort: str = "code") -> DashboardFigures:
+    """The scope's report, by type of place and (for the whole province) by committee: one pass."""
+    groups = (None, "place_type") + (("committee",) if committee is None else ())
+    sets = build_report_set(year, committee, groups=groups)
+    return DashboardFigures(
+        report=sets[None][None],
+        committees=committee_rows(year, sets["committee"], sort) if committee is None else [],
+        places=place_rows(sets["place_type"]),
+    )
 
 
 def village_cells_against_others(rows: list[PlaceRow]) -> dict:

@@ -304,30 +304,33 @@ def _new_summary(tier: str, levels: list[RatingLevel]) -> TierSummary:
     )
 
 
-def _values(queryset, group_field, *fields):
-    return queryset.values(*([group_field] if group_field else []), *fields)
+def _group_fields(groups, table: str) -> list[str]:
+    return sorted({GROUPINGS[g][table] for g in groups if GROUPINGS[g][table]})
 
 
-def _tier_summaries(year: int, committee: Unit | None, levels: list[RatingLevel], group: str | None):
-    """{group key: {tier: TierSummary}}, from one query on ratings and one on pending units."""
-    fields = GROUPINGS[group]
-    summaries: dict = {}
+def _tier_summaries(year: int, committee: Unit | None, levels: list[RatingLevel], groups: tuple):
+    """{grouping: {group key: {tier: TierSummary}}} for every grouping asked for, from one query on
+    ratings and one on pending units grouped by all their fields at once, folded here."""
+    result: dict = {g: {} for g in groups}
 
-    def summary(key, tier) -> TierSummary:
-        by_tier = summaries.setdefault(key, {t: _new_summary(t, levels) for t in (Tier.BASE, Tier.CELL)})
-        return by_tier[tier]
+    def summaries_for(row, table):
+        for g in groups:
+            field = GROUPINGS[g][table]
+            key = row[field] if field else None
+            by_tier = result[g].setdefault(key, {t: _new_summary(t, levels) for t in (Tier.BASE, Tier.CELL)})
+            yield by_tier[row["tier"]]
 
     by_level_id = {lv.pk: index for index, lv in enumerate(levels)}
     ratings = Rating.objects.filter(year=year)
     if committee is not None:
         ratings = ratings.filter(committee=committee)
-    rows = _values(ratings, fields["ratings"], "tier", "level_id", "not_rated").annotate(n=Count("id"))
-    for row in rows.order_by():
-        target = summary(row.get(fields["ratings"]), row["tier"])
-        if row["not_rated"]:
-            target.not_rated += row["n"]
-        else:
-            target.levels[by_level_id[row["level_id"]]].count += row["n"]
+    fields = _group_fields(groups, "ratings")
+    for row in ratings.values(*fields, "tier", "level_id", "not_rated").annotate(n=Count("id")).order_by():
+        for summary in summaries_for(row, "ratings"):
+            if row["not_rated"]:
+                summary.not_rated += row["n"]
+            else:
+                summary.levels[by_level_id[row["level_id"]]].count += row["n"]
 
     pending = (
         Unit.objects.rated_tiers()
@@ -336,19 +339,21 @@ def _tier_summaries(year: int, committee: Unit | None, levels: list[RatingLevel]
     )
     if committee is not None:
         pending = pending.filter(committee=committee)
-    for row in _values(pending, fields["pending"], "tier").annotate(n=Count("id")).order_by():
-        summary(row.get(fields["pending"]), row["tier"]).pending = row["n"]
+    fields = _group_fields(groups, "pending")
+    for row in pending.values(*fields, "tier").annotate(n=Count("id")).order_by():
+        for summary in summaries_for(row, "pending"):
+            summary.pending += row["n"]
 
-    for by_tier in summaries.values():
-        for tier_summary in by_tier.values():
-            for level in tier_summary.levels:
-                level.percent = percent(level.count, tier_summary.total)
-    return summaries
+    for by_key in result.values():
+        for by_tier in by_key.values():
+            for tier_summary in by_tier.values():
+                for level in tier_summary.levels:
+                    level.percent = percent(level.count, tier_summary.total)
+    return result
 
 
-def _members_and_admissions(year: int, committee: Unit | None, term: Target | None, group: str | None):
-    """{group key: (MemberSummary, Admissions)}, from one aggregate query."""
-    group_field = GROUPINGS[group]["members"]
+def _members_and_admissions(year: int, committee: Unit | None, term: Target | None, groups: tuple):
+    """{grouping: {group key: (MemberSummary, Admissions)}}, from one aggregate query."""
     in_year = Q(year=year)
     first_year = min(year, term.start_year) if term else year
     stats = MemberStats.objects.filter(year__gte=first_year, year__lte=year)
@@ -358,27 +363,22 @@ def _members_and_admissions(year: int, committee: Unit | None, term: Target | No
     if term:
         term_years = Q(year__gte=term.start_year, year__lte=min(year, term.end_year or year))
         aggregates["sum_term_admitted"] = Sum("admitted", filter=term_years, default=0)
+    fields = _group_fields(groups, "members")
     rows = (
-        _values(stats, group_field).annotate(**aggregates).order_by()
-        if group_field
-        else [stats.aggregate(**aggregates)]
+        stats.values(*fields).annotate(**aggregates).order_by() if fields else [stats.aggregate(**aggregates)]
     )
-    result = {}
+    result: dict = {g: {} for g in groups}
     for row in rows:
-        sums = {key.removeprefix("sum_"): value for key, value in row.items()}
-        members = MemberSummary(
-            total=sums["member_count"],
-            excellent=sums["excellent"],
-            good=sums["good"],
-            completed=sums["completed"],
-            not_completed=sums["not_completed"],
-            not_rated=sums["not_rated"],
-        )
-        admissions = Admissions(in_year=sums["admitted"])
-        if term:
-            admissions.term_start, admissions.term_end = term.start_year, term.end_year
-            admissions.term_to_date = sums["term_admitted"]
-        result[row.get(group_field) if group_field else None] = (members, admissions)
+        for g in groups:
+            field = GROUPINGS[g]["members"]
+            key = row[field] if field else None
+            members, admissions = result[g].setdefault(key, (MemberSummary(), Admissions()))
+            members.total += row["sum_member_count"]
+            for name in ("excellent", "good", "completed", "not_completed", "not_rated"):
+                setattr(members, name, getattr(members, name) + row[f"sum_{name}"])
+            admissions.in_year += row["sum_admitted"]
+            if term:
+                admissions.term_to_date += row["sum_term_admitted"]
     return result
 
 
@@ -435,38 +435,46 @@ def _evaluate(
     return result
 
 
-def build_reports(year: int, committee: Unit | None = None, *, group: str | None = None) -> dict:
-    """One report per group ("committee": by committee id; "place_type": by type of place; None:
-    a single report under the key None), from the same fixed handful of queries."""
+def build_report_set(year: int, committee: Unit | None = None, *, groups: tuple = (None,)) -> dict:
+    """{grouping: {group key: QualityReport}} for each grouping asked for (None: the whole scope,
+    under the key None; "committee": by committee id; "place_type": by type of place), all from the
+    same fixed handful of queries."""
     scheme_code, levels = _levels_for_year(year)
-    summaries = _tier_summaries(year, committee, levels, group)
+    summaries = _tier_summaries(year, committee, levels, groups)
     targets = list(Target.objects.for_year(year))
     term = next((t for t in targets if t.metric == Metric.ADMISSIONS_TERM), None)
-    members = _members_and_admissions(year, committee, term, group)
-    keys = set(summaries) | set(members) | ({None} if group is None else set())
-    reports = {}
-    for key in keys:
-        by_tier = summaries.get(key) or {t: _new_summary(t, levels) for t in (Tier.BASE, Tier.CELL)}
-        member_summary, admissions = members.get(key) or (MemberSummary(), Admissions())
-        if term and admissions.term_start is None:
-            admissions.term_start, admissions.term_end = term.start_year, term.end_year
-        base, cells = by_tier[Tier.BASE], by_tier[Tier.CELL]
-        reports[key] = QualityReport(
-            year=year,
-            committee=committee,
-            scheme_code=scheme_code,
-            base=base,
-            cells=cells,
-            members=member_summary,
-            admissions=admissions,
-            targets=[
-                _evaluate(
-                    year, t, base, cells, member_summary, admissions, committee is None and group is None
-                )
-                for t in targets
-            ],
-        )
-    return reports
+    members = _members_and_admissions(year, committee, term, groups)
+    result = {}
+    for group in groups:
+        keys = set(summaries[group]) | set(members[group]) | ({None} if group is None else set())
+        reports = result[group] = {}
+        for key in keys:
+            by_tier = summaries[group].get(key) or {
+                t: _new_summary(t, levels) for t in (Tier.BASE, Tier.CELL)
+            }
+            member_summary, admissions = members[group].get(key) or (MemberSummary(), Admissions())
+            if term:
+                admissions.term_start, admissions.term_end = term.start_year, term.end_year
+            base, cells = by_tier[Tier.BASE], by_tier[Tier.CELL]
+            whole_province = committee is None and group is None
+            reports[key] = QualityReport(
+                year=year,
+                committee=committee,
+                scheme_code=scheme_code,
+                base=base,
+                cells=cells,
+                members=member_summary,
+                admissions=admissions,
+                targets=[
+                    _evaluate(year, t, base, cells, member_summary, admissions, whole_province)
+                    for t in targets
+                ],
+            )
+    return result
+
+
+def build_reports(year: int, committee: Unit | None = None, *, group: str | None = None) -> dict:
+    return build_report_set(year, committee, groups=(group,))[group]
 
 
 def build_report(year: int, committee: Unit | None = None) -> QualityReport:

@@ -49,17 +49,15 @@ def dashboard_latest(request):
 @login_required
 def dashboard(request, year, template="reports/dashboard.html"):
     committee = committee_for_request(request, required=False)
-    report = build_report(_checked_year(year), committee)
+    figures = dash.figures(_checked_year(year), committee, request.GET.get("sort", "code"))
+    report, places = figures.report, figures.places
     trend = dash.trends(committee)
     targets = dash.target_lines()
-    places = dash.place_rows(year, committee)
     context = {
         "report": report,
         "committee": committee,
         "committees": committees_for_user(request.user) if request.user.sees_whole_province else [],
-        "by_committee": dash.committee_rows(year, request.GET.get("sort", "code"))
-        if committee is None
-        else [],
+        "by_committee": figures.committees,
         "sort": request.GET.get("sort", "code"),
         "places": places,
         "village": dash.village_cells_against_others(places),
@@ -127,11 +125,11 @@ def drilldown_csv(rows, year) -> HttpResponse:
 @login_required
 def report_xlsx(request, year):
     committee = committee_for_request(request, required=False)
-    report = build_report(_checked_year(year), committee)
+    figures = dash.figures(_checked_year(year), committee)
     content = workbook(
-        report=report,
-        committees=dash.committee_rows(year) if committee is None else [],
-        places=dash.place_rows(year, committee),
+        report=figures.report,
+        committees=figures.committees,
+        places=figures.places,
         units=drill_rows(request.user, year, committee, DrillFilter()),
     )
     response = HttpResponse(
