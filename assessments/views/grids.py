@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -48,6 +48,10 @@ class GridView(LoginRequiredMixin, View):
         units = [units_map[int(pk)] for pk in posted]
         stored = grid.stored(units)
         formset = grid.formset(units, stored, data=request.POST)
+        if formset.total_form_count() != len(units):  # a tampered management form
+            return HttpResponseBadRequest(
+                _("The form was incomplete: reload the page and enter the data again.")
+            )
         if not formset.is_valid():
             messages.error(request, _("Some rows have errors; nothing was saved. They are marked below."))
             return self.render(request, grid, units, stored, formset, status=400)
@@ -60,15 +64,19 @@ class GridView(LoginRequiredMixin, View):
             result = grid.save(changes)
         except ConflictError as conflict:
             messages.error(request, str(conflict))
-            return self.render(
-                request,
-                grid,
-                units,
-                grid.stored(units),
-                formset,
-                status=409,
-                conflicts={c.unit.pk: c.stored for c in conflict.conflicts},
-            )
+            conflicts = {c.unit.pk: c.stored for c in conflict.conflicts}
+            # Saving again keeps the user's values over those stored meanwhile: the re-shown rows
+            # carry the version now stored.
+            data = request.POST.copy()
+            for index, unit in enumerate(units):
+                if unit.pk in conflicts:
+                    data[f"{formset.prefix}-{index}-version"] = (
+                        conflicts[unit.pk].version if conflicts[unit.pk] else 0
+                    )
+            stored = grid.stored(units)
+            formset = grid.formset(units, stored, data=data)
+            formset.is_valid()
+            return self.render(request, grid, units, stored, formset, status=409, conflicts=conflicts)
         except RowErrors as errors:
             messages.error(request, _("Some rows were refused; nothing was saved."))
             for form, unit in zip(formset.forms, units, strict=True):

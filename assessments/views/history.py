@@ -1,7 +1,97 @@
-"""A unit's audit history. (Being written.)"""
+"""A unit's history, read only: every audited change of its ratings and member statistics, and
+the workflow of the committee-years it was rated in (submitted, approved, returned, locked)."""
 
-from django.http import HttpResponse
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils import formats
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from assessments.models import AuditEntry, MemberStats, Rating, Status, Submission
+from organizations.access import unit_for_request
+from organizations.models import Tier
+
+ACTIONS = {
+    "rating.create": gettext_lazy("Rating entered"),
+    "rating.update": gettext_lazy("Rating changed"),
+    "memberstats.create": gettext_lazy("Member statistics entered"),
+    "memberstats.update": gettext_lazy("Member statistics changed"),
+    "submission.submitted": gettext_lazy("Submitted for approval"),
+    "submission.approved": gettext_lazy("Approved"),
+    "submission.draft": gettext_lazy("Returned to the committee"),
+    "year.lock": gettext_lazy("Year locked"),
+    "year.unlock": gettext_lazy("Year unlocked"),
+}
+FIELD_MODELS = {"rating": Rating, "memberstats": MemberStats, "submission": Submission}
 
 
+def _field_label(action: str, name: str) -> str:
+    model = FIELD_MODELS.get(action.partition(".")[0])
+    if name == "locked":
+        return _("locked")
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except (AttributeError, LookupError):
+        return name
+
+
+def _value(name: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if name == "status" and value in Status.values:
+        return Status(value).label
+    if name == "decision_date":
+        return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    return formats.localize(value)
+
+
+def _changes(entry: AuditEntry) -> list[tuple[str, str, str]]:
+    """(field label, old, new) of an entry, as text; the template escapes it."""
+    return [
+        (capfirst(_field_label(entry.action, name)), _value(name, old), _value(name, new))
+        for name, (old, new) in entry.changes.items()
+    ]
+
+
+def _workflow_of(ratings) -> Q:
+    """Committee-level entries about the committee-years the unit was counted in."""
+    q = Q(pk__in=[])
+    for rating in ratings:
+        q |= Q(committee_id=rating.committee_id, year=rating.year, action__startswith="submission.")
+        q |= Q(committee=None, year=rating.year, action__startswith="year.")
+    return Q(unit=None) & q
+
+
+def _submissions(ratings) -> dict:
+    """The workflow state of each committee-year the unit was rated in, by (committee, year)."""
+    pairs = Q(pk__in=[])
+    for rating in ratings:
+        pairs |= Q(committee_id=rating.committee_id, year=rating.year)
+    submissions = Submission.objects.filter(pairs).select_related("approved_by")
+    return {(s.committee_id, s.year): s for s in submissions}
+
+
+@login_required
+@require_GET
 def unit_history(request, code):
-    return HttpResponse(status=501)
+    unit = unit_for_request(request, code)  # 404 when out of the user's scope
+    ratings = list(unit.ratings.select_related("level", "committee").order_by("-year"))
+    own = Q(unit=None, committee=unit) if unit.tier == Tier.COMMITTEE else Q(pk__in=[])
+    entries = AuditEntry.objects.filter(Q(unit=unit) | own | _workflow_of(ratings))
+    submissions = _submissions(ratings)
+    context = {
+        "unit": unit,
+        "entries": [
+            (entry, ACTIONS.get(entry.action, entry.action), _changes(entry))
+            for entry in entries.select_related("user", "committee").order_by("-at", "-pk")
+        ],
+        "ratings": [(r, submissions.get((r.committee_id, r.year))) for r in ratings],
+    }
+    return render(request, "assessments/unit_history.html", context)

@@ -1,10 +1,169 @@
-"""Submit → approve / return, and locking years. (Being written.)"""
+"""The rating season: a committee submits its ratings, the provincial staff approve or return
+them, and lock the year once it is final. The services decide and audit; these views only pick
+the committee and year, call them and say what happened."""
 
-from django.http import HttpResponse
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Role
+from assessments.forms import ReasonForm
+from assessments.models import MAX_YEAR, MIN_YEAR, MemberStats, Rating, RatingYear, Submission
+from assessments.policy import EditRefused
+from assessments.services import approve, return_to_draft, set_year_lock, submit
+from organizations.access import committee_for_request, committees_for_user
+from organizations.models import RATED_TIERS, Tier, Unit
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _check_year(year: int) -> int:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise Http404
+    return year
 
 
-season_status = submit_view = approve_view = return_view = years = lock_view = unlock_view = _todo
+def _count(queryset):
+    """A correlated COUNT of `queryset` (filtered on committee=OuterRef) per committee row."""
+    counted = queryset.order_by().values("committee").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1]), 0)
+
+
+def _season_rows(user, year: int):
+    """Per committee in scope: its counts for the year and its submission. Two queries in all."""
+    units = Unit.objects.filter(committee=OuterRef("pk")).active_in(year)
+    rated = Rating.objects.filter(unit=OuterRef("pk"), year=year)
+    with_stats = MemberStats.objects.filter(unit=OuterRef("pk"), year=year)
+    bases = units.filter(tier=Tier.BASE)
+    committees = list(
+        committees_for_user(user).annotate(
+            to_rate=_count(units.filter(tier__in=RATED_TIERS)),
+            rated=_count(units.filter(tier__in=RATED_TIERS).filter(Exists(rated))),
+            bases=_count(bases),
+            with_stats=_count(bases.filter(Exists(with_stats))),
+        )
+    )
+    submissions = Submission.objects.filter(year=year, committee__in=[c.pk for c in committees])
+    by_committee = {s.committee_id: s for s in submissions.select_related("submitted_by", "approved_by")}
+    return [(c, by_committee.get(c.pk) or Submission(committee=c, year=year)) for c in committees]
+
+
+@login_required
+@require_GET
+def season_status(request, year):
+    context = {
+        "year": _check_year(year),
+        "rows": _season_rows(request.user, year),
+        "year_state": RatingYear.objects.filter(year=year).select_related("locked_by").first(),
+        "can_decide": request.user.role == Role.PROVINCE_STAFF,
+    }
+    return render(request, "assessments/season_status.html", context)
+
+
+def _back(request, year: int, committee: Unit) -> str:
+    """Where to go after an action: the page it was made from, else the committee's rating grid."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return f"{reverse('rating-grid', args=[year])}?{urlencode({'committee': committee.code})}"
+
+
+def _act(request, action, success: str):
+    """Run a service call; a refusal (locked year, wrong state) becomes an error message."""
+    try:
+        action()
+    except EditRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, success)
+
+
+def _reason(request) -> str:
+    """The posted reason; empty lets the service refuse with its own message (after its role check)."""
+    form = ReasonForm(request.POST)
+    if form.is_valid() or form.has_error("reason", "required"):
+        return form.cleaned_data.get("reason", "")
+    raise EditRefused(" ".join(form.errors["reason"]))
+
+
+def _committee_action(request, year, service, success: str):
+    committee = committee_for_request(request)
+    names = {"committee": committee.name, "year": _check_year(year)}
+    _act(request, lambda: service(user=request.user, committee=committee, year=year), success % names)
+    return redirect(_back(request, year, committee))
+
+
+@login_required
+@require_POST
+def submit_view(request, year):
+    return _committee_action(
+        request, year, submit, _("The ratings of %(committee)s for %(year)s were submitted for approval.")
+    )
+
+
+@login_required
+@require_POST
+def approve_view(request, year):
+    return _committee_action(
+        request, year, approve, _("The ratings of %(committee)s for %(year)s were approved.")
+    )
+
+
+@login_required
+@require_POST
+def return_view(request, year):
+    def service(**kwargs):
+        return return_to_draft(reason=_reason(request), **kwargs)
+
+    return _committee_action(
+        request, year, service, _("The ratings of %(committee)s for %(year)s were returned to the committee.")
+    )
+
+
+def _rows_of_years(current: int):
+    per_year = Rating.objects.order_by().values("year").annotate(n=Count("pk"))
+    counts = {row["year"]: row["n"] for row in per_year}
+    states = {y.year: y for y in RatingYear.objects.select_related("locked_by")}
+    years = sorted({current, *counts, *states}, reverse=True)
+    return [(year, counts.get(year, 0), states.get(year)) for year in years]
+
+
+@login_required
+@require_GET
+def years(request):
+    if not request.user.sees_whole_province:
+        raise Http404
+    context = {
+        "rows": _rows_of_years(timezone.localdate().year),
+        "can_lock": request.user.role == Role.PROVINCE_STAFF,
+    }
+    return render(request, "assessments/years.html", context)
+
+
+@login_required
+@require_POST
+def lock_view(request, year):
+    _act(
+        request,
+        lambda: set_year_lock(user=request.user, year=_check_year(year), locked=True),
+        _("Year %(year)s is locked: nobody can change its data.") % {"year": year},
+    )
+    return redirect("years")
+
+
+@login_required
+@require_POST
+def unlock_view(request, year):
+    def unlock():
+        set_year_lock(user=request.user, year=_check_year(year), locked=False, reason=_reason(request))
+
+    _act(request, unlock, _("Year %(year)s is open again.") % {"year": year})
+    return redirect("years")

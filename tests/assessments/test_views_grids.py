@@ -1,0 +1,262 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Role, User
+from assessments.models import AuditEntry, MemberStats, Rating
+from assessments.services import set_year_lock
+from tests import builders as b
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def committee():
+    parent = b.committee("A")
+    base = b.base_org(parent, "A-001")
+    b.cell(base, "A-001-01")
+    b.cell(base, "A-001-02")
+    b.base_org(parent, "A-002", with_cells=False)
+    return parent
+
+
+@pytest.fixture
+def other():
+    parent = b.committee("B")
+    b.base_org(parent, "B-001")
+    return parent
+
+
+def make_user(username, role, committee=None):
+    return User.objects.create_user(username=username, password="x", role=role, committee=committee)
+
+
+@pytest.fixture
+def staff(committee):
+    return make_user("a", Role.COMMITTEE_STAFF, committee)
+
+
+@pytest.fixture
+def province():
+    return make_user("p", Role.PROVINCE_STAFF)
+
+
+def grid_url(year=2015, committee=None, name="rating-grid"):
+    url = reverse(name, args=[year])
+    return f"{url}?committee={committee}" if committee else url
+
+
+def post_data(response, **rows):
+    """The grid as the browser would post it, with `rows` = {unit code: {field: value}} changed."""
+    formset = response.context["formset"]
+    if formset.is_bound:  # a page shown again after a refused save: post what it shows
+        data = formset.data.dict()
+        for i, (unit, _form) in enumerate(response.context["rows"]):
+            for name, value in rows.get(unit.code, {}).items():
+                data[f"form-{i}-{name}"] = value
+        return data
+    data = {f"form-{key}": value for key, value in formset.management_form.initial.items()}
+    for i, (unit, form) in enumerate(response.context["rows"]):
+        for name in form.fields:
+            value = form.initial.get(name, "")
+            if isinstance(value, datetime.date):
+                value = value.strftime("%d/%m/%Y")
+            data[f"form-{i}-{name}"] = "" if value is None else value
+        for name, value in rows.get(unit.code, {}).items():
+            data[f"form-{i}-{name}"] = value
+    return data
+
+
+def level_pk(year, code):
+    return str(b.level(year, code).pk)
+
+
+def test_the_grid_lists_every_unit_with_cells_under_their_organization(client, staff):
+    client.force_login(staff)
+    response = client.get(grid_url())
+    assert [unit.code for unit, _ in response.context["rows"]] == ["A-001", "A-001-01", "A-001-02", "A-002"]
+    assert (response.context["done"], response.context["total"]) == (0, 4)
+
+
+def test_one_save_stores_every_changed_row_with_its_audit(client, staff):
+    client.force_login(staff)
+    page = client.get(grid_url())
+    data = post_data(
+        page,
+        **{
+            "A-001": {
+                "level": level_pk(2015, "TSVM"),
+                "decision_number": "12-QĐ/HU",
+                "decision_date": "15/01/2016",
+            },
+            "A-001-01": {"level": level_pk(2015, "HTTNV")},
+            "A-002": {"level": "not_rated", "not_rated_reason": "Mới thành lập"},
+        },
+    )
+    response = client.post(grid_url(), data)
+    assert response.status_code == 302
+    stored = {r.unit.code: r for r in Rating.objects.select_related("unit", "level")}
+    assert set(stored) == {"A-001", "A-001-01", "A-002"}
+    assert (stored["A-001"].decision_date, stored["A-002"].not_rated) == (datetime.date(2016, 1, 15), True)
+    assert AuditEntry.objects.filter(channel="form", user=staff).count() == 3
+    assert client.get(grid_url()).context["done"] == 3
+
+
+def test_it_rejects_other_committee_by_url(client, staff, other):
+    client.force_login(staff)
+    assert client.get(grid_url(committee="B")).status_code == 404
+
+
+def test_it_rejects_other_committees_unit_in_a_crafted_post(client, staff, other):
+    client.force_login(staff)
+    data = post_data(client.get(grid_url()), **{"A-001": {"level": level_pk(2015, "TSVM")}})
+    data["form-0-unit"] = str(other.scoped_units.get(code="B-001").pk)
+    assert client.post(grid_url(), data).status_code == 404
+    assert not Rating.objects.exists()
+
+
+def test_a_level_of_another_scheme_is_refused_and_nothing_is_saved(client, staff):
+    client.force_login(staff)
+    data = post_data(
+        client.get(grid_url()),
+        **{"A-001": {"level": level_pk(2015, "TSVM")}, "A-002": {"level": level_pk(2019, "HTXSNV")}},
+    )
+    response = client.post(grid_url(), data)
+    assert response.status_code == 400
+    assert not Rating.objects.exists()
+
+
+def test_not_rated_without_a_reason_is_refused(client, staff):
+    client.force_login(staff)
+    data = post_data(client.get(grid_url()), **{"A-002": {"level": "not_rated"}})
+    response = client.post(grid_url(), data)
+    assert response.status_code == 400 and not Rating.objects.exists()
+
+
+def test_a_locked_year_is_read_only_and_refuses_a_save(client, staff, province):
+    client.force_login(staff)
+    data = post_data(client.get(grid_url()), **{"A-001": {"level": level_pk(2015, "TSVM")}})
+    set_year_lock(user=province, year=2015, locked=True)
+    response = client.post(grid_url(), data)
+    assert response.status_code == 400 and not Rating.objects.exists()
+    assert "2015" in response.context["read_only_reason"]
+    assert all(field.disabled for _, form in response.context["rows"] for field in form.fields.values())
+
+
+def test_a_future_year_is_read_only(client, staff):
+    client.force_login(staff)
+    year = datetime.date.today().year + 1
+    response = client.get(grid_url(year))
+    assert response.status_code == 200 and str(year) in response.context["read_only_reason"]
+
+
+def test_a_year_outside_the_range_is_not_found(client, staff):
+    client.force_login(staff)
+    assert client.get(grid_url(1800)).status_code == 404
+
+
+def test_the_second_editor_is_told_of_the_conflict_and_shown_the_stored_value(client, staff, province):
+    client.force_login(staff)
+    b.rate(staff.committee.scoped_units.get(code="A-001"), 2015, "TSVM")
+    stale = client.get(grid_url())
+    b.rate(staff.committee.scoped_units.get(code="A-001"), 2015, "HTNV", by=province)
+    response = client.post(grid_url(), post_data(stale, **{"A-001": {"level": level_pk(2015, "YK")}}))
+    assert response.status_code == 409
+    unit = staff.committee.scoped_units.get(code="A-001")
+    assert response.context["conflicts"][unit.pk].level.code == "HTNV"
+    assert "HTNV" in response.content.decode()
+    assert Rating.objects.get(unit=unit).level.code == "HTNV"
+
+
+def test_leaders_read_the_grid_but_cannot_save(client, committee):
+    leader = make_user("l", Role.LEADER)
+    client.force_login(leader)
+    page = client.get(grid_url(committee="A"))
+    assert page.status_code == 200 and page.context["read_only_reason"]
+    assert client.post(grid_url(committee="A"), post_data(page)).status_code == 403
+
+
+def test_provincial_staff_choose_a_committee_first(client, province, committee, other):
+    client.force_login(province)
+    response = client.get(grid_url())
+    assert [c.code for c in response.context["committees"]] == ["A", "B"]
+    assert client.get(grid_url(committee="B")).status_code == 200
+    assert client.get(grid_url(committee="NOPE")).status_code == 404
+
+
+def test_filters_narrow_the_rows(client, staff):
+    client.force_login(staff)
+    b.rate(staff.committee.scoped_units.get(code="A-001"), 2015, "TSVM")
+    rows = client.get(grid_url() + "?kind=subordinate_cell").context["rows"]
+    assert [u.code for u, _ in rows] == ["A-001-01", "A-001-02"]
+    rows = client.get(grid_url() + "?only_empty=1").context["rows"]
+    assert [u.code for u, _ in rows] == ["A-001-01", "A-001-02", "A-002"]
+
+
+def count_save_queries(client, staff, n_cells):
+    base = b.base_org(staff.committee, f"A-{n_cells:03d}X")
+    for j in range(n_cells):
+        b.cell(base, f"{base.code}-{j:03d}")
+    page = client.get(grid_url())
+    pk = level_pk(2015, "HTTNV")
+    data = post_data(page, **{u.code: {"level": pk} for u, _ in page.context["rows"]})
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.post(grid_url(), data).status_code == 302
+    Rating.objects.all().delete()
+    return len(ctx.captured_queries)
+
+
+def test_saving_the_grid_costs_the_same_queries_at_two_sizes(client, staff):
+    # Both sizes fit one bulk-insert batch on SQLite, which caps a statement at 999 parameters
+    # (about 70 ratings); PostgreSQL takes a whole committee in one statement.
+    client.force_login(staff)
+    assert count_save_queries(client, staff, 5) == count_save_queries(client, staff, 50)
+
+
+def test_member_statistics_are_saved_and_checked(client, staff):
+    client.force_login(staff)
+    url = grid_url(name="member-grid")
+    page = client.get(url)
+    assert [u.code for u, _ in page.context["rows"]] == ["A-001", "A-002"]
+    bad = post_data(page, **{"A-001": {"member_count": "10", "good": "8", "completed": "5"}})
+    assert client.post(url, bad).status_code == 400 and not MemberStats.objects.exists()
+    negative = post_data(page, **{"A-001": {"member_count": "10", "good": "-1"}})
+    assert client.post(url, negative).status_code == 400 and not MemberStats.objects.exists()
+    good = post_data(
+        page,
+        **{"A-001": {"member_count": "10", "excellent": "1", "good": "7", "completed": "2", "admitted": "1"}},
+    )
+    assert client.post(url, good).status_code == 302
+    assert MemberStats.objects.get().good == 7
+
+
+def test_the_excellent_cap_is_a_warning_with_the_numbers(client, staff):
+    client.force_login(staff)
+    base = staff.committee.scoped_units.get(code="A-001")
+    b.member_stats(base, 2019, members=20, excellent=5, good=10, completed=5)
+    response = client.get(grid_url(2019, name="member-grid"))
+    assert "5" in response.context["warnings"][base.pk] and "10" in response.context["warnings"][base.pk]
+
+
+def test_saving_again_after_a_conflict_keeps_the_users_value(client, staff, province):
+    client.force_login(staff)
+    unit = staff.committee.scoped_units.get(code="A-001")
+    b.rate(unit, 2015, "TSVM")
+    stale = client.get(grid_url())
+    b.rate(unit, 2015, "HTNV", by=province)
+    conflict = client.post(grid_url(), post_data(stale, **{"A-001": {"level": level_pk(2015, "YK")}}))
+    assert conflict.status_code == 409
+    again = client.post(grid_url(), post_data(conflict, **{"A-001": {"level": level_pk(2015, "YK")}}))
+    assert again.status_code == 302
+    assert Rating.objects.get(unit=unit).level.code == "YK"
+
+
+def test_a_tampered_form_count_is_a_bad_request_and_changes_nothing(client, staff):
+    client.force_login(staff)
+    data = post_data(client.get(grid_url()), **{"A-001": {"level": level_pk(2015, "TSVM")}})
+    data["form-TOTAL_FORMS"] = "1"
+    assert client.post(grid_url(), data).status_code == 400
+    assert not Rating.objects.exists()

@@ -1,0 +1,250 @@
+"""The season pages: submit, approve, return with a reason; lock and unlock years."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role, User
+from assessments.models import AuditEntry, Rating, RatingYear, Status, Submission
+from assessments.services import approve, set_year_lock, submit
+from tests import builders as b
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def committee():
+    return b.committee_with("A", 2015, base_levels=["TSVM", "HTTNV"], cell_levels=["HTNV"])
+
+
+@pytest.fixture
+def other():
+    return b.committee_with("B", 2015, base_levels=["TSVM"])
+
+
+def make_user(username, role, committee=None, **extra):
+    return User.objects.create_user(username=username, password="x", role=role, committee=committee, **extra)
+
+
+@pytest.fixture
+def staff(committee):
+    return make_user("a", Role.COMMITTEE_STAFF, committee)
+
+
+@pytest.fixture
+def province():
+    return make_user("p", Role.PROVINCE_STAFF, first_name="Nguyễn Văn", last_name="An")
+
+
+@pytest.fixture
+def leader():
+    return make_user("l", Role.LEADER)
+
+
+def url(name, year=2015, committee=None):
+    path = reverse(name, args=[year])
+    return f"{path}?committee={committee}" if committee else path
+
+
+def html(response):
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def status_of(committee, year=2015):
+    submission = Submission.objects.filter(committee=committee, year=year).first()
+    return submission.status if submission else Status.DRAFT
+
+
+def test_submit_approve_and_return_are_audited_and_shown_on_the_status_page(
+    client, staff, province, committee
+):
+    client.force_login(staff)
+    response = client.post(url("submit"))
+    assert response.status_code == 302 and response.url == url("rating-grid", committee="A")
+    assert status_of(committee) == Status.SUBMITTED
+
+    client.force_login(province)
+    page = html(client.get(url("season-status")))
+    assert "Đã gửi" in page or "Chờ duyệt" in page
+    assert client.post(url("approve", committee="A")).status_code == 302
+    assert status_of(committee) == Status.APPROVED
+    page = html(client.get(url("season-status")))
+    assert "Nguyễn Văn An" in page  # who approved
+
+    response = client.post(url("return", committee="A"), {"reason": "Thiếu số quyết định"}, follow=True)
+    assert "Thiếu số quyết định" in html(response)
+    assert status_of(committee) == Status.DRAFT
+    page = html(client.get(url("season-status")))
+    assert "Thiếu số quyết định" in page
+    entries = AuditEntry.objects.filter(action__startswith="submission.").order_by("pk")
+    assert [(e.action, e.user.username) for e in entries] == [
+        ("submission.submitted", "a"),
+        ("submission.approved", "p"),
+        ("submission.draft", "p"),
+    ]
+    assert entries.last().reason == "Thiếu số quyết định"
+
+
+def test_the_status_page_counts_units_and_shows_buttons_only_on_submitted_committees(
+    client, province, committee, other, staff
+):
+    submit(user=staff, committee=committee, year=2015)
+    client.force_login(province)
+    response = client.get(url("season-status"))
+    rows = {c.code: (c.rated, c.to_rate, s.status) for c, s in response.context["rows"]}
+    assert rows == {"A": (3, 3, Status.SUBMITTED), "B": (1, 1, Status.DRAFT)}
+    page = html(response)
+    assert page.count(reverse("approve", args=[2015])) == 1
+    assert f"{reverse('rating-grid', args=[2015])}?committee=B" in page
+    assert f"{reverse('member-grid', args=[2015])}?committee=A" in page
+
+
+def test_approving_from_the_status_page_comes_back_to_it(client, province, committee, staff):
+    submit(user=staff, committee=committee, year=2015)
+    client.force_login(province)
+    back = url("season-status")
+    response = client.post(url("approve", committee="A"), {"next": back})
+    assert response.url == back
+    response = client.post(url("approve", committee="A"), {"next": "https://evil.example/"})
+    assert response.url == url("rating-grid", committee="A")
+
+
+def test_committee_staff_see_only_their_own_committee(client, staff, other):
+    client.force_login(staff)
+    response = client.get(url("season-status"))
+    assert [c.code for c, _ in response.context["rows"]] == ["A"]
+    page = html(response)
+    assert other.name not in page
+    assert reverse("approve", args=[2015]) not in page  # no approve buttons for them
+
+
+def test_it_refuses_approval_by_committee_staff(client, staff, committee):
+    submit(user=staff, committee=committee, year=2015)
+    client.force_login(staff)
+    assert client.post(url("approve")).status_code == 403
+    assert client.post(url("return"), {"reason": "x"}).status_code == 403
+    assert status_of(committee) == Status.SUBMITTED
+
+
+def test_it_refuses_approval_by_the_leader(client, leader, staff, committee):
+    submit(user=staff, committee=committee, year=2015)
+    client.force_login(leader)
+    assert client.post(url("approve", committee="A")).status_code == 403
+    assert status_of(committee) == Status.SUBMITTED
+
+
+def test_it_rejects_other_committee(client, staff, other):
+    client.force_login(staff)
+    assert client.post(url("submit", committee="B")).status_code == 404
+    assert status_of(other) == Status.DRAFT
+    assert not AuditEntry.objects.filter(action__startswith="submission.").exists()
+
+
+def test_provincial_staff_must_name_the_committee(client, province, committee):
+    client.force_login(province)
+    assert client.post(url("approve")).status_code == 404
+    assert client.post(url("approve", committee="NOPE")).status_code == 404
+
+
+def test_the_actions_take_post_only(client, staff):
+    client.force_login(staff)
+    assert client.get(url("submit")).status_code == 405
+
+
+def test_it_refuses_a_return_without_reason_in_vietnamese(client, province, committee, staff):
+    submit(user=staff, committee=committee, year=2015)
+    client.force_login(province)
+    response = client.post(url("return", committee="A"), {"reason": "   "}, follow=True)
+    assert "Phải ghi rõ lý do trả lại" in html(response)
+    assert status_of(committee) == Status.SUBMITTED
+    assert not AuditEntry.objects.filter(action="submission.draft").exists()
+
+
+def test_a_refused_transition_is_an_error_message(client, province, committee):
+    client.force_login(province)
+    response = client.post(url("approve", committee="A"), follow=True)
+    assert "Chỉ phê duyệt được kết quả đã gửi duyệt" in html(response)
+    assert status_of(committee) == Status.DRAFT
+
+
+def test_lock_and_unlock_with_a_reason_from_the_years_page(client, province, committee):
+    client.force_login(province)
+    page = html(client.get(reverse("years")))
+    assert reverse("lock-year", args=[2015]) in page
+    response = client.post(reverse("lock-year", args=[2015]), follow=True)
+    assert "Năm 2015 đã khóa" in html(response)
+    year = RatingYear.objects.get(year=2015)
+    assert (year.is_locked, year.locked_by) == (True, province)
+    page = html(client.get(reverse("years")))
+    assert "Nguyễn Văn An" in page and reverse("unlock-year", args=[2015]) in page
+
+    response = client.post(reverse("unlock-year", args=[2015]), {"reason": ""}, follow=True)
+    assert "Mở khóa một năm phải ghi rõ lý do" in html(response)
+    assert RatingYear.objects.get(year=2015).is_locked
+
+    client.post(reverse("unlock-year", args=[2015]), {"reason": "Sửa sai sót theo Công văn 12"})
+    assert not RatingYear.objects.get(year=2015).is_locked
+    unlock = AuditEntry.objects.get(action="year.unlock")
+    assert (unlock.user, unlock.reason) == (province, "Sửa sai sót theo Công văn 12")
+
+
+def test_the_years_page_lists_rated_years_and_the_current_one(client, leader, committee):
+    client.force_login(leader)
+    response = client.get(reverse("years"))
+    years = [year for year, _, _ in response.context["rows"]]
+    assert set(years) == {2015, timezone.localdate().year} and years == sorted(years, reverse=True)
+    assert reverse("lock-year", args=[2015]) not in html(response)  # the leader reads only
+    assert client.post(reverse("lock-year", args=[2015])).status_code == 403
+
+
+def test_committee_staff_do_not_see_the_years_page(client, staff):
+    client.force_login(staff)
+    assert client.get(reverse("years")).status_code == 404
+    assert client.post(reverse("lock-year", args=[2015])).status_code == 403
+    assert not RatingYear.objects.exists()
+
+
+def test_after_lock_the_rating_grid_refuses_to_save(client, province, staff, committee):
+    set_year_lock(user=province, year=2015, locked=True)
+    client.force_login(staff)
+    page = client.get(url("rating-grid"))
+    assert "Năm 2015 đã khóa" in html(page)
+    unit = committee.scoped_units.get(code="A-001")
+    rows = dict(page.context["rows"])
+    data = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-unit": str(unit.pk)}
+    data |= {
+        "form-0-version": str(rows[unit].initial["version"]),
+        "form-0-level": str(b.level(2015, "HTNV").pk),
+    }
+    response = client.post(url("rating-grid"), data)
+    assert response.status_code == 400
+    assert "Năm 2015 đã khóa" in response.content.decode()
+    assert Rating.objects.get(unit=unit, year=2015).level.code == "TSVM"
+
+
+def test_after_lock_the_member_grid_is_read_only(client, province, staff, committee):
+    set_year_lock(user=province, year=2015, locked=True)
+    client.force_login(staff)
+    page = html(client.get(url("member-grid")))
+    assert "Năm 2015 đã khóa" in page
+    assert 'id="save-grid"' not in page and "disabled" in page
+
+
+def test_the_status_page_takes_the_same_queries_for_2_and_5_committees(client, province, staff):
+    client.force_login(province)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url("season-status")).status_code == 200
+        return len(ctx.captured_queries)
+
+    b.committee_with("C", 2015, base_levels=["TSVM"], cell_levels=["HTNV"])
+    submit(user=staff, committee=staff.committee, year=2015)
+    approve(user=province, committee=staff.committee, year=2015)
+    two = count()
+    for code in ("D", "E", "F"):
+        submit(user=province, committee=b.committee_with(code, 2015, base_levels=["HTNV", "TSVM"]), year=2015)
+    assert count() == two
