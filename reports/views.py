@@ -22,6 +22,7 @@ from reports.xlsx import workbook
 
 
 @login_required
+@require_GET
 def home(request):
     """A summary of the latest year that has ratings, for the user's scope."""
     user = request.user
@@ -38,6 +39,7 @@ def _checked_year(year: int) -> int:
 
 
 @login_required
+@require_GET
 def dashboard_latest(request):
     year = dash.latest_year(request.user)
     if year is None:
@@ -47,6 +49,7 @@ def dashboard_latest(request):
 
 
 @login_required
+@require_GET
 def dashboard(request, year, template="reports/dashboard.html"):
     committee = committee_for_request(request, required=False)
     figures = dash.figures(_checked_year(year), committee, request.GET.get("sort", "code"))
@@ -83,11 +86,13 @@ def dashboard(request, year, template="reports/dashboard.html"):
 
 
 @login_required
+@require_GET
 def dashboard_print(request, year):
     return dashboard(request, year, template="reports/dashboard_print.html")
 
 
 @login_required
+@require_GET
 def drilldown(request, year):
     committee = committee_for_request(request, required=False)
     drill = DrillFilter.from_query(request.GET)
@@ -123,6 +128,7 @@ def drilldown_csv(rows, year) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def report_xlsx(request, year):
     committee = committee_for_request(request, required=False)
     figures = dash.figures(_checked_year(year), committee)
