@@ -480,3 +480,48 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.action}"
+
+
+class RatingTally(models.Model):
+    """One year's ratings counted by committee, tier and level: a summary for the trend chart,
+    which would otherwise count every rating of every year on each view.
+
+    Every write of ratings marks its year stale (`mark_stale`, in the same transaction); a reader
+    recomputes a stale year and stores it only if no write marked it again meanwhile (`version`).
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=year_validators)
+    stale = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=0)
+    # [[committee_id, tier, level_id, not_rated, count], ...]
+    rows = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("rating tally")
+        verbose_name_plural = _("rating tallies")
+        ordering = ["year"]
+
+    def __str__(self):
+        return str(self.year)
+
+    @classmethod
+    def mark_stale(cls, year: int) -> None:
+        # Always the same two statements, so that a save's query count does not depend on history.
+        cls.objects.bulk_create([cls(year=year)], ignore_conflicts=True)
+        cls.objects.filter(year=year).update(stale=True, version=F("version") + 1)
+
+    @classmethod
+    def fresh(cls) -> list["RatingTally"]:
+        """Every year's tally, recomputing the stale ones (one grouped query per stale year)."""
+        tallies = list(cls.objects.order_by("year"))
+        for tally in tallies:
+            if tally.stale:
+                tally.rows = [
+                    list(row)
+                    for row in Rating.objects.filter(year=tally.year)
+                    .values_list("committee_id", "tier", "level_id", "not_rated")
+                    .annotate(n=models.Count("id"))
+                    .order_by()
+                ]
+                cls.objects.filter(pk=tally.pk, version=tally.version).update(rows=tally.rows, stale=False)
+        return tallies

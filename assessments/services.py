@@ -25,6 +25,7 @@ from assessments.models import (
     Rating,
     RatingLevel,
     RatingScheme,
+    RatingTally,
     RatingYear,
     Status,
     Submission,
@@ -217,6 +218,7 @@ def save_ratings(
             "decision_date": c.decision_date,
         }
 
+    RatingTally.mark_stale(year)
     return _save_rows(
         model=Rating,
         rows=changes,

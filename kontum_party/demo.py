@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import User
-from assessments.models import MemberStats, Rating, RatingScheme
+from assessments.models import MemberStats, Rating, RatingScheme, RatingTally
 from organizations.models import Kind, PlaceType, Tier, Unit
 
 SPEC_PATH = Path(settings.BASE_DIR) / "fixtures" / "kontum_demo.json"
@@ -391,6 +391,7 @@ class DemoBuilder:
             year = int(year_text)
             scheme = RatingScheme.objects.for_year(year)
             Rating.objects.bulk_create(self.build_ratings(year, year_spec, scheme), batch_size=1000)
+            RatingTally.mark_stale(year)
             MemberStats.objects.bulk_create(self.build_member_stats(year, year_spec), batch_size=1000)
 
     def build_accounts(self) -> list[User]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max
+from django.db.models import Max
 
-from assessments.models import Rating, RatingLevel, RatingScheme, Status, Submission, Target
+from assessments.models import Rating, RatingLevel, RatingScheme, RatingTally, Status, Submission, Target
 from organizations.models import PlaceType, Tier, Unit
 from reports.engine import QualityReport, build_report_set, percent
 
@@ -113,17 +113,18 @@ class TrendYear:
 
 
 def trends(committee: Unit | None) -> list[TrendYear]:
-    """Clean-and-strong shares per year, from one grouped query over the recorded rows.
+    """Clean-and-strong shares per year, from the yearly tallies of the recorded rows.
 
     Years with different schemes are compared through each level's clean-and-strong flag. The
     denominator is the units recorded that year (rated or marked not rated): past seasons are
     complete, and the current one's card above counts the units still pending too.
     """
-    ratings = Rating.objects.all()
-    if committee is not None:
-        ratings = ratings.filter(committee=committee)
-    # Grouped on the level id only (an index-only scan); the levels' names and flags join in Python.
-    rows = ratings.values("year", "tier", "not_rated", "level_id").annotate(n=Count("id")).order_by()
+    rows = [
+        {"year": tally.year, "tier": tier, "level_id": level_id, "not_rated": not_rated, "n": n}
+        for tally in RatingTally.fresh()
+        for committee_id, tier, level_id, not_rated, n in tally.rows
+        if committee is None or committee_id == committee.pk
+    ]
     levels = {level.pk: level for level in RatingLevel.objects.all()}
     schemes = list(RatingScheme.objects.order_by("valid_from"))
     years: dict[int, TrendYear] = {}

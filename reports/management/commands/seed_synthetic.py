@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assessments.models import MemberStats, Rating, RatingLevel, RatingScheme
+from assessments.models import MemberStats, Rating, RatingLevel, RatingScheme, RatingTally
 from organizations.models import Kind, PlaceType, Tier, Unit
 
 PREFIX = "SYN"
@@ -151,6 +151,7 @@ class Command(BaseCommand):
             "version",
         )
         self.copy(Rating, rating_columns, rating_rows, len(self.unit_rows), f"Xếp loại {year}")
+        RatingTally.mark_stale(year)
         member_rows = []
         for unit, committee in base_ids:
             count = self.rng.randint(10, 80)
