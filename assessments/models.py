@@ -495,6 +495,9 @@ class RatingTally(models.Model):
     version = models.PositiveIntegerField(default=0)
     # [[committee_id, tier, level_id, not_rated, count], ...]
     rows = models.JSONField(default=list)
+    # The same summed over the committees, [[tier, level_id, not_rated, count], ...]: the province's
+    # trend reads only this (the rows of a national data set are tens of thousands).
+    totals = models.JSONField(default=list)
 
     class Meta:
         verbose_name = _("rating tally")
@@ -511,17 +514,26 @@ class RatingTally(models.Model):
         cls.objects.filter(year=year).update(stale=True, version=F("version") + 1)
 
     @classmethod
-    def fresh(cls) -> list["RatingTally"]:
-        """Every year's tally, recomputing the stale ones (one grouped query per stale year)."""
-        tallies = list(cls.objects.order_by("year"))
+    def fresh(cls, *, with_rows: bool = True) -> list["RatingTally"]:
+        """Every year's tally, recomputing the stale ones (one grouped query per stale year).
+        `with_rows=False` leaves the per-committee rows unread: the province needs the totals only."""
+        tallies = list(
+            cls.objects.order_by("year") if with_rows else cls.objects.defer("rows").order_by("year")
+        )
         for tally in tallies:
             if tally.stale:
-                tally.rows = [
+                rows = [
                     list(row)
                     for row in Rating.objects.filter(year=tally.year)
                     .values_list("committee_id", "tier", "level_id", "not_rated")
                     .annotate(n=models.Count("id"))
                     .order_by()
                 ]
-                cls.objects.filter(pk=tally.pk, version=tally.version).update(rows=tally.rows, stale=False)
+                totals: dict = {}
+                for _committee, tier, level, not_rated, n in rows:
+                    totals[(tier, level, not_rated)] = totals.get((tier, level, not_rated), 0) + n
+                tally.rows, tally.totals = rows, [[*key, n] for key, n in totals.items()]
+                cls.objects.filter(pk=tally.pk, version=tally.version).update(
+                    rows=tally.rows, totals=tally.totals, stale=False
+                )
         return tallies

@@ -119,12 +119,19 @@ def trends(committee: Unit | None) -> list[TrendYear]:
     denominator is the units recorded that year (rated or marked not rated): past seasons are
     complete, and the current one's card above counts the units still pending too.
     """
-    rows = [
-        {"year": tally.year, "tier": tier, "level_id": level_id, "not_rated": not_rated, "n": n}
-        for tally in RatingTally.fresh()
-        for committee_id, tier, level_id, not_rated, n in tally.rows
-        if committee is None or committee_id == committee.pk
-    ]
+    if committee is None:
+        rows = [
+            {"year": tally.year, "tier": tier, "level_id": level_id, "not_rated": not_rated, "n": n}
+            for tally in RatingTally.fresh(with_rows=False)
+            for tier, level_id, not_rated, n in tally.totals
+        ]
+    else:
+        rows = [
+            {"year": tally.year, "tier": tier, "level_id": level_id, "not_rated": not_rated, "n": n}
+            for tally in RatingTally.fresh()
+            for committee_id, tier, level_id, not_rated, n in tally.rows
+            if committee_id == committee.pk
+        ]
     levels = {level.pk: level for level in RatingLevel.objects.all()}
     schemes = list(RatingScheme.objects.order_by("valid_from"))
     years: dict[int, TrendYear] = {}
