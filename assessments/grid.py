@@ -46,6 +46,7 @@ class Grid:
     model = Rating
     formset_class = RatingGridFormSet
     tiers = RATED_TIERS
+    kinds = (Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL, Kind.SUBORDINATE_CELL)
 
     def __init__(self, *, user, committee: Unit, year: int):
         self.user, self.committee, self.year = user, committee, year
@@ -139,6 +140,7 @@ class MemberGrid(Grid):
     model = MemberStats
     formset_class = MemberGridFormSet
     tiers = (Tier.BASE,)
+    kinds = (Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL)
 
     def form_kwargs(self) -> dict:
         return {}

@@ -1,8 +1,11 @@
 """The two data-entry grids (ratings; member statistics): one page per committee and year."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +17,8 @@ from assessments.policy import EditRefused, check_can_edit, is_locked, submissio
 from assessments.services import ConflictError, RowErrors
 from organizations.access import committee_for_request, committees_for_user, units_by_pk
 from organizations.models import Kind, PlaceType
+
+logger = logging.getLogger(__name__)
 
 
 class GridView(LoginRequiredMixin, View):
@@ -86,6 +91,18 @@ class GridView(LoginRequiredMixin, View):
         except EditRefused as refused:
             messages.error(request, str(refused))
             return self.render(request, grid, units, stored, formset, status=400)
+        except (OperationalError, InterfaceError):
+            # The connection died mid-save: the server rolls the transaction back, nothing was
+            # written. Drop the broken connection (this page and the next requests reconnect) and
+            # show the user's entries again, to be saved again (a save that did land would show as
+            # a conflict: the versions changed).
+            logger.warning("%s: database error during the save", request.path, exc_info=True)
+            connection.close()
+            messages.error(
+                request,
+                _("The database connection was lost while saving; nothing was written. Please try again."),
+            )
+            return self.render(request, grid, units, stored, formset, status=503)
         messages.success(
             request,
             _("Saved: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
@@ -119,10 +136,7 @@ class GridView(LoginRequiredMixin, View):
             "done": done,
             "total": total,
             "filter": GridFilter.from_query(request.GET),
-            "kinds": [
-                (k, Kind(k).label)
-                for k in (Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL, Kind.SUBORDINATE_CELL)
-            ],
+            "kinds": [(kind, Kind(kind).label) for kind in grid.kinds],
             "place_types": PlaceType.choices,
             "submission": submission_for(grid.committee, grid.year),
             "locked": is_locked(grid.year),
