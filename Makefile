@@ -17,7 +17,10 @@ LOCK := requirements/base.txt requirements/dev.txt requirements/build-constraint
 
 help:
 	@echo "make run                 install, migrate, load demo data, serve on 127.0.0.1:\$$PORT (default 8000)"
+	@echo "make serve               production: collectstatic, migrate, gunicorn on \$$BIND (needs DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS)"
 	@echo "make test [ARGS=...]     install, run the tests on SQLite then PostgreSQL (scripts/test.sh)"
+	@echo "make backup              back up the database (DATABASE_URL, else db.sqlite3) into backups/"
+	@echo "make restore FILE=...    replace the database by a backup (the current one is backed up first)"
 	@echo "make lint                ruff check"
 	@echo "make format              ruff: sort imports and format"
 	@echo "make migrations-check    fail if the models have changes without a migration"
@@ -39,8 +42,33 @@ run: $(INSTALLED)
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Production (README, "Deployment"): gunicorn with 2 × cores + 1 workers behind a TLS proxy,
+# static files served by WhiteNoise, PostgreSQL from DATABASE_URL. BIND=0.0.0.0:8000 to listen
+# elsewhere than 127.0.0.1:$(PORT); GUNICORN_ARGS for more gunicorn options.
+BIND ?= 127.0.0.1:$(PORT)
+GUNICORN_ARGS ?=
+.PHONY: serve
+serve: $(INSTALLED)
+	@case "$$DATABASE_URL" in postgres://* | postgresql://*) ;; \
+	  *) echo "make serve: set DATABASE_URL to the PostgreSQL database, e.g. postgres://user:password@host:5432/kontum" >&2; exit 1 ;; esac
+	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY (50 or more random characters, kept secret)" >&2; exit 1; }
+	@test -n "$$ALLOWED_HOSTS" || { echo "make serve: set ALLOWED_HOSTS (the site's host names, comma-separated)" >&2; exit 1; }
+	DJANGO_ENV=production $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_ENV=production $(BIN)/python manage.py migrate --noinput
+	DJANGO_ENV=production exec $(BIN)/gunicorn kontum_party.wsgi -w $$(( $$(nproc) * 2 + 1 )) -b $(BIND) $(GUNICORN_ARGS)
+
 test: $(INSTALLED)
 	bash scripts/test.sh $(ARGS)
+
+# PostgreSQL: pg_dump --format=custom / pg_restore --clean --if-exists --no-owner; SQLite: an
+# online consistent copy (scripts/backup.sh, scripts/restore.sh; BACKUP_DIR instead of backups/).
+.PHONY: backup restore
+backup: $(INSTALLED)
+	bash scripts/backup.sh
+
+restore: $(INSTALLED)
+	@test -n "$(FILE)" || { echo "make restore FILE=backups/<backup>: name the backup to restore; nothing was changed." >&2; exit 2; }
+	bash scripts/restore.sh "$(FILE)"
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -20,6 +20,7 @@ from assessments.models import (
     Rating,
     RatingLevel,
     RatingScheme,
+    RatingTally,
     RatingYear,
     Submission,
     Target,
@@ -273,3 +274,11 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     search_fields = ("unit__code", "unit__name", "user__username", "action", "source", "reason")
     list_select_related = ("user", "unit", "committee")
     date_hierarchy = "at"
+
+
+@admin.register(RatingTally)
+class RatingTallyAdmin(ReadOnlyAdmin):
+    """A derived summary, recounted by itself: shown for checking, never edited."""
+
+    list_display = (year_column("year", _("year")), "stale", "version")
+    exclude = ("rows", "totals")

@@ -1,8 +1,14 @@
-"""Spreadsheet import/export of the organization tree (minimal; a later issue enriches it)."""
+"""Spreadsheet import/export of the organization tree (the admin's registry import).
+
+Rows are validated by the model (`clean_model_instances`); a unit moved to another parent or
+dissolved by an import goes through `organizations.services`, as in the admin form, so that its
+cells follow it (committee, dissolution date).
+"""
 
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
+from organizations import services
 from organizations.models import Unit
 
 
@@ -19,3 +25,21 @@ class UnitResource(resources.ModelResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = False
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._before_import = (
+            Unit.objects.filter(pk=instance.pk).values("parent_id", "dissolved").first()
+            if instance.pk
+            else None
+        )
+        super().before_save_instance(instance, row, **kwargs)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        before = getattr(instance, "_before_import", None)
+        if before is None:
+            return
+        if before["parent_id"] != instance.parent_id:
+            services.move_unit(unit=instance, new_parent=instance.parent)
+        if instance.dissolved and before["dissolved"] != instance.dissolved:
+            services.dissolve_unit(unit=instance, on=instance.dissolved, merged_into=instance.merged_into)

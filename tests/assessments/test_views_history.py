@@ -72,7 +72,7 @@ def test_it_is_read_only(client, staff, unit):
     client.force_login(staff)
     page = history(client).content.decode()
     # The page itself (the footer's language switch posts, as on every page).
-    assert 'method="post"' not in page.split('id="main"')[1].split("</main>")[0].split("</main>")[0]
+    assert 'method="post"' not in page.split('id="main"')[1].split("</main>")[0]
     assert client.post(reverse("unit-history", args=["A-001"])).status_code == 405
 
 

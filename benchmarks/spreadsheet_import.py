@@ -1,0 +1,425 @@
+"""Time the spreadsheet import (imports app) against django-import-export's default import.
+
+    bash benchmarks/spreadsheet_import.sh            # throw-away PostgreSQL cluster, then everything below
+    DATABASE_URL=postgres://... .venv/bin/python benchmarks/spreadsheet_import.py all
+
+Scenarios, each phase in its own process (so that its peak memory is its own):
+- province: the demo province (684 grassroots organizations + 1,810 cells = 2,494 rows) for 2015,
+  as .xlsx: read + preview, commit (all new), the same file again (all unchanged), and every
+  level changed (all updates);
+- big: 100,000 rows (6,000 synthetic grassroots organizations × 17 years), levels written
+  many ways, as .xlsx: read, preview, commit;
+- django-import-export: the same rows in its own column format (.xlsx, tablib), its default
+  ModelResource, dry run (its preview) and import, on the province file and on the big file.
+
+Prints a Markdown report for BENCHMARKS.md. Writes into the database it is given: use a
+throw-away one (benchmarks/spreadsheet_import.sh makes one).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontum_party.settings")
+
+WORK = Path(os.environ.get("BENCH_DIR") or Path(tempfile.gettempdir()) / "kontum-import-bench")
+PROVINCE_YEAR = 2015
+BIG_ROWS = 100_000
+BIG_UNITS = 6_000
+BIG_YEARS = list(range(2010, 2027))  # a scheme exists from 2010; no future year
+SPELLINGS = [
+    lambda level: level.abbreviation,
+    lambda level: level.name,
+    lambda level: level.name.upper(),
+    lambda level: _plain(level.name),
+    lambda level: f"  {level.abbreviation.lower()} ",
+]
+
+
+def _plain(text):
+    from imports.levels import strip_diacritics
+
+    return strip_diacritics(text)
+
+
+def setup_django():
+    import django
+
+    django.setup()
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(action):
+    start = time.perf_counter()
+    value = action()
+    return value, time.perf_counter() - start
+
+
+def province_user():
+    from accounts.models import Role, User
+
+    user, _ = User.objects.get_or_create(username="bench-province", defaults={"role": Role.PROVINCE_STAFF})
+    return user
+
+
+# Data ------------------------------------------------------------------------------------------
+
+
+def prepare():
+    """The demo province, 6,000 synthetic grassroots organizations, and the files."""
+    setup_django()
+    from django.db import transaction
+
+    from assessments.models import RatingLevel, RatingScheme
+    from imports import columns as C
+    from imports.levels import LevelParser
+    from kontum_party import demo
+    from organizations.models import Kind, PlaceType, Tier, Unit
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    if not demo.demo_loaded():
+        demo.load_demo()
+    reset([PROVINCE_YEAR])
+    committees = list(Unit.objects.committees().order_by("code"))
+    if not Unit.objects.filter(code__startswith="BENCH-").exists():
+        with transaction.atomic():
+            Unit.objects.bulk_create(
+                [
+                    Unit(
+                        code=f"BENCH-{i:05d}",
+                        name=f"Đảng bộ thử tải {i}",
+                        tier=Tier.BASE,
+                        kind=Kind.GRASSROOTS_CELL,
+                        place_type=PlaceType.AGENCY,
+                        parent=committees[i % len(committees)],
+                        committee=committees[i % len(committees)],
+                    )
+                    for i in range(1, BIG_UNITS + 1)
+                ],
+                batch_size=2000,
+            )
+    rng = random.Random(2015)
+    levels = {
+        year: list(RatingLevel.objects.filter(scheme=RatingScheme.objects.for_year(year)))
+        for year in BIG_YEARS
+    }
+    headers = [C.CODE.header, C.NAME.header, C.YEAR.header, C.LEVEL.header, C.NOTE.header]
+
+    province_units = list(
+        Unit.objects.rated_tiers()
+        .exclude(code__startswith="BENCH-")
+        .active_in(PROVINCE_YEAR)
+        .order_by("code")
+    )
+    rows = [
+        [
+            u.code,
+            u.name,
+            PROVINCE_YEAR,
+            rng.choice(SPELLINGS)(rng.choice(levels[PROVINCE_YEAR])),
+            "nhập từ tệp",
+        ]
+        for u in province_units
+    ]
+    _write_pair("province", headers, rows)
+    # The same units with every level moved one rank: all updates.
+    ranked = sorted(levels[PROVINCE_YEAR], key=lambda level: level.rank)
+    parser = LevelParser.for_year(PROVINCE_YEAR)
+    changed = []
+    for row in rows:
+        current = parser.parse(row[3]).level
+        changed.append([*row[:3], ranked[(ranked.index(current) + 1) % len(ranked)].abbreviation, "đổi"])
+    _write_pair("province-changed", headers, changed)
+
+    big_units = list(Unit.objects.filter(code__startswith="BENCH-").order_by("code"))
+    big = []
+    for year in BIG_YEARS:
+        for unit in big_units:
+            if len(big) == BIG_ROWS:
+                break
+            big.append(
+                [unit.code, unit.name, year, rng.choice(SPELLINGS)(rng.choice(levels[year])), "thử tải"]
+            )
+    _write_pair("big", headers, big)
+    (WORK / "sizes.json").write_text(
+        json.dumps({"province": len(rows), "big": len(big), "committees": len(committees)})
+    )
+
+
+def _write_pair(name, headers, rows):
+    """Our format (with a title above the table) and import-export's format, same rows."""
+    from openpyxl import Workbook
+
+    from assessments.models import RatingLevel, RatingScheme
+    from imports.levels import LevelParser
+    from organizations.models import Unit
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Xếp loại")
+    sheet.append(["BẢNG XẾP LOẠI CHẤT LƯỢNG TỔ CHỨC ĐẢNG (thử tải)"])
+    sheet.append([])
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(WORK / f"{name}.xlsx")
+
+    units = {
+        u.code: u for u in Unit.objects.filter(code__in=[r[0] for r in rows]).select_related("committee")
+    }
+    parsers = {}
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Rating")
+    # Only the columns that hold something: openpyxl reads an empty cell as None, which
+    # django-import-export's default widgets would write into the NOT NULL text columns.
+    sheet.append(["unit", "year", "committee", "tier", "level", "not_rated", "note"])
+    for code, _name, year, level_text, note in rows:
+        if year not in parsers:
+            scheme = RatingScheme.objects.for_year(year)
+            parsers[year] = LevelParser(year, scheme, list(RatingLevel.objects.filter(scheme=scheme)))
+        unit = units[code]
+        level = parsers[year].parse(level_text).level
+        sheet.append([code, year, unit.committee.code, unit.tier, level.pk, 0, note])
+    workbook.save(WORK / f"{name}-import-export.xlsx")
+
+
+# Our import --------------------------------------------------------------------------------
+
+
+def ours(name: str, label: str):
+    setup_django()
+    import pandas  # noqa: F401  (imported once by a running server; not part of an import's time)
+
+    from imports import services
+    from imports.reader import read_file
+    from imports.rows import check
+
+    user = province_user()
+    path = WORK / f"{name}.xlsx"
+    data = path.read_bytes()
+    sheets, read_s = timed(lambda: read_file(data, path.name))
+    read_mb = peak_mb()
+    checked, check_s = timed(lambda: check(sheets, user=user, file_name=path.name))
+    prev = services.Preview(file_name=path.name, checked=checked)
+    preview_mb = peak_mb()
+    assert not prev.has_errors, [str(e) for e in prev.errors[:5]]
+    result, commit_s = timed(lambda: services.commit(prev, user=user))
+    return {
+        "scenario": label,
+        "rows": len(prev.rows),
+        "bytes": len(data),
+        "counts": prev.counts,
+        "written": result.created + result.updated,
+        "read_s": read_s,
+        "preview_s": check_s,
+        "commit_s": commit_s,
+        "total_s": read_s + check_s + commit_s,
+        "peak_read_mb": read_mb,
+        "peak_preview_mb": preview_mb,
+        "peak_mb": peak_mb(),
+    }
+
+
+def reset(years):
+    """Plain SQL: no signal of another app runs while the benchmark cleans up between runs."""
+    setup_django()
+    from django.db import connection, transaction
+
+    from assessments.models import AuditEntry, Rating
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table}")
+        cursor.execute(f"DELETE FROM {Rating._meta.db_table} WHERE year = ANY(%s)", [list(years)])
+    return {}
+
+
+# django-import-export -------------------------------------------------------------------------
+
+
+def theirs(name: str, label: str):
+    setup_django()
+    from import_export import fields, resources
+    from import_export.formats.base_formats import XLSX
+    from import_export.widgets import ForeignKeyWidget
+
+    from assessments.models import Rating
+    from organizations.models import Unit
+
+    class DefaultRatingResource(resources.ModelResource):
+        """django-import-export's default: a ModelResource, units and committees by code."""
+
+        unit = fields.Field(attribute="unit", column_name="unit", widget=ForeignKeyWidget(Unit, field="code"))
+        committee = fields.Field(
+            attribute="committee", column_name="committee", widget=ForeignKeyWidget(Unit, field="code")
+        )
+
+        class Meta:
+            model = Rating
+            fields = ("unit", "year", "committee", "tier", "level", "not_rated", "note")
+            import_id_fields = ("unit", "year")
+
+    path = WORK / f"{name}-import-export.xlsx"
+    data = path.read_bytes()
+    dataset, read_s = timed(lambda: XLSX().create_dataset(data))
+    dry, dry_s = timed(lambda: DefaultRatingResource().import_data(dataset, dry_run=True))
+    assert not dry.has_errors() and not dry.has_validation_errors(), _errors(dry)
+    done, import_s = timed(lambda: DefaultRatingResource().import_data(dataset, dry_run=False))
+    assert not done.has_errors() and not done.has_validation_errors(), _errors(done)
+    return {
+        "scenario": label,
+        "rows": len(dataset),
+        "read_s": read_s,
+        "preview_s": dry_s,
+        "commit_s": import_s,
+        "total_s": read_s + dry_s + import_s,
+        "peak_mb": peak_mb(),
+    }
+
+
+def _errors(result):
+    base = [(row, [str(e.error) for e in errors]) for row, errors in result.row_errors()[:3]]
+    invalid = [(row.number, row.error_dict) for row in result.invalid_rows[:3]]
+    return base, invalid
+
+
+# Driver -----------------------------------------------------------------------------------------
+
+
+def phase(*args) -> dict:
+    """Run one phase in its own process; keep a measurement as soon as it is taken."""
+    completed = subprocess.run(
+        [sys.executable, __file__, *map(str, args)], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    if completed.returncode != 0:
+        sys.stderr.write(completed.stdout + completed.stderr)
+        raise SystemExit(f"phase {args} failed")
+    result = json.loads(completed.stdout.strip().splitlines()[-1])
+    if result:
+        kept = WORK / "results.jsonl"
+        with kept.open("a") as stream:
+            stream.write(json.dumps(result) + "\n")
+    return result
+
+
+def machine() -> str:
+    setup_django()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        version = cursor.fetchone()[0].split(",")[0]
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; {version} ({connection.vendor})"
+    )
+
+
+def main_all(skip_big_baseline=False):
+    print("Preparing data and files…", file=sys.stderr)
+    (WORK / "results.jsonl").unlink(missing_ok=True)
+    phase("prepare")
+    sizes = json.loads((WORK / "sizes.json").read_text())
+    results = []
+    print("province…", file=sys.stderr)
+    results.append(phase("ours", "province", "province, all new"))
+    results.append(phase("ours", "province", "province, same file again (all unchanged)"))
+    results.append(phase("ours", "province-changed", "province, every level changed"))
+    phase("reset", PROVINCE_YEAR)
+    results.append(phase("theirs", "province", "province, all new"))
+    phase("reset", PROVINCE_YEAR)
+    print("100,000 rows…", file=sys.stderr)
+    results.append(phase("ours", "big", "100,000 rows, all new"))
+    phase("reset", *BIG_YEARS)
+    if not skip_big_baseline:
+        print("100,000 rows, django-import-export…", file=sys.stderr)
+        results.append(phase("theirs", "big", "100,000 rows, all new"))
+        phase("reset", *BIG_YEARS)
+    report(results, sizes)
+
+
+def report(results, sizes):
+    ours_rows = [r for r in results if "counts" in r]
+    theirs_rows = [r for r in results if "counts" not in r]
+    print(f"Machine: {machine()}\n")
+    print("### This import (imports app)\n")
+    print("| scenario | rows | file | read | preview | commit | end to end | commit rows/s | peak RSS |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in ours_rows:
+        rate = r["written"] / r["commit_s"] if r["written"] else 0
+        print(
+            f"| {r['scenario']} | {r['rows']:,} | {r['bytes'] / 2**20:.1f} MB | {r['read_s']:.2f} s | "
+            f"{r['preview_s']:.2f} s | {r['commit_s']:.2f} s | {r['total_s']:.2f} s | "
+            f"{f'{rate:,.0f}' if rate else '—'} | {r['peak_mb']:.0f} MB |"
+        )
+    print("\n### django-import-export, default ModelResource, same rows\n")
+    print("| scenario | rows | read | dry run (preview) | import | end to end | import rows/s | peak RSS |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in theirs_rows:
+        print(
+            f"| {r['scenario']} | {r['rows']:,} | {r['read_s']:.2f} s | {r['preview_s']:.2f} s | "
+            f"{r['commit_s']:.2f} s | {r['total_s']:.2f} s | {r['rows'] / r['commit_s']:,.0f} | "
+            f"{r['peak_mb']:.0f} MB |"
+        )
+    print("\n### Ratio (django-import-export time ÷ this import's time, all new rows)\n")
+    print("| scenario | preview | commit | end to end |")
+    print("| --- | ---: | ---: | ---: |")
+    for theirs_row in theirs_rows:
+        mine = next(r for r in ours_rows if r["scenario"] == theirs_row["scenario"])
+        their_preview = theirs_row["read_s"] + theirs_row["preview_s"]
+        my_preview = mine["read_s"] + mine["preview_s"]
+        print(
+            f"| {theirs_row['scenario']} | {their_preview:.2f} / {my_preview:.2f} s = "
+            f"{their_preview / my_preview:.1f}× | "
+            f"{theirs_row['commit_s']:.2f} / {mine['commit_s']:.2f} s = "
+            f"{theirs_row['commit_s'] / mine['commit_s']:.1f}× | "
+            f"{theirs_row['total_s']:.2f} / {mine['total_s']:.2f} s = "
+            f"{theirs_row['total_s'] / mine['total_s']:.1f}× |"
+        )
+    print(f"\n(sizes: {json.dumps(sizes)})")
+
+
+def main(argv):
+    command, *rest = argv or ["all"]
+    if command == "all":
+        return main_all(skip_big_baseline="--skip-big-baseline" in rest)
+    if command == "report":  # again, from the measurements kept so far
+        kept = (WORK / "results.jsonl").read_text().splitlines()
+        return report([json.loads(line) for line in kept], json.loads((WORK / "sizes.json").read_text()))
+    if command == "prepare":
+        prepare()
+        result = {}
+    elif command == "ours":
+        result = ours(*rest)
+    elif command == "theirs":
+        result = theirs(*rest)
+    elif command == "reset":
+        result = reset([int(y) for y in rest])
+    else:
+        raise SystemExit(f"unknown command {command}")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

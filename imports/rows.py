@@ -1,0 +1,669 @@
+"""From the cells of a file to checked changes: one `Row` per data row of the spreadsheet.
+
+Every row ends up new, changed (old → new), unchanged, skipped (blank, or the exact repeat of
+another row) or in error; each error names the sheet, the row number the spreadsheet shows,
+the column as the file writes it, and the value. Nothing here writes: the changes are handed
+to `assessments.services` by `imports.services.commit`, which checks them again.
+
+Scope: units are looked up only among `Unit.objects.for_user(user)`. The checks are the ones
+the web grid and the services apply — the year's state (`assessments.policy.check_can_edit`)
+and the models' own rules (`Rating.validate_for`, `MemberStats.clean`, field validators) — run
+on unsaved objects.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from assessments.models import MAX_YEAR, MEMBER_FIELDS, MIN_YEAR, MemberStats, Rating
+from assessments.policy import EditRefused, check_can_edit
+from assessments.services import MemberChange, RatingChange
+from imports import columns as C
+from imports.levels import NOT_RATED_LABEL, LevelError, LevelParser, clean_text
+from imports.reader import FileRefused, Sheet, max_rows, too_many_rows
+from organizations.models import Tier, Unit
+
+RATINGS = "ratings"
+MEMBERS = "members"
+KINDS = (RATINGS, MEMBERS)
+
+NEW, CHANGED, UNCHANGED, SKIPPED, ERROR = "new", "changed", "unchanged", "skipped", "error"
+
+
+@dataclass(slots=True)
+class CellError:
+    sheet: str
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def __str__(self):
+        return _("Sheet “%(sheet)s”, row %(row)s, column “%(column)s”, value “%(value)s”: %(message)s") % {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
+
+
+@dataclass(slots=True)
+class Row:
+    sheet: str
+    number: int
+    cells: dict  # field -> text as read
+    table: C.Table
+    unit: Unit | None = None
+    year: int | None = None
+    values: dict | None = None  # the parsed new values
+    status: str = ""
+    changes: dict = field(default_factory=dict)  # header -> (old, new), as displayed
+    errors: list = field(default_factory=list)
+    version: int = 0  # the stored row's version when read (0: none)
+    note: str = ""
+
+    def error(self, fld: str, message, fallback: str = "") -> None:
+        column = fld if self.table.has(fld) else fallback
+        self.errors.append(
+            CellError(
+                sheet=self.sheet,
+                row=self.number,
+                column=self.table.label(column, _column_header(column)),
+                value=self.cells.get(column, ""),
+                message=str(message),
+            )
+        )
+
+    @property
+    def named(self) -> str:
+        """The unit as the file names it."""
+        return self.cells.get("code") or self.cells.get("name", "")
+
+    @property
+    def entered(self) -> list[tuple[str, str]]:
+        """(header, value) of the cells beyond the unit and the year, for the preview of a new row."""
+        return [
+            (self.table.headers[f], v) for f, v in self.cells.items() if f not in ("code", "name", "year")
+        ]
+
+    @property
+    def writes(self) -> bool:
+        return not self.errors and self.status in (NEW, CHANGED)
+
+
+def _column_header(fld: str) -> str:
+    for column in (*C.RATING_COLUMNS, *C.MEMBER_COLUMNS):
+        if column.field == fld:
+            return column.header
+    return fld
+
+
+# Cell parsing ------------------------------------------------------------------------------
+
+_INT = re.compile(r"^\d+(?:[.,]0+)?$")
+_GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
+_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
+
+
+def parse_int(text: str) -> int:
+    text = text.replace(" ", "").replace("\u00a0", "")
+    if _INT.match(text):
+        return int(re.split(r"[.,]", text)[0])
+    if _GROUPED.match(text):  # 1.234 (Vietnamese) or 1,234
+        return int(re.sub(r"[.,]", "", text))
+    raise ValueError(text)
+
+
+def parse_date(text: str) -> datetime.date:
+    text = text.strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def unescape(text: str) -> str:
+    """Undo an export's protection: "'=x" was written for "=x" (see imports.export)."""
+    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        return text[1:]
+    return text
+
+
+# Kinds of file -------------------------------------------------------------------------------
+
+
+class RatingKind:
+    name = RATINGS
+    model = Rating
+    columns = C.RATING_COLUMNS
+    required = C.LEVEL
+    value_fields = ("level", "not_rated_reason", "decision_number", "decision_date", "note")
+    stored_fields = ("level_id", "not_rated_reason", "note", "decision_number", "decision_date")
+
+    def __init__(self):
+        self.parsers: dict[int, LevelParser] = {}
+
+    def tiers(self):
+        return (Tier.BASE, Tier.CELL)
+
+    def parser(self, year: int) -> LevelParser:
+        if year not in self.parsers:
+            self.parsers[year] = LevelParser.for_year(year)
+        return self.parsers[year]
+
+    def is_empty(self, row: Row) -> bool:
+        return not any(row.cells.get(f) for f in self.value_fields)
+
+    def stored(self, stored: dict | None, levels: dict) -> dict:
+        if stored is None:
+            return {"level": None, "not_rated": False, "not_rated_reason": "", "note": "",
+                    "decision_number": "", "decision_date": None}  # fmt: skip
+        return {
+            "level": levels.get(stored["level_id"]),
+            "not_rated": stored["level_id"] is None,
+            "not_rated_reason": stored["not_rated_reason"],
+            "note": stored["note"],
+            "decision_number": stored["decision_number"],
+            "decision_date": stored["decision_date"],
+        }
+
+    def parse(self, row: Row, old: dict) -> dict | None:
+        """The new values; a column the file does not have keeps the stored value."""
+        values = dict(old)
+        cells = row.cells
+        text = cells.get("level", "")
+        if not text:
+            row.error("level", _("This cell is required: write the level."))
+            return None
+        try:
+            parsed = self.parser(row.year).parse(text)
+        except LevelError as error:
+            row.error("level", error)
+            return None
+        values["level"], values["not_rated"] = parsed.level, parsed.not_rated
+        for name in ("not_rated_reason", "note", "decision_number"):
+            if row.table.has(name):
+                values[name] = unescape(cells.get(name, "")).strip()
+        if row.table.has("decision_date"):
+            text = cells.get("decision_date", "")
+            if not text:
+                values["decision_date"] = None
+            else:
+                try:
+                    values["decision_date"] = parse_date(text)
+                except ValueError:
+                    row.error("decision_date", _("Not a date: write it as dd/mm/yyyy."))
+                    return None
+        if values["level"] is not None:
+            values["not_rated_reason"] = ""  # as the service stores it
+        return values
+
+    def compare(self, old: dict, new: dict, row: Row) -> dict:
+        shown = {
+            "level": lambda v: _level_text(v),
+            "not_rated_reason": str,
+            "decision_number": str,
+            "decision_date": lambda d: d.strftime("%d/%m/%Y") if d else "",
+            "note": str,
+        }
+        changes = {}
+        for name, show in shown.items():
+            before, after = old[name], new[name]
+            if name == "level":
+                before = (old["level"].pk if old["level"] else None, old["not_rated"])
+                after = (new["level"].pk if new["level"] else None, new["not_rated"])
+                if before != after:
+                    changes[row.table.label(name, _column_header(name))] = (
+                        show(old["level"]) if old["level"] or old["not_rated"] else "",
+                        show(new["level"]),
+                    )
+                continue
+            if before != after:
+                changes[row.table.label(name, _column_header(name))] = (show(before), show(after))
+        return changes
+
+    def validate(self, row: Row, values: dict) -> ValidationError | None:
+        unit = row.unit
+        obj = Rating(
+            unit=unit,
+            year=row.year,
+            committee_id=unit.committee_id,
+            tier=unit.tier,
+            level=values["level"],
+            not_rated=values["level"] is None,
+            not_rated_reason=values["not_rated_reason"],
+            note=values["note"],
+            decision_number=values["decision_number"],
+            decision_date=values["decision_date"],
+        )
+        try:
+            obj.clean_fields(exclude=["unit", "committee", "level", "changed_by"])
+            obj.validate_for(self.parser(row.year).scheme)
+        except ValidationError as error:
+            return error
+        return None
+
+    error_columns = {"unit": "code", "level": "level", "not_rated_reason": "not_rated_reason"}
+    fallback_column = "level"
+
+    def change(self, row: Row) -> RatingChange:
+        v = row.values
+        return RatingChange(
+            unit=row.unit,
+            level=v["level"],
+            not_rated_reason=v["not_rated_reason"],
+            note=v["note"],
+            decision_number=v["decision_number"],
+            decision_date=v["decision_date"],
+            expected_version=row.version,
+        )
+
+    def same(self, a: dict, b: dict) -> bool:
+        return {**a, "level": a["level"] and a["level"].pk} == {**b, "level": b["level"] and b["level"].pk}
+
+
+def _level_text(level) -> str:
+    return level.abbreviation if level else NOT_RATED_LABEL
+
+
+class MemberKind:
+    name = MEMBERS
+    model = MemberStats
+    columns = C.MEMBER_COLUMNS
+    required = C.MEMBER_COUNT
+    value_fields = MEMBER_FIELDS
+    stored_fields = MEMBER_FIELDS
+
+    def tiers(self):
+        return (Tier.BASE,)
+
+    def parser(self, year):  # no levels to read
+        return None
+
+    def is_empty(self, row: Row) -> bool:
+        return not any(row.cells.get(f) for f in self.value_fields)
+
+    def stored(self, stored: dict | None, levels: dict) -> dict:
+        if stored is None:
+            return dict.fromkeys(MEMBER_FIELDS, 0)
+        return {name: stored[name] for name in MEMBER_FIELDS}
+
+    def parse(self, row: Row, old: dict) -> dict | None:
+        values = dict(old) if old else dict.fromkeys(MEMBER_FIELDS, 0)
+        ok = True
+        for name in MEMBER_FIELDS:
+            if not row.table.has(name):
+                continue
+            text = row.cells.get(name, "")
+            if not text:
+                if name == "member_count":
+                    row.error(name, _("This cell is required: write the number of members."))
+                    ok = False
+                values[name] = 0
+                continue
+            try:
+                values[name] = parse_int(text)
+            except ValueError:
+                row.error(name, _("Not a whole number of members."))
+                ok = False
+        return values if ok else None
+
+    def compare(self, old: dict, new: dict, row: Row) -> dict:
+        return {
+            row.table.label(name, _column_header(name)): (str(old[name]), str(new[name]))
+            for name in MEMBER_FIELDS
+            if old[name] != new[name]
+        }
+
+    def validate(self, row: Row, values: dict) -> ValidationError | None:
+        unit = row.unit
+        obj = MemberStats(unit=unit, year=row.year, committee_id=unit.committee_id, **values)
+        try:
+            if unit.tier != Tier.BASE:
+                raise ValidationError({"unit": _("Member statistics belong to grassroots organizations.")})
+            if not unit.is_active_in(row.year):
+                raise ValidationError(
+                    {"year": _("%(unit)s did not exist in %(year)s.") % {"unit": unit.name, "year": row.year}}
+                )
+            obj.clean_fields(exclude=["unit", "committee", "changed_by"])
+            obj.clean()
+        except ValidationError as error:
+            return error
+        return None
+
+    error_columns = {"unit": "code"}
+    fallback_column = "member_count"
+
+    def change(self, row: Row) -> MemberChange:
+        return MemberChange(unit=row.unit, values=dict(row.values), expected_version=row.version)
+
+    def same(self, a: dict, b: dict) -> bool:
+        return a == b
+
+
+def kind_for(name: str):
+    return {RATINGS: RatingKind, MEMBERS: MemberKind}[name]()
+
+
+# The whole file --------------------------------------------------------------------------------
+
+
+@dataclass
+class Checked:
+    kind: str
+    rows: list[Row]
+    tables: list[C.Table]
+    ignored_sheets: list[str]
+    units: dict[int, Unit]  # committees by pk, for the writer
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys((NEW, CHANGED, UNCHANGED, SKIPPED, ERROR), 0)
+        for row in self.rows:
+            counts[row.status] += 1
+        return counts
+
+    @property
+    def errors(self) -> list[CellError]:
+        return [e for row in self.rows for e in row.errors]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(row.errors for row in self.rows)
+
+    def groups(self) -> dict[tuple[int, int], list[Row]]:
+        """The rows to write, by (committee pk, year): one call of the service each."""
+        groups = defaultdict(list)
+        for row in self.rows:
+            if row.writes:
+                groups[(row.unit.committee_id, row.year)].append(row)
+        return dict(groups)
+
+    def versions(self) -> dict[str, int]:
+        """What the check saw stored, to tell at confirmation whether somebody saved meanwhile."""
+        return {f"{row.unit.pk}:{row.year}": row.version for row in self.rows if row.unit and row.year}
+
+
+def check(
+    sheets: list[Sheet],
+    *,
+    user,
+    kind: str = RATINGS,
+    default_year: int | None = None,
+    progress=None,
+    file_name: str = "",
+) -> Checked:
+    """Find the tables, then check every row against the database, without writing anything.
+
+    Raises FileRefused for what concerns the whole file (no table, a missing column, too many rows).
+    """
+    spec = kind_for(kind)
+    tables, ignored = [], []
+    for sheet in sheets:
+        table = C.find_table(sheet, spec.columns)
+        if table is None:
+            ignored.append(sheet.name)
+            continue
+        if not (table.has("code") or table.has("name")):
+            raise FileRefused(C.missing_column_message(sheet.name, C.CODE, (C.NAME,)))
+        if not table.has("year") and default_year is None:
+            raise FileRefused(C.missing_column_message(sheet.name, C.YEAR))
+        if not table.has(spec.required.field):
+            raise FileRefused(C.missing_column_message(sheet.name, spec.required))
+        tables.append(table)
+    if not tables:
+        raise FileRefused(
+            _("No table found: none of the first %(n)s rows of any sheet has the column headers %(columns)s.")
+            % {"n": C.HEADER_ALLOWANCE, "columns": C.describe(spec.columns)}
+        )
+
+    rows = list(_data_rows(tables, spec))
+    if len(rows) > max_rows():
+        raise too_many_rows(file_name or sheets[0].name)
+    scope = _Scope(user)
+    _identify_all(rows, scope, default_year)
+    _load_stored_and_check(rows, spec, user, scope, progress)
+    _flag_duplicates(rows, spec)
+    for row in rows:
+        if row.errors:
+            row.status = ERROR
+        elif not row.status:
+            row.status = SKIPPED
+    return Checked(kind=kind, rows=rows, tables=tables, ignored_sheets=ignored, units=scope.committees)
+
+
+def _data_rows(tables: list[C.Table], spec):
+    fields = [c.field for c in spec.columns if c.data]
+    for table in tables:
+        positions = [(f, table.columns[f]) for f in fields if f in table.columns]
+        for index in range(table.header_row, len(table.sheet.rows)):
+            cells_in_row = table.sheet.rows[index]
+            width = len(cells_in_row)
+            cells = {f: cells_in_row[p] for f, p in positions if p < width and cells_in_row[p]}
+            if not cells:
+                continue  # a blank row
+            yield Row(sheet=table.sheet.name, number=index + 1, cells=cells, table=table)
+
+
+class _Scope:
+    """The user's units, loaded once: by code, and by name for files without codes."""
+
+    def __init__(self, user):
+        self.user = user
+        # Every field: the writers read some of them (tier, place type, dates) for each row.
+        units = list(Unit.objects.for_user(user))
+        self.by_code = {u.code: u for u in units}
+        self.committees = {u.pk: u for u in units if u.tier == Tier.COMMITTEE}
+        self._by_name = None
+        self._units = units
+
+    def by_name(self, name: str) -> list[Unit]:
+        if self._by_name is None:
+            self._by_name = defaultdict(list)
+            for unit in self._units:
+                self._by_name[clean_text(unit.name).casefold()].append(unit)
+        return self._by_name.get(clean_text(name).casefold(), [])
+
+    @staticmethod
+    def existing(codes: set[str]) -> set[str]:
+        """Which of the codes the user cannot see exist at all, to say "outside your scope"
+        rather than "unknown". Only the code the user wrote is repeated back, never what it names."""
+        found, codes = set(), sorted(codes)
+        for start in range(0, len(codes), 500):
+            found.update(
+                Unit.objects.filter(code__in=codes[start : start + 500]).values_list("code", flat=True)
+            )
+        return found
+
+
+def _identify_all(rows: list[Row], scope: _Scope, default_year: int | None) -> None:
+    unknown: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        code = _identify(row, scope, default_year)
+        if code:
+            unknown[code].append(row)
+    outside = scope.existing(set(unknown)) if unknown else set()
+    for code, waiting in unknown.items():
+        for row in waiting:
+            if code in outside:
+                row.error("code", _("This unit is outside your scope: you cannot enter its data."))
+            else:
+                row.error("code", _("No unit has this code."))
+
+
+def _identify(row: Row, scope: _Scope, default_year: int | None) -> str:
+    """The row's unit (by code, else exact name within scope) and year; returns a code not in scope."""
+    unknown = ""
+    table = row.table
+    if table.has("code"):
+        raw = row.cells.get("code", "")
+        code = clean_text(raw).upper()
+        if not code:
+            row.error("code", _("This cell is required: write the unit's code."))
+        elif code in scope.by_code:
+            row.unit = scope.by_code[code]
+        else:
+            unknown = code
+    else:
+        name = row.cells.get("name", "")
+        matches = scope.by_name(name) if name else []
+        if not name:
+            row.error("name", _("This cell is required: write the unit's name."))
+        elif len(matches) == 1:
+            row.unit = matches[0]
+        elif matches:
+            row.error(
+                "name",
+                _(
+                    "%(count)s units of your scope have this name: add the column “%(code)s” "
+                    "to tell them apart."
+                )
+                % {"count": len(matches), "code": C.CODE.header},
+            )
+        else:
+            row.error("name", _("No unit of your scope has exactly this name."))
+
+    if table.has("year"):
+        text = row.cells.get("year", "")
+        if not text:
+            if default_year is None:
+                row.error("year", _("This cell is required: write the year."))
+                return unknown
+            row.year = default_year
+            return unknown
+        try:
+            year = parse_int(text)
+        except ValueError:
+            row.error("year", _("Not a year."))
+            return unknown
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            row.error(
+                "year",
+                _("The year must be between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR},
+            )
+            return unknown
+        row.year = year
+    else:
+        row.year = default_year
+    return unknown
+
+
+def _load_stored_and_check(rows: list[Row], spec, user, scope: _Scope, progress) -> None:
+    identified = [r for r in rows if r.unit is not None and r.year is not None]
+    years = sorted({r.year for r in identified})
+    stored = {}
+    scoped_pks = Unit.objects.for_user(user).values("pk")
+    for year in years:
+        # One query per year, as plain values (a whole province × many years stays light).
+        for values in spec.model.objects.filter(year=year, unit__in=scoped_pks).values(
+            "unit_id", "year", "version", *spec.stored_fields
+        ):
+            stored[(values["unit_id"], values["year"])] = values
+    levels = {}
+    if spec.name == RATINGS:
+        from assessments.models import RatingLevel
+
+        levels = {level.pk: level for level in RatingLevel.objects.all()}
+
+    states: dict[tuple[int, int], str | None] = {}
+    total = len(rows)
+    for done, row in enumerate(rows, start=1):
+        if progress and (done % 5000 == 0 or done == total):
+            progress(done, total)
+        if row.unit is None or row.year is None:
+            continue
+        if spec.is_empty(row):
+            row.status = SKIPPED  # a template row left empty: nothing entered yet
+            row.note = _("Nothing entered.")
+            continue
+        if row.unit.tier not in spec.tiers():
+            row.error(
+                "code" if row.table.has("code") else "name",
+                _("Only grassroots organizations and subordinate cells are rated.")
+                if spec.name == RATINGS
+                else _("Member statistics belong to grassroots organizations."),
+            )
+            continue
+        found = stored.get((row.unit.pk, row.year))
+        old = spec.stored(found, levels)
+        values = spec.parse(row, old)
+        if values is None:
+            continue
+        row.values = values
+        row.version = found["version"] if found else 0
+        row.changes = spec.compare(old, values, row) if found else {}
+        row.status = NEW if found is None else (CHANGED if row.changes else UNCHANGED)
+        if row.status == UNCHANGED:
+            continue  # nothing would be written: a locked year or a submitted committee does not matter
+        group = (row.unit.committee_id, row.year)
+        if group not in states:
+            states[group] = _edit_refusal(user, scope.committees.get(row.unit.committee_id), row.year)
+        if states[group]:
+            row.error("year", states[group])
+            continue
+        error = spec.validate(row, values)
+        if error is not None:
+            _add_validation_errors(row, error, spec)
+
+
+def _edit_refusal(user, committee: Unit | None, year: int) -> str | None:
+    if committee is None:
+        return None  # not a rated unit: the model's own check says so
+    try:
+        check_can_edit(user=user, committee=committee, year=year)
+    except (EditRefused, PermissionDenied) as refused:
+        return str(refused)
+    return None
+
+
+def _add_validation_errors(row: Row, error: ValidationError, spec) -> None:
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            row.error(spec.fallback_column, message)
+        return
+    for name, messages in error.message_dict.items():
+        column = spec.error_columns.get(name, name)
+        if name == NON_FIELD_ERRORS:
+            column = spec.fallback_column
+        if column == "code" and not row.table.has("code"):
+            column = "name"
+        for message in messages:
+            row.error(column, message, fallback=spec.fallback_column)
+
+
+def _flag_duplicates(rows: list[Row], spec) -> None:
+    """The same unit and year twice: fine when identical (the repeat is skipped), else both are errors."""
+    first: dict[tuple[int, int], Row] = {}
+    for row in rows:
+        if row.unit is None or row.year is None or row.values is None:
+            continue
+        k = (row.unit.pk, row.year)
+        other = first.get(k)
+        if other is None:
+            first[k] = row
+            continue
+        where = {"sheet": other.sheet, "row": other.number}
+        if other.values is not None and spec.same(other.values, row.values):
+            row.errors.clear()
+            row.status = SKIPPED
+            row.note = _("Same as row %(row)s of sheet “%(sheet)s”.") % where
+            continue
+        column = spec.fallback_column
+        row.error(
+            column,
+            _("This unit and year are also on row %(row)s of sheet “%(sheet)s”, with other values.") % where,
+        )
+        other.error(
+            column,
+            _("This unit and year are also on row %(row)s of sheet “%(sheet)s”, with other values.")
+            % {"sheet": row.sheet, "row": row.number},
+        )

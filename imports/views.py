@@ -1,0 +1,284 @@
+"""The import page: upload → preview of every row → confirm; and the pre-filled template.
+
+Between preview and confirm the uploaded file waits in a private temporary directory of the
+user, under a random token that only the user's session knows; the browser never sends a path.
+Confirming reads and checks the file again and writes only if what is stored did not change
+since the preview the user saw.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import secrets
+import tempfile
+import time
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError, connection
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from assessments.models import MAX_YEAR, MIN_YEAR
+from imports import export, services
+from imports.reader import SUPPORTED, extension, max_bytes
+from imports.rows import ERROR, KINDS, MEMBERS, RATINGS
+from organizations.access import committee_for_request
+from organizations.models import Unit
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "imports"
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+KEEP_SECONDS = 24 * 3600
+SHOWN_ROWS = 3000  # rows listed in the preview table (errors first); the counts cover them all
+
+KIND_CHOICES = [(RATINGS, gettext_lazy("Unit ratings")), (MEMBERS, gettext_lazy("Member statistics"))]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Spreadsheet (.xlsx, .ods or .csv)"))
+    kind = forms.ChoiceField(
+        label=gettext_lazy("The file holds"), choices=KIND_CHOICES, initial=RATINGS, required=False
+    )
+    year = forms.IntegerField(
+        label=gettext_lazy("Year"),
+        required=False,
+        min_value=MIN_YEAR,
+        max_value=MAX_YEAR,
+        help_text=gettext_lazy("Only for a file without a year column."),
+    )
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or RATINGS
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if extension(upload.name) not in SUPPORTED:
+            raise forms.ValidationError(_("Upload an .xlsx, .ods or .csv file."))
+        if upload.size > max_bytes():
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; files of at most %(limit)s MB are accepted.")
+                % {"size": round(upload.size / 2**20, 1), "limit": round(max_bytes() / 2**20, 1)}
+            )
+        return upload
+
+
+def _editor(request):
+    if not request.user.can_edit_ratings:
+        raise PermissionDenied
+    return request.user
+
+
+# Where an upload waits ------------------------------------------------------------------------
+
+
+def _user_dir(user) -> Path:
+    path = Path(tempfile.gettempdir()) / "kontum-imports" / str(int(user.pk))
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def _purge_old(directory: Path) -> None:
+    limit = time.time() - KEEP_SECONDS
+    for item in directory.iterdir():
+        try:
+            if item.stat().st_mtime < limit:
+                item.unlink()
+        except OSError:
+            pass
+
+
+def _stored(request, token: str) -> tuple[dict, Path]:
+    """The upload behind a token of this user's session; 404 for anything else."""
+    if not TOKEN.match(token):
+        raise Http404
+    meta = request.session.get(SESSION_KEY, {}).get(token)
+    path = _user_dir(request.user) / token
+    if meta is None or not path.is_file():
+        raise Http404
+    return meta, path
+
+
+def _forget(request, token: str, path: Path) -> None:
+    uploads = request.session.get(SESSION_KEY, {})
+    uploads.pop(token, None)
+    request.session[SESSION_KEY] = uploads
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def _digest(prev) -> str:
+    """What the preview showed: the stored versions and every row's status."""
+    state = {"versions": prev.versions(), "rows": [(r.sheet, r.number, r.status) for r in prev.rows]}
+    return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+
+
+# Pages ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    user = _editor(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        file = form.cleaned_data["file"]
+        data = file.read(max_bytes() + 1)
+        kind, year = form.cleaned_data["kind"], form.cleaned_data["year"]
+        try:
+            services.preview(data, file.name, user=user, kind=kind, default_year=year)
+        except services.FileRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            directory = _user_dir(user)
+            _purge_old(directory)
+            token = secrets.token_urlsafe(24)
+            fd = os.open(directory / token, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(data)
+            uploads = request.session.get(SESSION_KEY, {})
+            uploads[token] = {"name": services.source_name(file.name), "kind": kind, "year": year}
+            request.session[SESSION_KEY] = uploads
+            return redirect("import-confirm", token=token)
+    status = 400 if form.errors else 200
+    return render(request, "imports/upload.html", _upload_context(request, form), status=status)
+
+
+def _upload_context(request, form):
+    committees = Unit.objects.for_user(request.user).committees().order_by("code")
+    return {
+        "form": form,
+        "committees": committees,
+        "own_committee": None if request.user.sees_whole_province else request.user.committee,
+        "max_mb": round(max_bytes() / 2**20, 1),
+        "years": range(timezone.localdate().year, MIN_YEAR - 1, -1),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    user = _editor(request)
+    meta, path = _stored(request, token)
+    if request.method == "POST" and "cancel" in request.POST:
+        _forget(request, token, path)
+        messages.info(request, _("The import was cancelled; nothing was written."))
+        return redirect("import-upload")
+    try:
+        prev = services.preview(
+            path.read_bytes(), meta["name"], user=user, kind=meta["kind"], default_year=meta["year"]
+        )
+    except services.FileRefused as refused:  # e.g. a limit lowered meanwhile
+        _forget(request, token, path)
+        messages.error(request, str(refused))
+        return redirect("import-upload")
+    if request.method == "POST":
+        valid_only = request.POST.get("valid_only") == "1"
+        if request.POST.get("digest") != _digest(prev):
+            messages.warning(
+                request,
+                _(
+                    "The stored data changed since this preview was shown; check the new preview and "
+                    "confirm again."
+                ),
+            )
+            return _render_preview(request, token, meta, prev, status=409)
+        try:
+            result = services.commit(prev, user=user, valid_only=valid_only)
+        except services.ImportRefused as refused:
+            messages.error(request, str(refused))
+            return _render_preview(request, token, meta, prev, status=400, refused=refused.messages)
+        except (OperationalError, InterfaceError):
+            # The connection died mid-write (server restart, network cut, backend terminated): the
+            # server rolls the open transaction back, so nothing was written. The broken connection
+            # is dropped so that this page and the next requests reconnect; the upload is kept, and
+            # confirming again retries (a commit that did land would show as a changed preview).
+            logger.warning("import of %s: database error during the commit", meta["name"], exc_info=True)
+            connection.close()
+            messages.error(
+                request,
+                _("The database connection was lost while saving; nothing was written. Please try again."),
+            )
+            return _render_preview(request, token, meta, prev, status=503)
+        _forget(request, token, path)
+        messages.success(
+            request,
+            _(
+                "Imported from %(name)s: %(created)s new, %(updated)s changed, %(unchanged)s unchanged, "
+                "%(errors)s row(s) with errors left out."
+            )
+            % {
+                "name": meta["name"],
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "errors": result.errors,
+            },
+        )
+        return redirect("import-upload")
+    return _render_preview(request, token, meta, prev)
+
+
+def _render_preview(request, token, meta, prev, status=200, refused=None):
+    rows = sorted(prev.rows, key=lambda r: r.status != ERROR)[:SHOWN_ROWS]
+    return render(
+        request,
+        "imports/preview.html",
+        {
+            "token": token,
+            "meta": meta,
+            "preview": prev,
+            "counts": prev.counts,
+            "rows": rows,
+            "shown": len(rows),
+            "total": len(prev.rows),
+            "errors": prev.errors,
+            "digest": _digest(prev),
+            "refused": refused or [],
+            "writes": prev.counts["new"] + prev.counts["changed"],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def template(request):
+    """A pre-filled spreadsheet of a committee's units for a year: download, fill, upload."""
+    year = request.GET.get("year", "")
+    if not year.isdigit() or not MIN_YEAR <= int(year) <= MAX_YEAR:
+        raise Http404
+    year = int(year)
+    committee = committee_for_request(request)  # 404 outside the user's scope
+    kind = request.GET.get("kind", RATINGS)
+    fmt = request.GET.get("format", "xlsx")
+    if kind not in KINDS or fmt not in ("xlsx", "csv"):
+        raise Http404
+    table = export.template_table(
+        kind=kind, year=year, committee=committee, units=Unit.objects.for_user(request.user)
+    )
+    data = export.write(table, fmt, export.sheet_title(kind, year))
+    prefix = "xep-loai" if kind == RATINGS else "dang-vien"
+    response = HttpResponse(data, content_type=export.XLSX_TYPE if fmt == "xlsx" else export.CSV_TYPE)
+    filename = f"{prefix}-{committee.code}-{year}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def template_url(committee: Unit, year: int, kind: str = RATINGS) -> str:
+    return f"{reverse('import-template')}?committee={committee.code}&year={year}&kind={kind}"

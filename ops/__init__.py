@@ -1,0 +1,1 @@
+"""Operations: backing up and restoring the database (`make backup`, `make restore FILE=…`)."""
