@@ -145,7 +145,7 @@ def test_the_xlsx_report_has_four_sheets_and_escapes_formulas(client, province, 
     client.force_login(province)
     response = client.get(reverse("report-xlsx", args=[2015]))
     assert response.status_code == 200
-    sheets = pd.read_excel(io.BytesIO(response.content), sheet_name=None)
+    sheets = pd.read_excel(io.BytesIO(response.content), sheet_name=None, engine="calamine")
     assert len(sheets) == 4
     units = list(sheets.values())[3]
     assert len(units) == 7 and "'@SUM(A1)" in units.astype(str).to_string()
