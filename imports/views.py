@@ -41,6 +41,7 @@ from organizations.models import Unit
 logger = logging.getLogger(__name__)
 
 SESSION_KEY = "imports"
+UPLOAD_ROOT = Path(tempfile.gettempdir()) / "kontum-imports"  # one private folder per user below
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 KEEP_SECONDS = 24 * 3600
 SHOWN_ROWS = 3000  # rows listed in the preview table (errors first); the counts cover them all
@@ -86,7 +87,7 @@ def _editor(request):
 
 
 def _user_dir(user) -> Path:
-    path = Path(tempfile.gettempdir()) / "kontum-imports" / str(int(user.pk))
+    path = UPLOAD_ROOT / str(int(user.pk))
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
 

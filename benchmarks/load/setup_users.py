@@ -58,19 +58,14 @@ def main():
                 .order_by("code")
                 .values_list("code", flat=True)
             )
-            ordinal, sharing = (
-                i // len(committees),
-                len(range(i % len(committees), args.staff, len(committees))),
-            )
+            ordinal = i // len(committees)  # 0: the first account of its committee (the one that saves)
             start = (ordinal * IMPORT_ROWS) % max(len(units) - IMPORT_ROWS, 1)
             accounts.append(
                 {
                     "username": user.username,
                     "role": "staff",
                     "committee": committee.code,
-                    # Users of one committee save disjoint grid rows: every `sharing`-th from `ordinal`.
                     "ordinal": ordinal,
-                    "sharing": sharing,
                     "import_codes": units[start : start + IMPORT_ROWS],
                 }
             )

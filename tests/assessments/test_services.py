@@ -227,3 +227,29 @@ def test_updating_the_grid_takes_the_same_number_of_queries_at_any_size(staff):
             save_ratings(user=staff, committee=staff.committee, year=2015, changes=rows)
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1] <= 11
+
+
+def test_many_distinct_changes_are_all_written(committee, staff):
+    # More distinct value sets than MAX_UPDATE_GROUPS: the bulk_update path.
+    parent = staff.committee
+    base = b.base_org(parent, "A-800")
+    cells = [b.cell(base, f"A-800-{j:03d}") for j in range(30)]
+    save_ratings(
+        user=staff,
+        committee=parent,
+        year=2015,
+        changes=[RatingChange(unit=u, level=b.level(2015, "TSVM")) for u in cells],
+    )
+    save_ratings(
+        user=staff,
+        committee=parent,
+        year=2015,
+        changes=[
+            RatingChange(unit=u, level=b.level(2015, "HTNV"), note=f"ghi chú {i}")
+            for i, u in enumerate(cells)
+        ],
+    )
+    stored = Rating.objects.filter(unit__in=cells).order_by("unit__code")
+    assert [(r.level.code, r.note, r.version) for r in stored] == [
+        ("HTNV", f"ghi chú {i}", 2) for i in range(30)
+    ]

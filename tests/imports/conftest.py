@@ -14,6 +14,15 @@ def english():
         yield
 
 
+@pytest.fixture(autouse=True)
+def upload_root(tmp_path, monkeypatch):
+    """Uploads waiting for confirmation go to the test's own folder."""
+    from imports import views
+
+    monkeypatch.setattr(views, "UPLOAD_ROOT", tmp_path / "uploads")
+    return tmp_path / "uploads"
+
+
 @pytest.fixture
 def tree(db):
     a = b.committee("A", name="Huyện ủy Đắk Hà")

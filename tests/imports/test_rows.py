@@ -118,8 +118,12 @@ def test_a_locked_year(tree, staff):
 
 def test_a_submitted_committee_year_refuses_committee_staff(tree, staff):
     Submission.objects.create(committee=tree["committee"], year=2015, status="submitted")
+    before = db_state()
     prev = preview(staff, ["Mã đơn vị", "Năm", "Xếp loại"], ["A-001", "2015", "TSVM"])
-    assert only_error(prev).column == "Năm"
+    assert (only_error(prev).column, only_error(prev).value) == ("Năm", "2015")
+    with pytest.raises(services.ImportRefused):
+        services.commit(prev, user=staff)
+    assert db_state() == before
 
 
 def test_a_unit_not_yet_founded(tree, staff):
@@ -164,9 +168,14 @@ def test_the_same_unit_year_twice(tree, staff):
 
 
 def test_a_missing_required_column_is_named(tree, staff):
+    before = db_state()
     with pytest.raises(FileRefused) as refused:
         preview(staff, ["Mã đơn vị", "Năm", "Ghi chú"], ["A-001", "2015", "x"])
     assert "Xếp loại" in str(refused.value)
+    with pytest.raises(FileRefused) as refused:
+        preview(staff, ["Năm", "Xếp loại", "Ghi chú"], ["2015", "TSVM", "x"])
+    assert "Mã đơn vị" in str(refused.value) and "Tên đơn vị" in str(refused.value)
+    assert db_state() == before
 
 
 def test_a_file_without_a_year_column_takes_the_year_given(tree, staff):

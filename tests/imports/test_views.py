@@ -84,9 +84,12 @@ def test_a_change_between_preview_and_confirm_is_shown_not_overwritten(logged_in
     assert db_state() == before
 
 
-def test_cancel_forgets_the_upload(logged_in, tree):
+def test_cancel_forgets_the_upload(logged_in, tree, staff, upload_root):
     url = upload(logged_in, csv_text(HEADERS, ["A-001", "2015", "TSVM", ""]).encode()).url
+    (waiting,) = (upload_root / str(staff.pk)).iterdir()  # in the user's own folder, named by the token
+    assert waiting.name in url and oct(waiting.stat().st_mode & 0o777) == "0o600"
     assert logged_in.post(url, {"cancel": "1"}).status_code == 302
+    assert not waiting.exists()
     assert logged_in.get(url).status_code == 404
     assert not Rating.objects.exists()
 
