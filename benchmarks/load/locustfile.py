@@ -15,9 +15,11 @@ One user per committee saves (the others of that committee only view the grid in
 compares what is posted with what is stored at the time of the POST, so a row that another user
 saved meanwhile counts as changed and the save is refused as a conflict (409), even when this
 user did not touch that row (see BENCHMARKS.md). LOAD_GRID_WEIGHT=0 leaves the grid pages out
-(to see what the rest costs). Every response is checked
-(status, and that it is not the login page); the raw response times of every request are written
-to LOAD_SUMMARY (JSON) when the run ends, for exact percentiles (benchmarks/load/summary.py).
+(to see what the rest costs).
+
+Every response is checked (status, not the login page, expected content); the raw response times
+of every request are written to LOAD_SUMMARY (JSON) when the run ends, for exact percentiles
+(benchmarks/load/summary.py).
 """
 
 from __future__ import annotations
@@ -49,16 +51,23 @@ _leaders = itertools.cycle([a for a in ACCOUNTS if a["role"] == "leader"] or [No
 
 # Raw response times, by request name ------------------------------------------------------------
 
-SAMPLES: dict[str, list[float]] = {}
-FAILURES: dict[str, int] = {}
+SAMPLES: dict[str, list[tuple[float, float]]] = {}  # name -> [(seconds since the start, ms)]
+FAILURES: dict[str, list[float]] = {}  # name -> [seconds since the start]
 STARTED = time.time()
+
+
+@events.test_start.add_listener
+def _started(environment, **kwargs):
+    global STARTED
+    STARTED = time.time()
 
 
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, exception=None, **kwargs):
-    SAMPLES.setdefault(name, []).append(response_time)
+    now = round(time.time() - STARTED, 3)
+    SAMPLES.setdefault(name, []).append((now, response_time))
     if exception is not None:
-        FAILURES[name] = FAILURES.get(name, 0) + 1
+        FAILURES.setdefault(name, []).append(now)
 
 
 @events.quitting.add_listener
@@ -71,7 +80,7 @@ def _write_summary(environment, **kwargs):
                     "started": STARTED,
                     "ended": time.time(),
                     "users": environment.runner.user_count if environment.runner else None,
-                    "samples_ms": SAMPLES,
+                    "samples": SAMPLES,
                     "failures": FAILURES,
                 }
             ),

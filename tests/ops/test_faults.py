@@ -7,6 +7,7 @@ already written in its transaction — through Django's supported hook around th
 the test client, so the message the user reads is checked.
 """
 
+import time
 from contextlib import closing
 
 import psycopg2
@@ -44,8 +45,18 @@ def terminate(pid: int) -> None:
     )
     other.autocommit = True
     with closing(other), other.cursor() as cur:
-        cur.execute("SELECT pg_terminate_backend(%s, 10000)", [pid])  # waits up to 10 s (PostgreSQL 14+)
+        if other.server_version >= 140000:
+            cur.execute("SELECT pg_terminate_backend(%s, 10000)", [pid])  # waits up to 10 s
+            assert cur.fetchone()[0] is True
+            return
+        cur.execute("SELECT pg_terminate_backend(%s)", [pid])
         assert cur.fetchone()[0] is True
+        for _ in range(100):
+            cur.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
+            if cur.fetchone() is None:
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"backend {pid} still there 10 s after pg_terminate_backend")
 
 
 class KillBackend:
