@@ -1,5 +1,7 @@
 """Forms of the data-entry pages. They check the shape of each row; the services check the rules."""
 
+import hashlib
+
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,9 @@ SMALL_NUMBER = {"class": "form-control form-control-sm num-input", "inputmode": 
 class RatingRowForm(forms.Form):
     unit = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # A digest of the values the row was shown with: a row the user left alone is skipped even
+    # when somebody else changed it meanwhile (no false conflict).
+    shown = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     level = forms.ChoiceField(
         label=_("level"), required=False, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
     )
@@ -43,7 +48,7 @@ class RatingRowForm(forms.Form):
         level = data.get("level")
         if level == NOT_RATED and not (data.get("not_rated_reason") or "").strip():
             self.add_error("not_rated_reason", _("Give the reason why the unit is not rated."))
-        if not level and self.initial.get("level"):
+        if not level and self.initial.get("level") and not untouched(self):
             self.add_error("level", _("A rating cannot be emptied: choose a level or “not rated”."))
         return data
 
@@ -56,6 +61,9 @@ RatingGridFormSet = formset_factory(
 class MemberRowForm(forms.Form):
     unit = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # A digest of the values the row was shown with: a row the user left alone is skipped even
+    # when somebody else changed it meanwhile (no false conflict).
+    shown = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     member_count = forms.IntegerField(
         label=_("members"), min_value=0, required=False, widget=forms.NumberInput(SMALL_NUMBER)
     )
@@ -108,3 +116,14 @@ MemberGridFormSet = formset_factory(
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+def row_digest(form_class, values: dict) -> str:
+    """The digest of a row's editable values, the same from the initial and the cleaned data."""
+    names = [name for name in form_class.base_fields if name not in ("unit", "version", "shown")]
+    text = "\x1f".join("" if values.get(name) is None else str(values.get(name)) for name in names)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def untouched(form) -> bool:
+    return form.cleaned_data.get("shown") == row_digest(type(form), form.cleaned_data)

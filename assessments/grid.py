@@ -8,7 +8,7 @@ from functools import cached_property
 
 from django.db.models import Exists, OuterRef
 
-from assessments.forms import NOT_RATED, MemberGridFormSet, RatingGridFormSet
+from assessments.forms import NOT_RATED, MemberGridFormSet, RatingGridFormSet, row_digest
 from assessments.models import MEMBER_FIELDS, MemberStats, Rating, RatingLevel, RatingScheme
 from assessments.services import MemberChange, RatingChange, save_member_stats, save_ratings
 from organizations.models import RATED_TIERS, Kind, PlaceType, Tier, Unit
@@ -109,9 +109,11 @@ class Grid:
         }
 
     def formset(self, units, stored, data=None):
-        return self.formset_class(
-            data, initial=[self.initial(u, stored.get(u.pk)) for u in units], form_kwargs=self.form_kwargs()
-        )
+        initial = [self.initial(u, stored.get(u.pk)) for u in units]
+        form_class = self.formset_class.form
+        for row in initial:
+            row["shown"] = row_digest(form_class, row)
+        return self.formset_class(data, initial=initial, form_kwargs=self.form_kwargs())
 
     def change(self, form, unit: Unit) -> RatingChange | None:
         data = form.cleaned_data

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from assessments.forms import untouched
 from assessments.grid import Grid, GridFilter, MemberGrid
 from assessments.models import MAX_YEAR, MIN_YEAR
 from assessments.policy import EditRefused, check_can_edit, is_locked, submission_for
@@ -63,7 +64,7 @@ class GridView(LoginRequiredMixin, View):
         changes = [
             c
             for form, unit in zip(formset.forms, units, strict=True)
-            if form.has_changed() and (c := grid.change(form, unit))
+            if form.has_changed() and not untouched(form) and (c := grid.change(form, unit))
         ]
         try:
             result = grid.save(changes)

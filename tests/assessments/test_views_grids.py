@@ -260,3 +260,14 @@ def test_a_tampered_form_count_is_a_bad_request_and_changes_nothing(client, staf
     data["form-TOTAL_FORMS"] = "1"
     assert client.post(grid_url(), data).status_code == 400
     assert not Rating.objects.exists()
+
+
+def test_two_editors_of_different_rows_do_not_conflict(client, staff, province):
+    client.force_login(staff)
+    page = client.get(grid_url())
+    other_unit = staff.committee.scoped_units.get(code="A-002")
+    b.rate(other_unit, 2015, "HTNV", by=province)  # somebody else saves another row meanwhile
+    response = client.post(grid_url(), post_data(page, **{"A-001": {"level": level_pk(2015, "TSVM")}}))
+    assert response.status_code == 302
+    stored = {r.unit.code: r.level.code for r in Rating.objects.select_related("unit", "level")}
+    assert stored == {"A-001": "TSVM", "A-002": "HTNV"}
