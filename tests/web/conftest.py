@@ -3,8 +3,9 @@
 import pytest
 
 from accounts.models import Role
-from assessments.models import Rating, RatingLevel, RatingScheme, Target
+from assessments.models import RatingScheme
 from organizations.models import Unit
+from tests import builders
 
 PASSWORD = "a-Long-test-passw0rd"
 
@@ -35,57 +36,12 @@ def kontum_city(province):
 
 @pytest.fixture
 def scheme_2015(db):
-    """The 2015 scheme; the reference-data migration normally provides it already."""
-    scheme, _ = RatingScheme.objects.get_or_create(
-        code="TSVM-2015", defaults={"name": "Xếp loại theo mức TSVM", "valid_from": 2010}
-    )
-    levels = [
-        ("TSVM_TB", "Trong sạch vững mạnh tiêu biểu", "TSVM tiêu biểu", True, True),
-        ("TSVM", "Trong sạch vững mạnh", "TSVM", True, False),
-        ("HTTNV", "Hoàn thành tốt nhiệm vụ", "HTTNV", False, False),
-        ("HTNV", "Hoàn thành nhiệm vụ", "HTNV", False, False),
-        ("YK", "Yếu kém (không hoàn thành nhiệm vụ)", "Yếu kém", False, False),
-    ]
-    for rank, (code, name, abbreviation, clean, exemplary) in enumerate(levels, start=1):
-        RatingLevel.objects.get_or_create(
-            scheme=scheme,
-            code=code,
-            defaults={
-                "name": name,
-                "abbreviation": abbreviation,
-                "rank": rank,
-                "is_clean_strong": clean,
-                "is_exemplary": exemplary,
-            },
-        )
-    Target.objects.get_or_create(
-        code="TCCSD_TSVM",
-        defaults={
-            "label": "TCCSĐ đạt trong sạch vững mạnh hằng năm",
-            "metric": "base_clean_strong",
-            "comparator": ">=",
-            "threshold": "50",
-            "denominator": "all_units",
-            "start_year": 2015,
-            "end_year": 2020,
-            "position": 1,
-        },
-    )
-    return scheme
-
-
-def rate(unit, year, level_code, scheme):
-    return Rating.objects.create(
-        unit=unit,
-        year=year,
-        committee=unit.committee,
-        tier=unit.tier,
-        level=RatingLevel.objects.get(scheme=scheme, code=level_code),
-    )
+    """The 2015 scheme, as the reference-data migration ships it."""
+    return RatingScheme.objects.for_year(2015)
 
 
 @pytest.fixture
-def ratings_2015(dakha, kontum_city, scheme_2015):
+def ratings_2015(dakha, kontum_city):
     """Đắk Hà: 2 grassroots organizations (TSVM, HTTNV) and 1 cell (HTNV); Kon Tum: 1 (TSVM tiêu biểu)."""
     dakla = Unit.objects.create(
         code="DAKHA.DAKLA",
@@ -120,10 +76,10 @@ def ratings_2015(dakha, kontum_city, scheme_2015):
         parent=kontum_city,
     )
     return [
-        rate(dakla, 2015, "TSVM", scheme_2015),
-        rate(other, 2015, "HTTNV", scheme_2015),
-        rate(thon1a, 2015, "HTNV", scheme_2015),
-        rate(city_base, 2015, "TSVM_TB", scheme_2015),
+        builders.rate(dakla, 2015, "TSVM"),
+        builders.rate(other, 2015, "HTTNV"),
+        builders.rate(thon1a, 2015, "HTNV"),
+        builders.rate(city_base, 2015, "TSVM_TB"),
     ]
 
 
