@@ -19,18 +19,10 @@ from imports import columns as C
 from imports.levels import NOT_RATED_LABEL
 from imports.rows import MEMBERS, RATINGS
 from organizations.models import RATED_TIERS, Tier, Unit
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from reports.export import safe_cell
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
-
-
-def escape_cell(value):
-    """A cell no spreadsheet will run as a formula (django-import-export's option only handles =)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 IDENTITY_COLUMNS = (C.CODE, C.NAME, C.PARENT, C.KIND, C.YEAR)
@@ -142,12 +134,12 @@ def write_csv(table: Table) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     for line in table.title:
-        writer.writerow([escape_cell(line)])
+        writer.writerow([safe_cell(line)])
     if table.title:
         writer.writerow([])
     writer.writerow(table.headers)
     for row in table.rows:
-        writer.writerow([escape_cell(cell) for cell in row])
+        writer.writerow([safe_cell(cell) for cell in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -161,7 +153,7 @@ def write_xlsx(table: Table, sheet_name: str) -> bytes:
     bold = Font(bold=True)
 
     def styled(value):
-        cell = WriteOnlyCell(sheet, value=escape_cell(value))
+        cell = WriteOnlyCell(sheet, value=safe_cell(value))
         cell.font = bold
         return cell
 
@@ -171,11 +163,11 @@ def write_xlsx(table: Table, sheet_name: str) -> bytes:
         sheet.append([])
     sheet.append([styled(h) for h in table.headers])
     for row in table.rows:
-        sheet.append([escape_cell(cell) for cell in row])
+        sheet.append([safe_cell(cell) for cell in row])
     if table.notes:
         notes = workbook.create_sheet(_("Instructions")[:31])
         for row in table.notes:
-            notes.append([escape_cell(cell) for cell in row])
+            notes.append([safe_cell(cell) for cell in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -189,4 +181,4 @@ def sheet_title(kind: str, year: int) -> str:
     return (_("Ratings %(year)s") if kind == RATINGS else _("Members %(year)s")) % {"year": year}
 
 
-__all__ = ["MEMBERS", "RATINGS", "escape_cell", "export_table", "template_table", "write"]
+__all__ = ["MEMBERS", "RATINGS", "export_table", "template_table", "write"]

@@ -1,4 +1,7 @@
-"""Spreadsheet safety for everything the reports export."""
+"""Spreadsheet safety for everything the project exports (reports and the import templates).
+
+Django-import-export's own option only escapes "=".
+"""
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from imports import export, services
-from imports.export import escape_cell
+from reports.export import safe_cell
 from tests import builders as b
 
 pytestmark = pytest.mark.django_db
@@ -15,13 +15,13 @@ DANGEROUS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rC
 
 
 @pytest.mark.parametrize("value", DANGEROUS)
-def test_escape_cell(value):
-    assert escape_cell(value) == "'" + value
+def test_safe_cell(value):
+    assert safe_cell(value) == "'" + value
 
 
 @pytest.mark.parametrize("value", ["TSVM", "Ghi chú = tốt", "", 2015, None])
 def test_harmless_cells_are_left_alone(value):
-    assert escape_cell(value) == value
+    assert safe_cell(value) == value
 
 
 def test_xlsx_export_writes_text_never_formulas(tree, staff):
