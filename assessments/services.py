@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -361,8 +361,6 @@ def submit(*, user, committee: Unit, year: int) -> Submission:
 
 def _check_provincial(user):
     if not (user.sees_whole_province and user.can_edit_ratings):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied(_("Only the provincial organizing committee can do this."))
 
 
