@@ -1,10 +1,14 @@
 """Forms of the data-entry pages. They check the shape of each row; the services check the rules."""
 
 import hashlib
+import re
 
 from django import forms
 from django.forms import formset_factory
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from assessments.models import MEMBER_COUNT_MAX, MEMBER_FIELDS, MEMBER_LEVEL_FIELDS
 
 NOT_RATED = "not_rated"
 # A committee has at most a few hundred units; the grid posts all of them at once.
@@ -58,45 +62,29 @@ RatingGridFormSet = formset_factory(
 )
 
 
-class MemberRowForm(forms.Form):
+def _member_field(name: str) -> forms.IntegerField:
+    """A count of members: a whole number from 0 to MEMBER_COUNT_MAX (the model's own bound)."""
+    from assessments.models import MemberStats
+
+    return forms.IntegerField(
+        label=MemberStats._meta.get_field(name).verbose_name,
+        min_value=0,
+        max_value=MEMBER_COUNT_MAX,
+        required=False,
+        widget=forms.NumberInput(SMALL_NUMBER),
+    )
+
+
+class _MemberRow(forms.Form):
     unit = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     # A digest of the values the row was shown with: a row the user left alone is skipped even
     # when somebody else changed it meanwhile (no false conflict).
     shown = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-    member_count = forms.IntegerField(
-        label=_("members"), min_value=0, required=False, widget=forms.NumberInput(SMALL_NUMBER)
-    )
-    excellent = forms.IntegerField(
-        label=_("completed duties excellently"),
-        min_value=0,
-        required=False,
-        widget=forms.NumberInput(SMALL_NUMBER),
-    )
-    good = forms.IntegerField(
-        label=_("completed duties well"), min_value=0, required=False, widget=forms.NumberInput(SMALL_NUMBER)
-    )
-    completed = forms.IntegerField(
-        label=_("completed duties"), min_value=0, required=False, widget=forms.NumberInput(SMALL_NUMBER)
-    )
-    not_completed = forms.IntegerField(
-        label=_("did not complete duties"),
-        min_value=0,
-        required=False,
-        widget=forms.NumberInput(SMALL_NUMBER),
-    )
-    not_rated = forms.IntegerField(
-        label=_("members not rated"), min_value=0, required=False, widget=forms.NumberInput(SMALL_NUMBER)
-    )
-    admitted = forms.IntegerField(
-        label=_("new members admitted"), min_value=0, required=False, widget=forms.NumberInput(SMALL_NUMBER)
-    )
 
     def clean(self):
         data = super().clean()
-        parts = sum(
-            data.get(name) or 0 for name in ("excellent", "good", "completed", "not_completed", "not_rated")
-        )
+        parts = sum(data.get(name) or 0 for name in MEMBER_LEVEL_FIELDS)
         count = data.get("member_count")
         if count is None and parts:
             self.add_error("member_count", _("Enter the number of members."))
@@ -108,6 +96,9 @@ class MemberRowForm(forms.Form):
             )
         return data
 
+
+# One field per member count, in MEMBER_FIELDS order (the columns of the grid).
+MemberRowForm = type("MemberRowForm", (_MemberRow,), {name: _member_field(name) for name in MEMBER_FIELDS})
 
 MemberGridFormSet = formset_factory(
     MemberRowForm, extra=0, max_num=GRID_MAX_ROWS, absolute_max=GRID_MAX_ROWS, validate_max=True
@@ -127,3 +118,34 @@ def row_digest(form_class, values: dict) -> str:
 
 def untouched(form) -> bool:
     return form.cleaned_data.get("shown") == row_digest(type(form), form.cleaned_data)
+
+
+_ID = re.compile(r"^[0-9]{1,18}$")  # ASCII digits only: "²".isdigit() is True, int("١٢") is 12
+
+
+def posted_unit_ids(data, formset_class) -> list[int]:
+    """The unit of each posted row, in the rows' own order (row i's unit is `<prefix>-i-unit`).
+
+    Field order in the request, which a client chooses, means nothing. Raises ValidationError
+    for a tampered form: a missing or malformed unit, or the same unit in two rows.
+    """
+    prefix = formset_class.get_default_prefix()
+    incomplete = gettext("The form was incomplete: reload the page and enter the data again.")
+    total = data.get(f"{prefix}-TOTAL_FORMS", "")
+    if not _ID.match(total) or int(total) > GRID_MAX_ROWS:
+        raise forms.ValidationError(incomplete)
+    named = [key for key in data if key.startswith(f"{prefix}-") and key.endswith("-unit")]
+    if len(named) != int(total):  # rows the count does not cover: a tampered management form
+        raise forms.ValidationError(incomplete)
+    ids = []
+    for index in range(int(total)):
+        values = data.getlist(f"{prefix}-{index}-unit")
+        value = values[0] if len(values) == 1 else ""  # one value, or a tampered row
+        if not _ID.match(value):
+            raise forms.ValidationError(incomplete)
+        ids.append(int(value))
+    if len(set(ids)) != len(ids):
+        raise forms.ValidationError(
+            gettext("The same unit was sent twice in one save; nothing was saved. Reload the page.")
+        )
+    return ids

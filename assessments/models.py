@@ -155,18 +155,26 @@ class Rating(models.Model):
     def clean(self):
         self.validate_for(RatingScheme.objects.for_year(self.year) if self.year else None)
 
+    TIERS = RATED_TIERS
+
+    @classmethod
+    def check_unit(cls, unit: Unit, year: int) -> None:
+        """A rating belongs to a grassroots organization or a cell that existed that year."""
+        if unit.tier not in cls.TIERS:
+            raise ValidationError(
+                {"unit": _("Only grassroots organizations and subordinate cells are rated.")}
+            )
+        unit.check_existed_in(year)
+
     def validate_for(self, scheme: RatingScheme | None) -> None:
         """The rules beyond single fields, given the year's scheme (no query of its own, so that a
         grid or an import can check hundreds of rows with one scheme lookup)."""
         errors = {}
         if self.unit_id and self.year:
-            if not self.unit.is_rated_unit:
-                errors["unit"] = _("Only grassroots organizations and subordinate cells are rated.")
-            elif not self.unit.is_active_in(self.year):
-                errors["year"] = _("%(unit)s did not exist in %(year)s.") % {
-                    "unit": self.unit.name,
-                    "year": self.year,
-                }
+            try:
+                self.check_unit(self.unit, self.year)
+            except ValidationError as error:
+                errors.update(error.message_dict)
         if self.level_id and self.year and (scheme is None or self.level.scheme_id != scheme.pk):
             errors["level"] = _("“%(level)s” is not a level of the %(year)s rating scheme.") % {
                 "level": self.level.name,
@@ -193,6 +201,12 @@ class Rating(models.Model):
 
 
 MEMBER_FIELDS = ("member_count", "excellent", "good", "completed", "not_completed", "not_rated", "admitted")
+# The counts that split the members by their own rating; together at most `member_count`.
+MEMBER_LEVEL_FIELDS = MEMBER_FIELDS[1:6]
+# No grassroots organization has this many members: the bound keeps a typing slip (or a crafted
+# number) from overflowing the yearly sums (SQLite's SUM is a 64-bit integer).
+MEMBER_COUNT_MAX = 100_000
+member_count_validators = [MaxValueValidator(MEMBER_COUNT_MAX)]
 
 
 class MemberStats(models.Model):
@@ -213,13 +227,25 @@ class MemberStats(models.Model):
         related_name="+",
         limit_choices_to={"tier": Tier.COMMITTEE},
     )
-    member_count = models.PositiveIntegerField(_("members"))
-    excellent = models.PositiveIntegerField(_("completed duties excellently"), default=0)
-    good = models.PositiveIntegerField(_("completed duties well"), default=0)
-    completed = models.PositiveIntegerField(_("completed duties"), default=0)
-    not_completed = models.PositiveIntegerField(_("did not complete duties"), default=0)
-    not_rated = models.PositiveIntegerField(_("members not rated"), default=0)
-    admitted = models.PositiveIntegerField(_("new members admitted"), default=0)
+    member_count = models.PositiveIntegerField(_("members"), validators=member_count_validators)
+    excellent = models.PositiveIntegerField(
+        _("completed duties excellently"), default=0, validators=member_count_validators
+    )
+    good = models.PositiveIntegerField(
+        _("completed duties well"), default=0, validators=member_count_validators
+    )
+    completed = models.PositiveIntegerField(
+        _("completed duties"), default=0, validators=member_count_validators
+    )
+    not_completed = models.PositiveIntegerField(
+        _("did not complete duties"), default=0, validators=member_count_validators
+    )
+    not_rated = models.PositiveIntegerField(
+        _("members not rated"), default=0, validators=member_count_validators
+    )
+    admitted = models.PositiveIntegerField(
+        _("new members admitted"), default=0, validators=member_count_validators
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("changed by"),
@@ -240,6 +266,10 @@ class MemberStats(models.Model):
         indexes = [models.Index(fields=["year", "committee"])]
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="one_member_stats_per_unit_year"),
+            models.CheckConstraint(
+                name="member_counts_bounded",
+                condition=Q(member_count__lte=MEMBER_COUNT_MAX, admitted__lte=MEMBER_COUNT_MAX),
+            ),
             models.CheckConstraint(
                 name="member_levels_within_member_count",
                 condition=Q(
@@ -280,10 +310,23 @@ class MemberStats(models.Model):
             "cap": self.good * cap_percent // 100,
         }
 
-    def clean(self):
-        if self.unit_id and self.unit.tier != Tier.BASE:
+    TIERS = (Tier.BASE,)
+
+    @classmethod
+    def check_unit(cls, unit: Unit, year: int) -> None:
+        """Member statistics belong to a grassroots organization that existed that year."""
+        if unit.tier not in cls.TIERS:
             raise ValidationError({"unit": _("Member statistics belong to grassroots organizations.")})
-        total = sum(getattr(self, name) or 0 for name in MEMBER_FIELDS[1:6])
+        unit.check_existed_in(year)
+
+    def validate_for(self, year: int) -> None:
+        """Every rule beyond single fields, for a row of `year` (no query of its own)."""
+        if self.unit_id:
+            self.check_unit(self.unit, year)
+        self.clean()
+
+    def clean(self):
+        total = sum(getattr(self, name) or 0 for name in MEMBER_LEVEL_FIELDS)
         if self.member_count is not None and total > self.member_count:
             raise ValidationError(
                 _("Members per level add up to %(total)s, more than the %(count)s members.")

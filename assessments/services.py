@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -153,6 +153,31 @@ def _update(model, objects, fields, *, changed_by, changed_at):
             )
 
 
+def _create(model, objects, *, year: int) -> None:
+    """Insert new rows; a row inserted meanwhile by another save is a conflict, not a 500.
+
+    Two first entries of one unit-year can both find no row; the database's unique constraint
+    lets only one insert through (the other waits for it, then fails): that one is told of the
+    conflict and shown the row now stored, as for any other concurrent change.
+    """
+    if not objects:
+        return
+    try:
+        with transaction.atomic():  # a savepoint: the failed insert must not poison the transaction
+            model.objects.bulk_create(objects, batch_size=500)
+    except IntegrityError:
+        stored = {
+            row.unit_id: row
+            for row in model.objects.filter(year=year, unit__in=[obj.unit_id for obj in objects])
+        }
+        conflicts = [
+            Conflict(unit=obj.unit, stored=stored[obj.unit_id]) for obj in objects if obj.unit_id in stored
+        ]
+        if not conflicts:
+            raise
+        raise ConflictError(conflicts) from None
+
+
 def _save_rows(*, model, rows, user, committee, year, channel, source, build_values, validate):
     """Shared body of the two bulk writers: lock existing rows, detect conflicts, validate, write."""
     locked = model.objects.select_for_update(of=("self",)).filter(
@@ -214,7 +239,7 @@ def _save_rows(*, model, rows, user, committee, year, channel, source, build_val
     now = timezone.now()
     for obj in to_create + to_update:
         obj.changed_at = now
-    model.objects.bulk_create(to_create, batch_size=500)
+    _create(model, to_create, year=year)
     _update(model, to_update, list(build_values(rows[0])) if rows else [], changed_by=user, changed_at=now)
     AuditEntry.objects.bulk_create(result.audit, batch_size=500)
     result.created, result.updated = len(to_create), len(to_update)
@@ -273,13 +298,6 @@ def save_member_stats(
     check_can_edit(user=user, committee=committee, year=year)
     _check_in_committee([c.unit for c in changes], committee)
 
-    def validate(obj: MemberStats):
-        if not obj.unit.is_active_in(year):
-            raise ValidationError(
-                _("%(unit)s did not exist in %(year)s.") % {"unit": obj.unit.name, "year": year}
-            )
-        obj.clean()
-
     return _save_rows(
         model=MemberStats,
         rows=changes,
@@ -289,7 +307,7 @@ def save_member_stats(
         channel=channel,
         source=source,
         build_values=lambda c: {name: c.values.get(name) or 0 for name in MEMBER_FIELDS},
-        validate=validate,
+        validate=lambda obj: obj.validate_for(year),
     )
 
 
@@ -306,8 +324,7 @@ def record_rating(
     channel: str = Channel.COMMAND,
 ) -> Rating:
     """Rate one unit (a command, the admin, tests): the bulk writer with a single row."""
-    if not unit.is_rated_unit:
-        raise ValidationError({"unit": _("Only grassroots organizations and subordinate cells are rated.")})
+    Rating.check_unit(unit, year)
     change = RatingChange(
         unit=unit,
         level=level,
@@ -420,3 +437,73 @@ def set_year_lock(*, user, year: int, locked: bool, reason: str = "") -> RatingY
         reason=reason.strip(),
     )
     return rating_year
+
+
+# Deletes ---
+# Imports of this section only (the head of the file belongs to the writers above).
+from collections.abc import Iterable  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+
+
+def _delete_rows(*, model, rows, user: User | None, channel: str, source: str) -> list:
+    """Delete `rows` of `model` (ratings or member statistics), all or nothing, each audited.
+
+    The same rules as a change (`check_can_edit` for every committee-year concerned: a locked
+    year, a submitted or approved committee-year for committee staff) and the same scope; a
+    refused row refuses the whole delete. Returns the rows deleted, as they were.
+    """
+    pks = [row.pk for row in rows]
+    related = ("unit", "committee", "level") if model is Rating else ("unit", "committee")
+    locked = list(model.objects.select_for_update(of=("self",)).filter(pk__in=pks).select_related(*related))
+    if user is not None:
+        visible = set(model.objects.for_user(user).filter(pk__in=pks).values_list("pk", flat=True))
+        if any(obj.pk not in visible for obj in locked):
+            raise PermissionDenied(_("Some of these rows are outside your scope; nothing was deleted."))
+    reasons: list[str] = []
+    pairs = {(obj.committee_id, obj.year): obj.committee for obj in locked}
+    for (_committee_id, year), committee in sorted(pairs.items(), key=lambda item: item[0][::-1]):
+        try:
+            check_can_edit(user=user, committee=committee, year=year)
+        except EditRefused as refused:
+            if str(refused) not in reasons:
+                reasons.append(str(refused))
+    if reasons:
+        raise EditRefused(_("Nothing was deleted: %(reasons)s") % {"reasons": " ".join(reasons)})
+    action = f"{model._meta.model_name}.delete"
+    AuditEntry.objects.bulk_create(
+        [
+            _audit(
+                user=user,
+                channel=channel,
+                source=source,
+                action=action,
+                unit=obj.unit,
+                committee=obj.committee,
+                year=obj.year,
+                changes={k: [v, None] for k, v in obj.audit_values().items() if v not in (None, "")},
+            )
+            for obj in locked
+        ],
+        batch_size=500,
+    )
+    model.objects.filter(pk__in=[obj.pk for obj in locked]).delete()
+    return locked
+
+
+@transaction.atomic
+def delete_ratings(*, user: User | None, ratings: Iterable[Rating], channel: str, source: str = "") -> int:
+    """Delete ratings (the admin's delete and "delete selected"): all or nothing, audited
+    ("rating.delete", every old value → None); the years' tallies are marked stale."""
+    deleted = _delete_rows(model=Rating, rows=ratings, user=user, channel=channel, source=source)
+    for year in sorted({rating.year for rating in deleted}):
+        RatingTally.mark_stale(year)
+    return len(deleted)
+
+
+@transaction.atomic
+def delete_member_stats(
+    *, user: User | None, stats: Iterable[MemberStats], channel: str, source: str = ""
+) -> int:
+    """Delete member statistics: all or nothing, audited ("memberstats.delete")."""
+    return len(_delete_rows(model=MemberStats, rows=stats, user=user, channel=channel, source=source))

@@ -22,10 +22,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,9 +32,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assessments.models import MAX_YEAR, MIN_YEAR
 from imports import export, services
 from imports.reader import SUPPORTED, extension, max_bytes
-from imports.rows import ERROR, KINDS, MEMBERS, RATINGS
-from organizations.access import committee_for_request
-from organizations.models import Unit
+from imports.rows import ERROR, MEMBERS, RATINGS
+from kontum_party.dberrors import LOST_STATUS, ConnectionLost, on_lost_connection
+from organizations.access import scope_for_request
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +42,8 @@ SESSION_KEY = "imports"
 UPLOAD_ROOT = Path(tempfile.gettempdir()) / "kontum-imports"  # one private folder per user below
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 KEEP_SECONDS = 24 * 3600
+# Previews a user may leave waiting at once (each at most IMPORT_MAX_BYTES on disk).
+MAX_WAITING = 3
 SHOWN_ROWS = 3000  # rows listed in the preview table (errors first); the counts cover them all
 
 KIND_CHOICES = [(RATINGS, gettext_lazy("Unit ratings")), (MEMBERS, gettext_lazy("Member statistics"))]
@@ -92,14 +92,30 @@ def _user_dir(user) -> Path:
     return path
 
 
-def _purge_old(directory: Path) -> None:
+def _purge_old() -> None:
+    """Every user's uploads older than KEEP_SECONDS go (a preview left unconfirmed)."""
     limit = time.time() - KEEP_SECONDS
-    for item in directory.iterdir():
+    if not UPLOAD_ROOT.is_dir():
+        return
+    for item in UPLOAD_ROOT.glob("*/*"):
         try:
             if item.stat().st_mtime < limit:
                 item.unlink()
         except OSError:
             pass
+
+
+def _keep_quota(request, directory: Path) -> None:
+    """Room for one more upload: beyond MAX_WAITING per user, the oldest waiting one is dropped."""
+    waiting = sorted(
+        (item for item in directory.iterdir() if TOKEN.match(item.name)),
+        key=lambda item: item.stat().st_mtime,
+    )
+    uploads = request.session.get(SESSION_KEY, {})
+    for item in waiting[: max(0, len(waiting) - MAX_WAITING + 1)]:
+        uploads.pop(item.name, None)
+        item.unlink(missing_ok=True)
+    request.session[SESSION_KEY] = uploads
 
 
 def _stored(request, token: str) -> tuple[dict, Path]:
@@ -147,7 +163,8 @@ def upload(request):
             form.add_error("file", str(refused))
         else:
             directory = _user_dir(user)
-            _purge_old(directory)
+            _purge_old()
+            _keep_quota(request, directory)
             token = secrets.token_urlsafe(24)
             fd = os.open(directory / token, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as stream:
@@ -161,10 +178,9 @@ def upload(request):
 
 
 def _upload_context(request, form):
-    committees = Unit.objects.for_user(request.user).committees().order_by("code")
     return {
         "form": form,
-        "committees": committees,
+        "committees": scope_for_request(request).committees(),
         "own_committee": None if request.user.sees_whole_province else request.user.committee,
         "max_mb": round(max_bytes() / 2**20, 1),
         "years": range(timezone.localdate().year, MIN_YEAR - 1, -1),
@@ -200,22 +216,14 @@ def confirm(request, token):
             )
             return _render_preview(request, token, meta, prev, status=409)
         try:
-            result = services.commit(prev, user=user, valid_only=valid_only)
+            with on_lost_connection(request, f"the import of {meta['name']}"):
+                result = services.commit(prev, user=user, valid_only=valid_only)
         except services.ImportRefused as refused:
             messages.error(request, str(refused))
             return _render_preview(request, token, meta, prev, status=400, refused=refused.messages)
-        except (OperationalError, InterfaceError):
-            # The connection died mid-write (server restart, network cut, backend terminated): the
-            # server rolls the open transaction back, so nothing was written. The broken connection
-            # is dropped so that this page and the next requests reconnect; the upload is kept, and
-            # confirming again retries (a commit that did land would show as a changed preview).
-            logger.warning("import of %s: database error during the commit", meta["name"], exc_info=True)
-            connection.close()
-            messages.error(
-                request,
-                _("The database connection was lost while saving; nothing was written. Please try again."),
-            )
-            return _render_preview(request, token, meta, prev, status=503)
+        except ConnectionLost:
+            # The upload is kept: confirming again retries.
+            return _render_preview(request, token, meta, prev, status=LOST_STATUS)
         _forget(request, token, path)
         messages.success(
             request,
@@ -257,29 +265,29 @@ def _render_preview(request, token, meta, prev, status=200, refused=None):
     )
 
 
+class TemplateForm(forms.Form):
+    """What the template download asks for; anything else is a 404."""
+
+    year = forms.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
+    kind = forms.ChoiceField(choices=KIND_CHOICES, required=False)
+    format = forms.ChoiceField(choices=[("xlsx", "xlsx"), ("csv", "csv")], required=False)
+
+
 @login_required
 @require_GET
 def template(request):
     """A pre-filled spreadsheet of a committee's units for a year: download, fill, upload."""
-    year = request.GET.get("year", "")
-    if not year.isdigit() or not MIN_YEAR <= int(year) <= MAX_YEAR:
+    form = TemplateForm(request.GET)
+    if not form.is_valid():
         raise Http404
-    year = int(year)
-    committee = committee_for_request(request)  # 404 outside the user's scope
-    kind = request.GET.get("kind", RATINGS)
-    fmt = request.GET.get("format", "xlsx")
-    if kind not in KINDS or fmt not in ("xlsx", "csv"):
-        raise Http404
-    table = export.template_table(
-        kind=kind, year=year, committee=committee, units=Unit.objects.for_user(request.user)
-    )
+    year = form.cleaned_data["year"]
+    kind = form.cleaned_data["kind"] or RATINGS
+    fmt = form.cleaned_data["format"] or "xlsx"
+    scope = scope_for_request(request, committee_required=True)  # 404 outside the user's scope
+    table = export.template_table(kind=kind, year=year, committee=scope.committee, units=scope.units())
     data = export.write(table, fmt, export.sheet_title(kind, year))
     prefix = "xep-loai" if kind == RATINGS else "dang-vien"
     response = HttpResponse(data, content_type=export.XLSX_TYPE if fmt == "xlsx" else export.CSV_TYPE)
-    filename = f"{prefix}-{committee.code}-{year}.{fmt}"
+    filename = f"{prefix}-{scope.committee.code}-{year}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def template_url(committee: Unit, year: int, kind: str = RATINGS) -> str:
-    return f"{reverse('import-template')}?committee={committee.code}&year={year}&kind={kind}"

@@ -7,6 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from kontum_party import converters
+
+# Before the apps' URLconfs are included: they use <year:...>.
+converters.register()
+
 admin.site.site_header = _("Grassroots party organization quality tracker — administration")
 admin.site.site_title = _("Party organization quality administration")
 admin.site.index_title = _("Data administration")

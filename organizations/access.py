@@ -1,8 +1,13 @@
-"""Turning a request into the committee or unit it may act on; anything out of scope is a 404.
+"""Turning a request into what it may act on; anything out of scope is a 404.
 
-Views never look units up by themselves: they come here, and this goes through
-`Unit.objects.for_user`, the one place where scope is decided.
+Views never look units up by themselves, nor decide scope: they ask `scope_for_request` once, and
+hand the resulting `Scope` to the engine, the drill-down, the grids and the import. A `Scope` is
+built from `Unit.objects.for_user`, the one place where scope is decided, and can only narrow it.
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -10,40 +15,75 @@ from django.shortcuts import get_object_or_404
 from organizations.models import Unit
 
 
-def committee_for_request(request, *, required: bool = True) -> Unit | None:
-    """The committee a page is about.
+@dataclass(frozen=True)
+class Scope:
+    """What one request reads: the whole province (`committee` None) or one committee.
+
+    `units()` is the user's own scope narrowed to the committee, so a scope can never reach a
+    unit the user could not see.
+    """
+
+    user: object
+    committee: Unit | None = None
+
+    @property
+    def whole_province(self) -> bool:
+        return self.committee is None
+
+    def units(self):
+        units = Unit.objects.for_user(self.user)
+        if self.committee is not None:
+            units = units.filter(committee=self.committee)
+        return units
+
+    def committees(self):
+        """The committees the user may choose between (provincial users: all; others: their own)."""
+        return Unit.objects.for_user(self.user).committees().order_by("code")
+
+
+def _clean_code(value: str) -> str:
+    """A code as asked for in a URL; anything a code cannot hold (a NUL byte...) is a 404."""
+    value = value.strip()
+    if len(value) > 40 or not value.isprintable():
+        raise Http404
+    return value
+
+
+def scope_for_request(request, *, committee_required: bool = False) -> Scope:
+    """The scope a page is about.
 
     Committee staff: their own committee (asking for another one by `?committee=` is a 404).
-    Provincial users: the committee named by `?committee=CODE`; None (the whole province) when
-    the page allows it (`required=False`).
+    Provincial users: the committee named by `?committee=CODE`, or the whole province when the page
+    allows it (else 404).
     """
     user = request.user
-    code = request.GET.get("committee", "").strip()
-    committees = Unit.objects.for_user(user).committees()
+    code = _clean_code(request.GET.get("committee", ""))
     if not user.sees_whole_province:
         if code and code != user.committee.code:
             raise Http404
-        return user.committee
+        return Scope(user=user, committee=user.committee)
     if not code:
-        if required:
+        if committee_required:
             raise Http404
-        return None
-    return get_object_or_404(committees, code=code)
+        return Scope(user=user)
+    committees = Unit.objects.for_user(user).committees()
+    return Scope(user=user, committee=get_object_or_404(committees, code=code))
+
+
+def committee_for_request(request) -> Unit:
+    """The one committee a page acts on (a grid save, a submission): 404 without one."""
+    return scope_for_request(request, committee_required=True).committee
 
 
 def unit_for_request(request, code: str) -> Unit:
     return get_object_or_404(
-        Unit.objects.for_user(request.user).select_related("parent", "committee"), code=code
+        Unit.objects.for_user(request.user).select_related("parent", "committee"), code=_clean_code(code)
     )
-
-
-def committees_for_user(user):
-    return Unit.objects.for_user(user).committees().order_by("code")
 
 
 def units_by_pk(user, committee: Unit, pks) -> dict[int, Unit]:
     """Units named in a form, all of which must be in scope and under `committee`; else 404."""
-    wanted = {int(pk) for pk in pks}
+    wanted = set(pks)
     units = Unit.objects.for_user(user).filter(committee=committee, pk__in=wanted).select_related("parent")
     found = {unit.pk: unit for unit in units}
     if set(found) != wanted:

@@ -7,12 +7,15 @@ keep their own copy of the committee they were counted under, so moving a unit l
 never rewrites history.
 """
 
+from __future__ import annotations
+
 import datetime
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -114,6 +117,30 @@ class UnitQuerySet(models.QuerySet):
             Q(founded__isnull=True) | Q(founded__lte=datetime.date(year, 12, 31)),
             Q(dissolved__isnull=True) | Q(dissolved__gte=datetime.date(year, 1, 1)),
         )
+
+    def to_rate(self, year: int, *, committee: Unit | None = None, tiers=RATED_TIERS):
+        """The units of `tiers` that existed in `year` (under `committee`, when given): what a
+        committee-year's grid, template and report count."""
+        units = self.filter(tier__in=tiers).active_in(year)
+        return units if committee is None else units.filter(committee=committee)
+
+    def recorded_in(self, year: int, model=None):
+        """Units with a row of `model` (ratings by default) for `year`."""
+        return self.filter(_row_exists(year, model))
+
+    def pending_in(self, year: int, model=None):
+        """Units without a row of `model` (ratings by default) for `year`: still to be entered."""
+        return self.exclude(_row_exists(year, model))
+
+    def in_tree_order(self) -> list[Unit]:
+        """The units as a list, each subordinate cell right under its grassroots organization."""
+        return sorted(self.select_related("parent"), key=Unit.tree_key)
+
+
+def _row_exists(year: int, model=None) -> Exists:
+    # The rows live in `assessments`, which depends on this app: looked up by name, not imported.
+    model = model or apps.get_model("assessments", "Rating")
+    return Exists(model.objects.filter(unit=OuterRef("pk"), year=year))
 
 
 code_validator = RegexValidator(
@@ -226,3 +253,16 @@ class Unit(models.Model):
         if self.dissolved and self.dissolved < datetime.date(year, 1, 1):
             return False
         return True
+
+    def check_existed_in(self, year: int) -> None:
+        """Nothing can be recorded for a unit in a year it did not exist."""
+        if not self.is_active_in(year):
+            raise ValidationError(
+                {"year": _("%(unit)s did not exist in %(year)s.") % {"unit": self.name, "year": year}}
+            )
+
+    def tree_key(self) -> tuple:
+        """Sort key of the tree as the grids and templates show it: cells under their organization."""
+        if self.tier == Tier.CELL:
+            return (self.parent.code, 1, self.code)
+        return (self.code, 0, "")

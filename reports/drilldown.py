@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
 from django.utils.formats import date_format
 
 from assessments.models import Rating
+from organizations.access import Scope
 from organizations.models import RATED_TIERS, PlaceType, Unit
 
 GROUPS = ("clean_strong", "exemplary", "not_rated", "pending")
@@ -50,26 +50,20 @@ class DrillRow:
         ]
 
 
-def drill_rows(user, year: int, committee: Unit | None, drill: DrillFilter) -> list[DrillRow]:
+def drill_rows(scope: Scope, year: int, drill: DrillFilter) -> list[DrillRow]:
     if drill.level == "pending":
-        units = (
-            Unit.objects.for_user(user)
-            .rated_tiers()
-            .active_in(year)
-            .exclude(Exists(Rating.objects.filter(unit=OuterRef("pk"), year=year)))
-            .select_related("committee")
-        )
-        if committee is not None:
-            units = units.filter(committee=committee)
+        units = scope.units().to_rate(year).pending_in(year).select_related("committee")
         if drill.tier:
             units = units.filter(tier=drill.tier)
         if drill.place_type:
             units = units.filter(place_type=drill.place_type)
         return [DrillRow(unit=u, committee=u.committee, rating=None) for u in units.order_by("code")]
 
-    ratings = Rating.objects.for_user(user).filter(year=year).select_related("unit", "committee", "level")
-    if committee is not None:
-        ratings = ratings.filter(committee=committee)
+    ratings = (
+        Rating.objects.for_user(scope.user).filter(year=year).select_related("unit", "committee", "level")
+    )
+    if scope.committee is not None:
+        ratings = ratings.filter(committee=scope.committee)
     if drill.tier:
         ratings = ratings.filter(tier=drill.tier)
     if drill.place_type:

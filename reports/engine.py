@@ -16,7 +16,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from assessments.models import (
     Comparator,
@@ -332,13 +332,7 @@ def _tier_summaries(year: int, committee: Unit | None, levels: list[RatingLevel]
             else:
                 summary.levels[by_level_id[row["level_id"]]].count += row["n"]
 
-    pending = (
-        Unit.objects.rated_tiers()
-        .active_in(year)
-        .exclude(Exists(Rating.objects.filter(unit=OuterRef("pk"), year=year)))
-    )
-    if committee is not None:
-        pending = pending.filter(committee=committee)
+    pending = Unit.objects.to_rate(year, committee=committee).pending_in(year)
     fields = _group_fields(groups, "pending")
     for row in pending.values(*fields, "tier").annotate(n=Count("id")).order_by():
         for summary in summaries_for(row, "pending"):

@@ -1,18 +1,18 @@
-"""Pages of the reports app. The engine and reports.dashboard do the arithmetic; views only pick
-the year and the scope (through organizations.access, which 404s anything out of scope)."""
+"""Pages of the reports app. The engine and reports.dashboard do the arithmetic; the year comes
+resolved from the URL and the scope from `organizations.access.scope_for_request` (404 for
+anything out of scope): views only hand them on."""
 
 import csv
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from assessments.models import MAX_YEAR, MIN_YEAR
-from organizations.access import committee_for_request, committees_for_user
+from organizations.access import scope_for_request
 from reports import dashboard as dash
 from reports.charts import line_chart
 from reports.drilldown import DrillFilter, drill_rows
@@ -27,15 +27,9 @@ def home(request):
     """A summary of the latest year that has ratings, for the user's scope."""
     user = request.user
     year = dash.latest_year(user)
-    committee = None if user.sees_whole_province else user.committee
-    report = build_report(year, committee) if year else None
+    scope = scope_for_request(request)
+    report = build_report(year, scope.committee) if year else None
     return render(request, "reports/home.html", {"report": report, "scope": user.scope_label})
-
-
-def _checked_year(year: int) -> int:
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise Http404
-    return year
 
 
 @login_required
@@ -51,15 +45,16 @@ def dashboard_latest(request):
 @login_required
 @require_GET
 def dashboard(request, year, template="reports/dashboard.html"):
-    committee = committee_for_request(request, required=False)
-    figures = dash.figures(_checked_year(year), committee, request.GET.get("sort", "code"))
+    scope = scope_for_request(request)
+    committee = scope.committee
+    figures = dash.figures(year, committee, request.GET.get("sort", "code"))
     report, places = figures.report, figures.places
     trend = dash.trends(committee)
     targets = dash.target_lines()
     context = {
         "report": report,
         "committee": committee,
-        "committees": committees_for_user(request.user) if request.user.sees_whole_province else [],
+        "committees": scope.committees() if request.user.sees_whole_province else [],
         "by_committee": figures.committees,
         "sort": request.GET.get("sort", "code"),
         "places": places,
@@ -94,15 +89,15 @@ def dashboard_print(request, year):
 @login_required
 @require_GET
 def drilldown(request, year):
-    committee = committee_for_request(request, required=False)
+    scope = scope_for_request(request)
     drill = DrillFilter.from_query(request.GET)
-    rows = drill_rows(request.user, _checked_year(year), committee, drill)
+    rows = drill_rows(scope, year, drill)
     if request.GET.get("format") == "csv":
         return drilldown_csv(rows, year)
     return render(
         request,
         "reports/drilldown.html",
-        {"rows": rows, "year": year, "committee": committee, "drill": drill},
+        {"rows": rows, "year": year, "committee": scope.committee, "drill": drill},
     )
 
 
@@ -130,13 +125,14 @@ def drilldown_csv(rows, year) -> HttpResponse:
 @login_required
 @require_GET
 def report_xlsx(request, year):
-    committee = committee_for_request(request, required=False)
-    figures = dash.figures(_checked_year(year), committee)
+    scope = scope_for_request(request)
+    committee = scope.committee
+    figures = dash.figures(year, committee)
     content = workbook(
         report=figures.report,
         committees=figures.committees,
         places=figures.places,
-        units=drill_rows(request.user, year, committee, DrillFilter()),
+        units=drill_rows(scope, year, DrillFilter()),
     )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -151,8 +147,7 @@ def api_report(request, year):
     """The same document as `quality_report --format json`, scoped like the pages."""
     if not request.user.is_authenticated:
         return JsonResponse({"detail": _("Authentication required.")}, status=401)
-    committee = committee_for_request(request, required=False)
-    report = build_report(_checked_year(year), committee)
+    report = build_report(year, scope_for_request(request).committee)
     if not report.has_data:
         return JsonResponse({"detail": _("No rating data for %(year)s.") % {"year": year}}, status=404)
     return JsonResponse(report.as_dict(), json_dumps_params={"ensure_ascii": False})

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,17 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
 from assessments.forms import ReasonForm
-from assessments.models import MAX_YEAR, MIN_YEAR, MemberStats, Rating, RatingYear, Submission
+from assessments.models import MemberStats, Rating, RatingYear, Submission
 from assessments.policy import EditRefused
 from assessments.services import approve, return_to_draft, set_year_lock, submit
-from organizations.access import committee_for_request, committees_for_user
-from organizations.models import RATED_TIERS, Tier, Unit
-
-
-def _check_year(year: int) -> int:
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise Http404
-    return year
+from organizations.access import Scope, committee_for_request
+from organizations.models import Unit
 
 
 def _count(queryset):
@@ -39,16 +33,16 @@ def _count(queryset):
 
 def _season_rows(user, year: int):
     """Per committee in scope: its counts for the year and its submission. Two queries in all."""
-    units = Unit.objects.filter(committee=OuterRef("pk")).active_in(year)
-    rated = Rating.objects.filter(unit=OuterRef("pk"), year=year)
-    with_stats = MemberStats.objects.filter(unit=OuterRef("pk"), year=year)
-    bases = units.filter(tier=Tier.BASE)
+    to_rate = Unit.objects.to_rate(year).filter(committee=OuterRef("pk"))
+    bases = Unit.objects.to_rate(year, tiers=MemberStats.TIERS).filter(committee=OuterRef("pk"))
     committees = list(
-        committees_for_user(user).annotate(
-            to_rate=_count(units.filter(tier__in=RATED_TIERS)),
-            rated=_count(units.filter(tier__in=RATED_TIERS).filter(Exists(rated))),
+        Scope(user=user)
+        .committees()
+        .annotate(
+            to_rate=_count(to_rate),
+            rated=_count(to_rate.recorded_in(year)),
             bases=_count(bases),
-            with_stats=_count(bases.filter(Exists(with_stats))),
+            with_stats=_count(bases.recorded_in(year, MemberStats)),
         )
     )
     submissions = Submission.objects.filter(year=year, committee__in=[c.pk for c in committees])
@@ -60,7 +54,7 @@ def _season_rows(user, year: int):
 @require_GET
 def season_status(request, year):
     context = {
-        "year": _check_year(year),
+        "year": year,
         "rows": _season_rows(request.user, year),
         "year_state": RatingYear.objects.filter(year=year).select_related("locked_by").first(),
         "can_decide": request.user.role == Role.PROVINCE_STAFF,
@@ -96,7 +90,7 @@ def _reason(request) -> str:
 
 def _committee_action(request, year, service, success: str):
     committee = committee_for_request(request)
-    names = {"committee": committee.name, "year": _check_year(year)}
+    names = {"committee": committee.name, "year": year}
     _act(request, lambda: service(user=request.user, committee=committee, year=year), success % names)
     return redirect(_back(request, year, committee))
 
@@ -153,7 +147,7 @@ def years(request):
 def lock_view(request, year):
     _act(
         request,
-        lambda: set_year_lock(user=request.user, year=_check_year(year), locked=True),
+        lambda: set_year_lock(user=request.user, year=year, locked=True),
         _("Year %(year)s is locked: nobody can change its data.") % {"year": year},
     )
     return redirect("years")
@@ -163,7 +157,7 @@ def lock_view(request, year):
 @require_POST
 def unlock_view(request, year):
     def unlock():
-        set_year_lock(user=request.user, year=_check_year(year), locked=False, reason=_reason(request))
+        set_year_lock(user=request.user, year=year, locked=False, reason=_reason(request))
 
     _act(request, unlock, _("Year %(year)s is open again.") % {"year": year})
     return redirect("years")

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 YEAR = 2015
 UNIT_CODE = "A-001"  # created by the `world` fixture
 # Values for the path converters: a year of data, an existing unit code; a path is an object id.
-CONVERTER_VALUES = {"int": str(YEAR), "str": UNIT_CODE, "path": "1", "slug": "a"}
+CONVERTER_VALUES = {"int": str(YEAR), "year": str(YEAR), "str": UNIT_CODE, "path": "1", "slug": "a"}
 LOGIN_PAGES = ("/accounts/login/?next=", "/admin/login/?next=")
 
 # name: (GET status, POST status, where a redirect goes or None), for an anonymous user.

@@ -1,17 +1,16 @@
-"""The data-entry grids: which units a committee rates in a year, and how form rows become
-service changes. One class per grid; the view in `assessments.views` drives both."""
+"""Data entry of one committee-year: which units it enters, what is stored for them, and how the
+form rows become service changes. One class per grid (ratings; member statistics); the view in
+`assessments.views.grids` drives both."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Exists, OuterRef
-
 from assessments.forms import NOT_RATED, MemberGridFormSet, RatingGridFormSet, row_digest
 from assessments.models import MEMBER_FIELDS, MemberStats, Rating, RatingLevel, RatingScheme
 from assessments.services import MemberChange, RatingChange, save_member_stats, save_ratings
-from organizations.models import RATED_TIERS, Kind, PlaceType, Tier, Unit
+from organizations.models import Kind, PlaceType, Unit
 
 
 @dataclass
@@ -35,17 +34,10 @@ class GridFilter:
         return bool(self.kind or self.place_type or self.only_empty)
 
 
-def _tree_order(unit: Unit):
-    """Cells right under their grassroots organization."""
-    if unit.tier == Tier.CELL:
-        return (unit.parent.code, 1, unit.code)
-    return (unit.code, 0, "")
-
-
 class Grid:
     model = Rating
     formset_class = RatingGridFormSet
-    tiers = RATED_TIERS
+    tiers = Rating.TIERS
     kinds = (Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL, Kind.SUBORDINATE_CELL)
 
     def __init__(self, *, user, committee: Unit, year: int):
@@ -54,29 +46,25 @@ class Grid:
 
     # Which units ------------------------------------------------------------------------
     def base_units(self):
-        return (
-            Unit.objects.for_user(self.user)
-            .filter(committee=self.committee, tier__in=self.tiers)
-            .active_in(self.year)
-        )
+        return Unit.objects.for_user(self.user).to_rate(self.year, committee=self.committee, tiers=self.tiers)
 
     def units(self, grid_filter: GridFilter) -> list[Unit]:
-        units = self.base_units().select_related("parent")
+        units = self.base_units()
         if grid_filter.kind:
             units = units.filter(kind=grid_filter.kind)
         if grid_filter.place_type:
             units = units.filter(place_type=grid_filter.place_type)
         if grid_filter.only_empty:
-            units = units.exclude(Exists(self.model.objects.filter(unit=OuterRef("pk"), year=self.year)))
-        return sorted(units, key=_tree_order)
+            units = units.pending_in(self.year, self.model)
+        return units.in_tree_order()
 
     def progress(self) -> tuple[int, int]:
         """(units with a row this year, units to rate), over the whole committee."""
         units = self.base_units()
-        done = units.filter(Exists(self.model.objects.filter(unit=OuterRef("pk"), year=self.year)))
-        return done.count(), units.count()
+        return units.recorded_in(self.year, self.model).count(), units.count()
 
-    def stored(self, units: list[Unit]) -> dict[int, Rating | MemberStats]:
+    def rows_by_unit(self, units: list[Unit]) -> dict[int, Rating | MemberStats]:
+        """The rows stored for `units` this year, by unit id."""
         rows = self.model.objects.filter(year=self.year, unit__in=[u.pk for u in units])
         if self.model is Rating:
             rows = rows.select_related("level")
@@ -108,8 +96,8 @@ class Grid:
             "note": row.note,
         }
 
-    def formset(self, units, stored, data=None):
-        initial = [self.initial(u, stored.get(u.pk)) for u in units]
+    def formset(self, units, rows: dict, data=None):
+        initial = [self.initial(u, rows.get(u.pk)) for u in units]
         form_class = self.formset_class.form
         for row in initial:
             row["shown"] = row_digest(form_class, row)
@@ -129,7 +117,7 @@ class Grid:
             expected_version=data["version"],
         )
 
-    def warnings(self, stored: dict) -> dict[int, str]:
+    def warnings(self, rows: dict) -> dict[int, str]:
         return {}
 
     def save(self, changes, *, channel="form"):
@@ -141,7 +129,7 @@ class Grid:
 class MemberGrid(Grid):
     model = MemberStats
     formset_class = MemberGridFormSet
-    tiers = (Tier.BASE,)
+    tiers = MemberStats.TIERS
     kinds = (Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL)
 
     def form_kwargs(self) -> dict:
@@ -171,10 +159,10 @@ class MemberGrid(Grid):
             user=self.user, committee=self.committee, year=self.year, changes=changes, channel=channel
         )
 
-    def warnings(self, stored: dict) -> dict[int, str]:
+    def warnings(self, rows: dict) -> dict[int, str]:
         """The scheme's cap on excellent members, shown beside the row, never blocking."""
         return {
             unit_pk: warning
-            for unit_pk, row in stored.items()
+            for unit_pk, row in rows.items()
             if (warning := row.excellent_cap_warning(self.scheme))
         }
