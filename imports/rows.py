@@ -107,8 +107,9 @@ def _column_header(fld: str) -> str:
 
 # Cell parsing ------------------------------------------------------------------------------
 
-_INT = re.compile(r"^\d+(?:[.,]0+)?$")
-_GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
+# ASCII digits only (re.ASCII): "²" or "١٢" in a count is a typing accident, not a number.
+_INT = re.compile(r"^\d+(?:[.,]0+)?$", re.ASCII)
+_GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$", re.ASCII)
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
 
 
@@ -473,36 +474,18 @@ class _Scope:
                 self._by_name[clean_text(unit.name).casefold()].append(unit)
         return self._by_name.get(clean_text(name).casefold(), [])
 
-    @staticmethod
-    def existing(codes: set[str]) -> set[str]:
-        """Which of the codes the user cannot see exist at all, to say "outside your scope"
-        rather than "unknown". Only the code the user wrote is repeated back, never what it names."""
-        found, codes = set(), sorted(codes)
-        for start in range(0, len(codes), 500):
-            found.update(
-                Unit.objects.filter(code__in=codes[start : start + 500]).values_list("code", flat=True)
-            )
-        return found
-
 
 def _identify_all(rows: list[Row], scope: _Scope, default_year: int | None) -> None:
-    unknown: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
-        code = _identify(row, scope, default_year)
-        if code:
-            unknown[code].append(row)
-    outside = scope.existing(set(unknown)) if unknown else set()
-    for code, waiting in unknown.items():
-        for row in waiting:
-            if code in outside:
-                row.error("code", _("This unit is outside your scope: you cannot enter its data."))
-            else:
-                row.error("code", _("No unit has this code."))
+        _identify(row, scope, default_year)
 
 
-def _identify(row: Row, scope: _Scope, default_year: int | None) -> str:
-    """The row's unit (by code, else exact name within scope) and year; returns a code not in scope."""
-    unknown = ""
+def _identify(row: Row, scope: _Scope, default_year: int | None) -> None:
+    """The row's unit (by code, else exact name within scope) and year.
+
+    A code outside the user's scope reads exactly like a code that does not exist: the answer
+    must not tell which codes of other committees exist.
+    """
     table = row.table
     if table.has("code"):
         raw = row.cells.get("code", "")
@@ -512,7 +495,7 @@ def _identify(row: Row, scope: _Scope, default_year: int | None) -> str:
         elif code in scope.by_code:
             row.unit = scope.by_code[code]
         else:
-            unknown = code
+            row.error("code", _("No unit of your scope has this code."))
     else:
         name = row.cells.get("name", "")
         matches = scope.by_name(name) if name else []
@@ -537,24 +520,23 @@ def _identify(row: Row, scope: _Scope, default_year: int | None) -> str:
         if not text:
             if default_year is None:
                 row.error("year", _("This cell is required: write the year."))
-                return unknown
+                return
             row.year = default_year
-            return unknown
+            return
         try:
             year = parse_int(text)
         except ValueError:
             row.error("year", _("Not a year."))
-            return unknown
+            return
         if not MIN_YEAR <= year <= MAX_YEAR:
             row.error(
                 "year",
                 _("The year must be between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR},
             )
-            return unknown
+            return
         row.year = year
     else:
         row.year = default_year
-    return unknown
 
 
 def _load_stored_and_check(rows: list[Row], spec, user, scope: _Scope, progress) -> None:

@@ -1,8 +1,9 @@
-"""Structured request logging: one JSON line per request, on the logger "kontum_party.requests".
+"""What every request goes through before the views: odd input refused at the door, and one JSON
+log line per request (logger "kontum_party.requests").
 
-Each line says who did what: time, user (id and username, or anonymous), method, path, status,
-duration and the client's address. Never the query string (it may carry a search or a token), the
-body, a password or an uploaded file: only what is listed in `RequestLogMiddleware.entry`.
+Each log line says who did what: time, user (id and username, or anonymous), method, path,
+status, duration and the client's address. Never the query string (it may carry a search or a
+token), the body, a password or an uploaded file: only what is listed in `RequestLogMiddleware.entry`.
 """
 
 import json
@@ -11,6 +12,8 @@ import time
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger("kontum_party.requests")
 
@@ -30,6 +33,43 @@ def client_ip(request) -> str:
         if len(forwarded) >= count:
             return forwarded[-count]
     return remote
+
+
+def login_username(request, credentials) -> str | None:
+    """The username django-axes records a login attempt under (AXES_USERNAME_CALLABLE), cut to
+    the longest username there can be: its own column holds 255 characters, and a longer one
+    posted to the login page must be a failed login, not a database error."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    value = credentials.get(field) if credentials else request.POST.get(field)
+    return value[:USERNAME_MAX_LENGTH] if isinstance(value, str) else value
+
+
+USERNAME_MAX_LENGTH = 150  # accounts.User.username (Django's AbstractUser)
+
+
+class RefuseNulMiddleware:
+    """A NUL character in the path or the query string is refused with a 400.
+
+    No code, name or filter can hold one, and PostgreSQL refuses any text holding one: left to
+    the views, it would reach a query as a server error. (Form fields refuse it themselves.)
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in key + value for key, value in _query_items(request)):
+            return HttpResponseBadRequest(
+                _("The address holds a NUL character, which no code or name can hold: check the link."),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+def _query_items(request):
+    for key, values in request.GET.lists():
+        for value in values:
+            yield key, value
 
 
 def who(user) -> tuple[int | None, str]:

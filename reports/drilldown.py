@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.utils.formats import date_format
@@ -11,6 +12,8 @@ from organizations.access import Scope
 from organizations.models import RATED_TIERS, PlaceType, Unit
 
 GROUPS = ("clean_strong", "exemplary", "not_rated", "pending")
+# A level code (see assessments.RatingLevel.code) or one of GROUPS; anything else is no filter.
+_LEVEL = re.compile(r"[A-Za-z0-9_]{1,32}")
 
 
 @dataclass
@@ -25,7 +28,7 @@ class DrillFilter:
         place = query.get("place_type", "")
         return cls(
             tier=tier if tier in RATED_TIERS else "",
-            level=query.get("level", "")[:32],
+            level=level if _LEVEL.fullmatch(level := query.get("level", "")) else "",
             place_type=place if place in PlaceType.values else "",
         )
 

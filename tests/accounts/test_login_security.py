@@ -171,3 +171,10 @@ def test_a_wrong_current_password_changes_nothing(users):
     assert response.status_code == 200 and response.context["form"].errors["old_password"]
     users[0].refresh_from_db()
     assert users[0].check_password(PASSWORD)
+
+
+@pytest.mark.parametrize("length", [151, 256, 5000])
+def test_a_username_longer_than_any_is_a_failed_login_not_a_server_error(client, users, length):
+    response = log_in(client, "x" * length, PASSWORD)
+    assert response.status_code == 200 and not logged_in(client)
+    assert AccessAttempt.objects.get().username == "x" * 150

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role, User
-from assessments.models import MemberStats
+from assessments.models import MEMBER_COUNT_MAX, MemberStats
 from assessments.services import MemberChange, save_member_stats, set_year_lock
 from tests import builders as b
 
@@ -88,3 +88,19 @@ def test_after_a_conflict_saving_again_keeps_the_editors_values(client, staff, p
     assert client.post(url(), again).status_code == 302
     stored = MemberStats.objects.get(unit=unit, year=2019)
     assert (stored.member_count, stored.good, stored.version) == (25, 12, 3)
+
+
+@pytest.mark.parametrize("value", ["9223372036854775807", "100001", "①", "²"])
+def test_a_count_beyond_any_grassroots_organization_or_not_a_number_is_refused(client, staff, value):
+    client.force_login(staff)
+    data = rendered_form(client.get(url()).content.decode())
+    response = client.post(url(), {**data, "form-0-member_count": value})
+    assert response.status_code == 400
+    assert not MemberStats.objects.exists()
+
+
+def test_the_largest_plausible_count_is_accepted(client, staff):
+    client.force_login(staff)
+    data = rendered_form(client.get(url()).content.decode())
+    assert client.post(url(), {**data, "form-0-member_count": str(MEMBER_COUNT_MAX)}).status_code == 302
+    assert MemberStats.objects.get().member_count == MEMBER_COUNT_MAX

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from assessments.models import MemberStats, Rating, RatingScheme, Target
+from assessments.models import MEMBER_COUNT_MAX, MemberStats, Rating, RatingScheme, Target
 from tests import builders as b
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +126,11 @@ def test_one_member_statistics_row_per_unit_and_year(unit):
     b.member_stats(unit, 2015, members=10)
     with pytest.raises(IntegrityError), transaction.atomic():
         b.member_stats(unit, 2015, members=12)
+
+
+def test_the_database_refuses_a_member_count_beyond_the_bound():
+    unit = b.base_org(b.committee("A"), "A-001")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        b.member_stats(unit, 2019, members=MEMBER_COUNT_MAX + 1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        b.member_stats(unit, 2019, members=10, admitted=MEMBER_COUNT_MAX + 1)

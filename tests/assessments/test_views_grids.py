@@ -8,6 +8,7 @@ from django.urls import reverse
 from accounts.models import Role, User
 from assessments.models import AuditEntry, MemberStats, Rating
 from assessments.services import set_year_lock
+from organizations.models import Unit
 from tests import builders as b
 
 pytestmark = pytest.mark.django_db
@@ -271,3 +272,54 @@ def test_two_editors_of_different_rows_do_not_conflict(client, staff, province):
     assert response.status_code == 302
     stored = {r.unit.code: r.level.code for r in Rating.objects.select_related("unit", "level")}
     assert stored == {"A-001": "TSVM", "A-002": "HTNV"}
+
+
+# A row's unit comes from its own posted field (regression: field order and duplicates) ----------
+
+
+def _note_post(client, staff):
+    client.force_login(staff)
+    page = client.get(grid_url())
+    return post_data(
+        page,
+        **{
+            "A-001": {"level": level_pk(2015, "TSVM"), "note": "for A-001"},
+            "A-002": {"level": level_pk(2015, "HTNV"), "note": "for A-002"},
+        },
+    )
+
+
+def test_rows_posted_in_reverse_field_order_keep_each_note_on_its_own_unit(client, staff):
+    data = _note_post(client, staff)
+    reversed_data = dict(reversed(list(data.items())))
+    assert client.post(grid_url(), reversed_data).status_code == 302
+    notes = dict(Rating.objects.values_list("unit__code", "note"))
+    assert notes == {"A-001": "for A-001", "A-002": "for A-002"}
+
+
+def test_the_same_unit_in_two_rows_is_refused_and_nothing_is_written(client, staff):
+    data = _note_post(client, staff)
+    a001, a002 = (Unit.objects.get(code=code).pk for code in ("A-001", "A-002"))
+    row_of_a002 = next(k for k, v in data.items() if k.endswith("-unit") and v == a002)
+    data[row_of_a002] = a001
+    response = client.post(grid_url(), data)
+    assert response.status_code == 400
+    assert "twice" in response.content.decode()
+    assert not Rating.objects.exists() and not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["²", "①", "١٢", "1 ", "0x1", "-1", ""])
+def test_a_unit_field_that_is_not_plain_digits_is_a_bad_request(client, staff, value):
+    data = _note_post(client, staff)
+    first_unit = next(k for k in data if k.endswith("-unit"))
+    data[first_unit] = value
+    assert client.post(grid_url(), data).status_code == 400
+    assert not Rating.objects.exists()
+
+
+def test_a_unit_field_posted_twice_is_a_bad_request(client, staff):
+    data = _note_post(client, staff)
+    first_unit = next(k for k in data if k.endswith("-unit"))
+    response = client.post(grid_url(), {**data, first_unit: [data[first_unit], data[first_unit]]})
+    assert response.status_code == 400
+    assert not Rating.objects.exists()

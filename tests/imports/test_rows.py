@@ -98,12 +98,15 @@ def test_each_bad_row_names_sheet_row_column_and_value(tree, staff, row, column,
     assert db_state() == before
 
 
-def test_outside_scope_and_unknown_say_different_things(tree, staff):
+def test_a_code_outside_the_scope_reads_exactly_like_an_unknown_code(tree, staff):
+    # Another committee's code must not be told apart from a code that does not exist: an upload
+    # of every guessable code would otherwise list which units the other committee has.
     prev = preview(
         staff, ["Mã đơn vị", "Năm", "Xếp loại"], ["X-999", "2015", "TSVM"], ["B-001", "2015", "TSVM"]
     )
-    unknown, outside = (e.message for e in prev.errors)
-    assert unknown != outside
+    unknown, outside = prev.errors
+    assert (unknown.column, unknown.message) == (outside.column, outside.message)
+    assert "B-001" not in outside.message
 
 
 def test_a_locked_year(tree, staff):
@@ -267,3 +270,16 @@ def test_member_statistics(tree, staff):
     assert result.created == 1
     stats = tree["base"].member_stats.get(year=2019)
     assert (stats.member_count, stats.good, stats.admitted) == (120, 90, 4)
+
+
+@pytest.mark.parametrize("value", ["9223372036854775807", "100001", "①", "²", "١٢"])
+def test_a_member_count_beyond_the_bound_or_in_other_digits_is_a_row_error(tree, staff, value):
+    prev = preview(
+        staff,
+        ["Mã đơn vị", "Năm", "Số đảng viên"],
+        ["A-001", "2019", value],
+        name="dang-vien.csv",
+        kind="members",
+    )
+    error = only_error(prev)
+    assert (error.column, error.value) == ("Số đảng viên", value)

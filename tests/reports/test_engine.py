@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from assessments.models import MEMBER_COUNT_MAX
 from organizations.services import move_unit
 from reports.engine import build_report, percent, units_required
 from tests import builders as b
@@ -207,3 +208,13 @@ def test_the_engine_runs_the_same_few_queries_whatever_the_size(django_assert_nu
     with django_assert_num_queries(5):
         large = build_report(2015)
     assert (small.cells.total, large.cells.total) == (1, 61)
+
+
+def test_the_largest_member_counts_of_many_organizations_sum_without_overflow():
+    parent = b.committee("A")
+    for i in range(3):
+        b.member_stats(
+            b.base_org(parent, f"A-{i:03d}"), 2019, members=MEMBER_COUNT_MAX, good=MEMBER_COUNT_MAX
+        )
+    report = build_report(2019)
+    assert report.members.total == 3 * MEMBER_COUNT_MAX

@@ -97,3 +97,8 @@ def test_the_error_and_login_pages_have_the_policy():
     client = Client()
     for response in (client.get("/no-such-page/"), client.get(reverse("login"))):
         assert_secure_headers(response, response.wsgi_request.path)
+
+
+def test_the_language_cookie_is_same_site_lax(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME]["samesite"] == "Lax"

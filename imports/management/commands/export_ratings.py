@@ -3,6 +3,8 @@
 CSV or XLSX by the extension of PATH; import_ratings takes the file back unchanged.
 """
 
+import os
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 from imports import export
 from imports.reader import extension
 from imports.rows import MEMBERS, RATINGS
+from kontum_party.converters import command_year
 from organizations.models import Unit
 
 
@@ -17,13 +20,20 @@ class Command(BaseCommand):
     help = "Export a year's ratings (or member statistics) to a .csv or .xlsx file."
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--year", required=True)
         parser.add_argument("--committee", help="code of a committee directly under the province")
         parser.add_argument("--members", action="store_true", help="member statistics instead of ratings")
         parser.add_argument("--user", help="export only what this user may see")
         parser.add_argument("--output", required=True, help="a .csv or .xlsx path")
 
     def handle(self, *args, year, committee, members, user, output, **options):
+        year = command_year(year)
+        folder = os.path.dirname(os.path.abspath(output))
+        if not os.path.isdir(folder):
+            raise CommandError(
+                _("Cannot write %(path)s: the folder %(folder)s does not exist.")
+                % {"path": output, "folder": folder}
+            )
         fmt = extension(output).lstrip(".")
         if fmt not in ("csv", "xlsx"):
             raise CommandError(_("The output must be a .csv or .xlsx file."))
@@ -44,8 +54,13 @@ class Command(BaseCommand):
             kind=kind, year=year, committee=chosen, units=units.values("pk") if user else None
         )
         data = export.write(table, fmt, export.sheet_title(kind, year))
-        with open(output, "wb") as stream:
-            stream.write(data)
+        try:
+            with open(output, "wb") as stream:
+                stream.write(data)
+        except OSError as error:
+            raise CommandError(
+                _("Cannot write %(path)s: %(reason)s") % {"path": output, "reason": error.strerror or error}
+            ) from None
         self.stdout.write(
             _("%(count)s rows written to %(path)s") % {"count": len(table.rows), "path": output}
         )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from imports import services
 from imports.rows import MEMBERS, RATINGS
+from kontum_party.converters import command_year
 
 
 class Command(BaseCommand):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, help="username whose scope and rights apply")
         parser.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
         parser.add_argument("--members", action="store_true", help="the file holds member statistics")
-        parser.add_argument("--year", type=int, help="the year, for a file without a year column")
+        parser.add_argument("--year", help="the year, for a file without a year column")
         parser.add_argument(
             "--valid-only",
             action="store_true",
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             self.stderr.write(_("Checked %(done)s of %(total)s rows") % {"done": done, "total": total})
 
     def handle(self, *args, path, user, dry_run, members, year, valid_only, **options):
+        year = None if year is None else command_year(year)
         try:
             account = get_user_model().objects.get(username=user)
         except get_user_model().DoesNotExist:

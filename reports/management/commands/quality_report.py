@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from kontum_party.converters import command_year
 from organizations.models import Unit
 from reports.engine import build_report
 from reports.table import render_table
@@ -11,11 +12,12 @@ class Command(BaseCommand):
     help = "Quality ratings of a year against the resolution's targets (province or one committee)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--year", required=True)
         parser.add_argument("--committee", metavar="CODE", help="committee code; default: whole province")
         parser.add_argument("--format", default="table", help="json or table (default)")
 
     def handle(self, *args, year, committee, format, **options):
+        year = command_year(year)
         if format not in ("json", "table"):
             raise CommandError(f"Định dạng không hợp lệ “{format}”: chỉ nhận json hoặc table.")
         scope = None

@@ -1,0 +1,91 @@
+"""Two first entries of the same unit-year at once: the second is told of the conflict, no 500.
+
+Both saves find no stored row; the database's unique constraint lets one insert through and makes
+the other wait for it. On PostgreSQL that second insert then fails, and must come back as a
+`ConflictError` carrying the row now stored (the grid shows it with a 409). Real connections in
+two threads, on the real server.
+"""
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from accounts.models import Role, User
+from assessments.models import MemberStats, Rating
+from assessments.services import ConflictError, MemberChange, RatingChange, save_member_stats, save_ratings
+from tests import builders as b
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="two concurrent connections need a real server (SQLite's in-memory test database is shared)",
+    ),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),  # keeps the shipped schemes
+]
+
+
+def first_entry_race(save_first, save_second):
+    """Run `save_first` in a transaction held open until `save_second` is waiting on it."""
+    wrote, failures = threading.Event(), []
+
+    def first():
+        try:
+            with transaction.atomic():
+                save_first()
+                wrote.set()
+                # Hold the transaction until the second save has had time to block on the index.
+                threading.Event().wait(1.0)
+        except Exception as error:  # reported below: a thread's exception would be lost
+            failures.append(error)
+            wrote.set()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert wrote.wait(10)
+    try:
+        with pytest.raises(ConflictError) as conflict:
+            save_second()
+    finally:
+        thread.join(10)
+    assert not failures
+    return conflict.value
+
+
+@pytest.fixture
+def world():
+    committee = b.committee("A")
+    unit = b.base_org(committee, "A-001")
+    staff = [
+        User.objects.create_user(username=name, password="x", role=Role.COMMITTEE_STAFF, committee=committee)
+        for name in ("a1", "a2")
+    ]
+    return committee, unit, staff
+
+
+def test_the_second_first_entry_of_member_statistics_is_a_conflict(world):
+    committee, unit, (one, two) = world
+
+    def save(user, members):
+        change = MemberChange(unit=unit, values={"member_count": members}, expected_version=0)
+        return lambda: save_member_stats(user=user, committee=committee, year=2019, changes=[change])
+
+    conflict = first_entry_race(save(one, 20), save(two, 30))
+    (stored,) = [c.stored for c in conflict.conflicts]
+    assert stored.member_count == 20
+    assert MemberStats.objects.get().member_count == 20
+
+
+def test_the_second_first_entry_of_a_rating_is_a_conflict(world):
+    committee, unit, (one, two) = world
+
+    def save(user, code):
+        change = RatingChange(unit=unit, level=b.level(2015, code), expected_version=0)
+        return lambda: save_ratings(user=user, committee=committee, year=2015, changes=[change])
+
+    conflict = first_entry_race(save(one, "TSVM"), save(two, "HTNV"))
+    (stored,) = [c.stored for c in conflict.conflicts]
+    assert stored.level.code == "TSVM"
+    assert Rating.objects.get().level.code == "TSVM"
