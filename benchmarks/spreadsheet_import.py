@@ -85,14 +85,14 @@ def prepare():
     from django.db import transaction
 
     from assessments.models import RatingLevel, RatingScheme
+    from demo import generator
     from imports import columns as C
     from imports.levels import LevelParser
-    from kontum_party import demo
     from organizations.models import Kind, PlaceType, Tier, Unit
 
     WORK.mkdir(parents=True, exist_ok=True)
-    if not demo.demo_loaded():
-        demo.load_demo()
+    if not generator.demo_loaded():
+        generator.load_demo()
     reset([PROVINCE_YEAR])
     committees = list(Unit.objects.committees().order_by("code"))
     if not Unit.objects.filter(code__startswith="BENCH-").exists():

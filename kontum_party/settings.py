@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "reports",
     "imports",
     "ops",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,7 @@ that the Content-Security-Policy blocks."""
 
 import pytest
 
-from kontum_party.demo import load_demo, load_spec
+from demo.generator import load_demo, load_spec
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

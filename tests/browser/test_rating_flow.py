@@ -14,7 +14,7 @@ from django.utils import translation
 from accounts.models import User
 from assessments.grid import Grid
 from assessments.models import Status
-from kontum_party.demo import load_demo, load_spec
+from demo.generator import load_demo, load_spec
 from organizations.models import Unit
 
 # Transactional (the live server answers from another thread); serialized_rollback restores the

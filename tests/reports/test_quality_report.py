@@ -3,7 +3,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from kontum_party.demo import load_demo
+from demo.generator import load_demo
 from tests import builders as b
 
 pytestmark = pytest.mark.django_db

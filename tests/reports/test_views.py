@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role, User
-from kontum_party.demo import load_demo
+from demo.generator import load_demo
 from tests import builders as b
 
 pytestmark = pytest.mark.django_db

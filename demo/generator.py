@@ -1,4 +1,4 @@
-"""Deterministic Kon Tum demo data, built from `fixtures/kontum_demo.json`.
+"""Deterministic Kon Tum demo data, built from `demo/kontum_demo.json`.
 
 The 2015 ratings reproduce the article's figures exactly; other years, and every name but
 the committees, commune Đăk La and its village cell thôn 1A, are invented (see the README).
@@ -13,14 +13,15 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 
 from accounts.models import User
 from assessments.models import MemberStats, Rating, RatingScheme, RatingTally
 from organizations.models import Kind, PlaceType, Tier, Unit
 
-SPEC_PATH = Path(settings.BASE_DIR) / "fixtures" / "kontum_demo.json"
+# Beside this module, not in a `fixtures/` directory: it is the generator's input, not a Django
+# fixture that `loaddata` could load.
+SPEC_PATH = Path(__file__).resolve().with_name("kontum_demo.json")
 NOT_RATED_REASON = "Mới thành lập, chưa đủ 6 tháng hoạt động"
 
 SYLLABLES_A = ["Đăk", "Ngọk", "Kon", "Ia", "Po", "Măng", "Hơ", "Ya", "Rơ", "Tê", "Xốp", "Mô"]

@@ -1,3 +1,5 @@
+"""`manage.py seed_synthetic`: fills every unit and year; refuses to run over its own data."""
+
 import pytest
 from django.core.management import CommandError, call_command
 

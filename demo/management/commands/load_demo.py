@@ -1,7 +1,13 @@
+"""`python manage.py load_demo`: the Kon Tum demo data set and its accounts, for development.
+
+Refused unless `DEBUG` is on (the demo accounts share a printed password); idempotent: a second
+run finds the demo province and loads nothing.
+"""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from kontum_party import demo
+from demo import generator
 
 
 class Command(BaseCommand):
@@ -10,11 +16,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("Dữ liệu mẫu và tài khoản mẫu chỉ dùng khi phát triển (DEBUG bật).")
-        spec = demo.load_spec()
-        if demo.demo_loaded(spec):
+        spec = generator.load_spec()
+        if generator.demo_loaded(spec):
             self.stdout.write("Dữ liệu mẫu Kon Tum đã có sẵn; không nạp lại.")
         else:
-            builder = demo.load_demo(spec)
+            builder = generator.load_demo(spec)
             self.stdout.write(
                 f"Đã nạp dữ liệu mẫu: {len(builder.base_nodes)} TCCSĐ, {len(builder.cell_nodes)} chi bộ "
                 f"trực thuộc, {len(spec['years'])} năm."

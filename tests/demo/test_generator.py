@@ -1,12 +1,13 @@
+"""The demo generator: its arithmetic, the tree and accounts it builds, the same on every run."""
+
 import hashlib
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from accounts.models import Role, User
 from assessments.models import MemberStats, Rating
-from kontum_party.demo import apportion, load_demo
+from demo.generator import apportion, load_demo
 from organizations.models import Unit
 from reports.engine import build_report
 
@@ -74,19 +75,3 @@ def test_the_demo_is_the_same_on_every_run():
     assert not Unit.objects.exists()
     load_demo()
     assert digest() == first
-
-
-def test_load_demo_command_is_idempotent(capsys, settings):
-    settings.DEBUG = True
-    call_command("load_demo")
-    call_command("load_demo")
-    out = capsys.readouterr().out
-    assert "đã có sẵn" in out and "demo-KonTum-2015" in out
-    assert Unit.objects.base_organizations().count() == 686
-
-
-def test_load_demo_refuses_production(settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG"):
-        call_command("load_demo")
-    assert not User.objects.exists()

@@ -1,0 +1,1 @@
+"""`load_demo` (the Kon Tum demo, development only) and `seed_synthetic` (benchmark data)."""
