@@ -1,5 +1,6 @@
-"""A unit's history, read only: every audited change of its ratings and member statistics, and
-the workflow of the committee-years it was rated in (submitted, approved, returned, locked)."""
+"""A unit's history, read only: every audited change of its ratings and member statistics (their
+deletions included), of the unit itself (founded, renamed, moved, dissolved, merged), and the
+workflow of the committee-years it was rated in (submitted, approved, returned, locked)."""
 
 import datetime
 
@@ -14,26 +15,37 @@ from django.views.decorators.http import require_GET
 
 from assessments.models import AuditEntry, MemberStats, Rating, Status, Submission
 from organizations.access import unit_for_request
-from organizations.models import Tier
+from organizations.models import Kind, PlaceType, Tier, Unit
 
 ACTIONS = {
     "rating.create": gettext_lazy("Rating entered"),
     "rating.update": gettext_lazy("Rating changed"),
     "memberstats.create": gettext_lazy("Member statistics entered"),
     "memberstats.update": gettext_lazy("Member statistics changed"),
+    "rating.delete": gettext_lazy("Rating deleted"),
+    "memberstats.delete": gettext_lazy("Member statistics deleted"),
+    "unit.create": gettext_lazy("Unit founded"),
+    "unit.update": gettext_lazy("Unit changed"),
+    "unit.move": gettext_lazy("Unit moved"),
+    "unit.dissolve": gettext_lazy("Unit dissolved"),
+    "unit.merge": gettext_lazy("Another unit merged into this one"),
     "submission.submitted": gettext_lazy("Submitted for approval"),
     "submission.approved": gettext_lazy("Approved"),
     "submission.draft": gettext_lazy("Returned to the committee"),
     "year.lock": gettext_lazy("Year locked"),
     "year.unlock": gettext_lazy("Year unlocked"),
 }
-FIELD_MODELS = {"rating": Rating, "memberstats": MemberStats, "submission": Submission}
+FIELD_MODELS = {"rating": Rating, "memberstats": MemberStats, "submission": Submission, "unit": Unit}
+DATE_FIELDS = ("decision_date", "founded", "dissolved")
+CHOICES = {"status": Status, "tier": Tier, "kind": Kind, "place_type": PlaceType}
 
 
 def _field_label(action: str, name: str) -> str:
     model = FIELD_MODELS.get(action.partition(".")[0])
     if name == "locked":
         return _("locked")
+    if name == "merged_from":
+        return _("merged from")
     try:
         return str(model._meta.get_field(name).verbose_name)
     except (AttributeError, LookupError):
@@ -45,9 +57,9 @@ def _value(name: str, value) -> str:
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if name == "status" and value in Status.values:
-        return Status(value).label
-    if name == "decision_date":
+    if name in CHOICES and value in CHOICES[name].values:
+        return CHOICES[name](value).label
+    if name in DATE_FIELDS:
         return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
     return formats.localize(value)
 
@@ -60,12 +72,19 @@ def _changes(entry: AuditEntry) -> list[tuple[str, str, str]]:
     ]
 
 
-def _workflow_of(ratings) -> Q:
+def _counted_in(unit: Unit, ratings) -> set[tuple[int, int]]:
+    """(committee, year) of every committee-year the unit was rated in, a deleted rating's too."""
+    pairs = {(rating.committee_id, rating.year) for rating in ratings}
+    deleted = AuditEntry.objects.filter(unit=unit, action="rating.delete").exclude(committee=None)
+    return pairs | set(deleted.values_list("committee_id", "year"))
+
+
+def _workflow_of(pairs) -> Q:
     """Committee-level entries about the committee-years the unit was counted in."""
     q = Q(pk__in=[])
-    for rating in ratings:
-        q |= Q(committee_id=rating.committee_id, year=rating.year, action__startswith="submission.")
-        q |= Q(committee=None, year=rating.year, action__startswith="year.")
+    for committee_id, year in pairs:
+        q |= Q(committee_id=committee_id, year=year, action__startswith="submission.")
+        q |= Q(committee=None, year=year, action__startswith="year.")
     return Q(unit=None) & q
 
 
@@ -84,7 +103,7 @@ def unit_history(request, code):
     unit = unit_for_request(request, code)  # 404 when out of the user's scope
     ratings = list(unit.ratings.select_related("level", "committee").order_by("-year"))
     own = Q(unit=None, committee=unit) if unit.tier == Tier.COMMITTEE else Q(pk__in=[])
-    entries = AuditEntry.objects.filter(Q(unit=unit) | own | _workflow_of(ratings))
+    entries = AuditEntry.objects.filter(Q(unit=unit) | own | _workflow_of(_counted_in(unit, ratings)))
     submissions = _submissions(ratings)
     context = {
         "unit": unit,
