@@ -203,6 +203,8 @@ class Rating(models.Model):
 MEMBER_FIELDS = ("member_count", "excellent", "good", "completed", "not_completed", "not_rated", "admitted")
 # The counts that split the members by their own rating; together at most `member_count`.
 MEMBER_LEVEL_FIELDS = MEMBER_FIELDS[1:6]
+# Of those, the members who were rated (every share of members divides by their sum).
+MEMBER_RATED_FIELDS = MEMBER_FIELDS[1:5]
 # No grassroots organization has this many members: the bound keeps a typing slip (or a crafted
 # number) from overflowing the yearly sums (SQLite's SUM is a 64-bit integer).
 MEMBER_COUNT_MAX = 100_000
@@ -287,7 +289,7 @@ class MemberStats(models.Model):
 
     @property
     def rated(self) -> int:
-        return self.excellent + self.good + self.completed + self.not_completed
+        return sum(getattr(self, name) for name in MEMBER_RATED_FIELDS)
 
     def audit_values(self) -> dict:
         return {name: getattr(self, name) for name in MEMBER_FIELDS}

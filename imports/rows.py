@@ -28,6 +28,7 @@ from imports import columns as C
 from imports.levels import NOT_RATED_LABEL, LevelError, LevelParser, clean_text
 from imports.reader import FileRefused, Sheet, max_rows, too_many_rows
 from organizations.models import Tier, Unit
+from reports.export import unescape
 
 RATINGS = "ratings"
 MEMBERS = "members"
@@ -130,13 +131,6 @@ def parse_date(text: str) -> datetime.date:
         except ValueError:
             continue
     raise ValueError(text)
-
-
-def unescape(text: str) -> str:
-    """Undo an export's protection: "'=x" was written for "=x" (see imports.export)."""
-    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@", "\t", "\r"):
-        return text[1:]
-    return text
 
 
 # Kinds of file -------------------------------------------------------------------------------

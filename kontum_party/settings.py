@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # One JSON line per request (kontum_party.requests); sees the user and the final status.
     "kontum_party.middleware.RequestLogMiddleware",
+    "kontum_party.middleware.RefuseNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -114,6 +115,11 @@ DATABASES = {
         conn_max_age=envint("CONN_MAX_AGE", "0"),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Every transaction takes SQLite's write lock when it begins: two saves at once then queue
+    # (up to `timeout` seconds) instead of failing with "database is locked" when the second
+    # upgrades its read lock; the second sees the first's rows and is told of the conflict.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -198,6 +204,8 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = envbool(
     "SECURE_COOKIES", str(PRODUCTION)
 )
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
+# Django sets SameSite=Lax on the session and CSRF cookies by default, not on the language cookie.
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 
 # Signed out after SESSION_IDLE_MINUTES without a request (each request restarts the clock).
@@ -212,6 +220,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "kontum_party.middleware.client_ip"
+AXES_USERNAME_CALLABLE = "kontum_party.middleware.login_username"
 
 # Content-Security-Policy (django-csp): everything from this site, no inline script or style, no
 # framing. Bootstrap's stylesheet draws some icons from data: SVG images.

@@ -19,6 +19,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q, Sum
 
 from assessments.models import (
+    MEMBER_FIELDS,
+    MEMBER_LEVEL_FIELDS,
+    MEMBER_RATED_FIELDS,
     Comparator,
     Denominator,
     MemberStats,
@@ -147,7 +150,7 @@ class MemberSummary:
 
     @property
     def rated(self) -> int:
-        return self.excellent + self.good + self.completed + self.not_completed
+        return sum(getattr(self, name) for name in MEMBER_RATED_FIELDS)
 
     @property
     def good_or_better(self) -> int:
@@ -163,7 +166,7 @@ class MemberSummary:
                     "count": getattr(self, name),
                     "percent": _num(percent(getattr(self, name), self.rated)),
                 }
-                for name in ("excellent", "good", "completed", "not_completed")
+                for name in MEMBER_RATED_FIELDS
             },
             "completed_well_or_better": {
                 "count": self.good_or_better,
@@ -284,7 +287,6 @@ GROUPINGS = {
     "committee": {"ratings": "committee_id", "pending": "committee_id", "members": "committee_id"},
     "place_type": {"ratings": "place_type", "pending": "place_type", "members": "unit__place_type"},
 }
-MEMBER_SUMS = ("member_count", "excellent", "good", "completed", "not_completed", "not_rated", "admitted")
 
 
 def _new_summary(tier: str, levels: list[RatingLevel]) -> TierSummary:
@@ -353,7 +355,7 @@ def _members_and_admissions(year: int, committee: Unit | None, term: Target | No
     stats = MemberStats.objects.filter(year__gte=first_year, year__lte=year)
     if committee is not None:
         stats = stats.filter(committee=committee)
-    aggregates = {f"sum_{name}": Sum(name, filter=in_year, default=0) for name in MEMBER_SUMS}
+    aggregates = {f"sum_{name}": Sum(name, filter=in_year, default=0) for name in MEMBER_FIELDS}
     if term:
         term_years = Q(year__gte=term.start_year, year__lte=min(year, term.end_year or year))
         aggregates["sum_term_admitted"] = Sum("admitted", filter=term_years, default=0)
@@ -368,7 +370,7 @@ def _members_and_admissions(year: int, committee: Unit | None, term: Target | No
             key = row[field] if field else None
             members, admissions = result[g].setdefault(key, (MemberSummary(), Admissions()))
             members.total += row["sum_member_count"]
-            for name in ("excellent", "good", "completed", "not_completed", "not_rated"):
+            for name in MEMBER_LEVEL_FIELDS:
                 setattr(members, name, getattr(members, name) + row[f"sum_{name}"])
             admissions.in_year += row["sum_admitted"]
             if term:

@@ -1,4 +1,6 @@
-"""Spreadsheet safety for everything the project exports (reports and the import templates).
+"""Spreadsheet safety, both ways, for everything the project writes and reads back: every export
+(reports, drill-down, import templates, the admin's exports) goes through `safe_cell`, and the
+import undoes it with `unescape`.
 
 Django-import-export's own option only escapes "=".
 """
@@ -11,3 +13,10 @@ def safe_cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def unescape(text: str) -> str:
+    """Undo `safe_cell`: "'=x" was written for "=x"."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -65,7 +65,10 @@ def season_status(request, year):
 def _back(request, year: int, committee: Unit) -> str:
     """Where to go after an action: the page it was made from, else the committee's rating grid."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    # A path of this site only: `redirect` would take any other word for a view name (and fail).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return f"{reverse('rating-grid', args=[year])}?{urlencode({'committee': committee.code})}"
 
@@ -92,7 +95,7 @@ def _committee_action(request, year, service, success: str):
     committee = committee_for_request(request)
     names = {"committee": committee.name, "year": year}
     _act(request, lambda: service(user=request.user, committee=committee, year=year), success % names)
-    return redirect(_back(request, year, committee))
+    return HttpResponseRedirect(_back(request, year, committee))
 
 
 @login_required

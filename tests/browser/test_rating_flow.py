@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from accounts.models import User
-from assessments.grid import Grid
+from assessments.entry import Grid
 from assessments.models import Status
 from demo.generator import load_demo, load_spec
 from organizations.models import Unit

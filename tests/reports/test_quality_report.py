@@ -86,7 +86,10 @@ def test_table_format_uses_vietnamese_numbers(capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--year", "1999"], "Không có dữ liệu đánh giá năm 1999"),
+        (["--year", "2001"], "Không có dữ liệu đánh giá năm 2001"),
+        (["--year", "0"], "“0”"),
+        (["--year", "-5"], "“-5”"),
+        (["--year", "99999"], "“99999”"),
         (["--year", "2015", "--committee", "NOPE"], "Không có đảng bộ trực thuộc mã “NOPE”"),
         (["--year", "2015", "--format", "xml"], "Định dạng không hợp lệ “xml”"),
     ],
