@@ -48,7 +48,7 @@ SPELLINGS = [
 
 
 def _plain(text):
-    from imports.levels import strip_diacritics
+    from imports.cells import strip_diacritics
 
     return strip_diacritics(text)
 

@@ -1,6 +1,6 @@
 """The columns a ratings or member-statistics file may have, found by header name, not position.
 
-Headers are compared on `imports.levels.key` (no diacritics, no case, no spaces or punctuation),
+Headers are compared on `imports.cells.key` (no diacritics, no case, no spaces or punctuation),
 so "Mã đơn vị", "MA DON VI", "Mã  Đơn Vị" and "ma_don_vi" are one header. Each column has the
 Vietnamese header that exports and templates write, and the other ways files write it
 (Vietnamese with or without diacritics, English, the admin's field names).
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from imports.levels import key
+from imports.cells import key
 from imports.reader import HEADER_ALLOWANCE, Sheet
 
 

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from assessments.models import MEMBER_FIELDS, MemberStats, Rating, RatingLevel, RatingScheme
 from imports import columns as C
+from imports.kinds import MEMBERS, RATINGS
 from imports.levels import NOT_RATED_LABEL
-from imports.rows import MEMBERS, RATINGS
 from organizations.models import RATED_TIERS, Tier, Unit
 from reports.export import safe_cell
 

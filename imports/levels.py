@@ -10,41 +10,12 @@ parentheses never matter).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from assessments.models import RatingLevel, RatingScheme
-
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-_SPACES = re.compile(r"\s+")
-
-
-def clean_text(value) -> str:
-    """A cell as text: NFC, no leading/trailing or doubled white space (incl. non-breaking)."""
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFC", str(value))
-    return _SPACES.sub(" ", text).strip()
-
-
-def cell_text(value) -> str:
-    """A cell as read: NFC, without leading or trailing white space (inner line breaks kept)."""
-    if value is None:
-        return ""
-    return unicodedata.normalize("NFC", str(value)).strip()
-
-
-def strip_diacritics(text: str) -> str:
-    text = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
-
-
-def key(value) -> str:
-    """The comparison key of a level or a column header: "Hoàn thành tốt NV" → "hoanthanhtotnv"."""
-    return _NOT_ALNUM.sub("", strip_diacritics(clean_text(value)).casefold())
-
+from imports.cells import clean_text, key
 
 # Ways of writing each level beyond its own code, name and abbreviation (which come from the
 # database, so a scheme added later is understood by its own names). Keyed by level code.

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from imports.levels import cell_text
+from imports.cells import cell_text
 
 SUPPORTED = (".xlsx", ".ods", ".csv")
 # Limits on what a zip (xlsx, ods) may expand to, whatever its headers claim.

@@ -13,26 +13,19 @@ on unsaved objects.
 
 from __future__ import annotations
 
-import datetime
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from assessments.models import MAX_YEAR, MEMBER_FIELDS, MIN_YEAR, MemberStats, Rating
+from assessments.models import MAX_YEAR, MIN_YEAR, RatingLevel
 from assessments.policy import EditRefused, check_can_edit
-from assessments.services import MemberChange, RatingChange
 from imports import columns as C
-from imports.levels import NOT_RATED_LABEL, LevelError, LevelParser, clean_text
+from imports.cells import clean_text, parse_int
+from imports.kinds import RATINGS, column_header, kind_for
 from imports.reader import FileRefused, Sheet, max_rows, too_many_rows
 from organizations.models import Tier, Unit
-from reports.export import unescape
-
-RATINGS = "ratings"
-MEMBERS = "members"
-KINDS = (RATINGS, MEMBERS)
 
 NEW, CHANGED, UNCHANGED, SKIPPED, ERROR = "new", "changed", "unchanged", "skipped", "error"
 
@@ -76,7 +69,7 @@ class Row:
             CellError(
                 sheet=self.sheet,
                 row=self.number,
-                column=self.table.label(column, _column_header(column)),
+                column=self.table.label(column, column_header(column)),
                 value=self.cells.get(column, ""),
                 message=str(message),
             )
@@ -99,256 +92,6 @@ class Row:
         return not self.errors and self.status in (NEW, CHANGED)
 
 
-def _column_header(fld: str) -> str:
-    for column in (*C.RATING_COLUMNS, *C.MEMBER_COLUMNS):
-        if column.field == fld:
-            return column.header
-    return fld
-
-
-# Cell parsing ------------------------------------------------------------------------------
-
-# ASCII digits only (re.ASCII): "²" or "١٢" in a count is a typing accident, not a number.
-_INT = re.compile(r"^\d+(?:[.,]0+)?$", re.ASCII)
-_GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$", re.ASCII)
-_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
-
-
-def parse_int(text: str) -> int:
-    text = text.replace(" ", "").replace("\u00a0", "")
-    if _INT.match(text):
-        return int(re.split(r"[.,]", text)[0])
-    if _GROUPED.match(text):  # 1.234 (Vietnamese) or 1,234
-        return int(re.sub(r"[.,]", "", text))
-    raise ValueError(text)
-
-
-def parse_date(text: str) -> datetime.date:
-    text = text.strip()
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-# Kinds of file -------------------------------------------------------------------------------
-
-
-class RatingKind:
-    name = RATINGS
-    model = Rating
-    columns = C.RATING_COLUMNS
-    required = C.LEVEL
-    value_fields = ("level", "not_rated_reason", "decision_number", "decision_date", "note")
-    stored_fields = ("level_id", "not_rated_reason", "note", "decision_number", "decision_date")
-
-    def __init__(self):
-        self.parsers: dict[int, LevelParser] = {}
-
-    def tiers(self):
-        return (Tier.BASE, Tier.CELL)
-
-    def parser(self, year: int) -> LevelParser:
-        if year not in self.parsers:
-            self.parsers[year] = LevelParser.for_year(year)
-        return self.parsers[year]
-
-    def is_empty(self, row: Row) -> bool:
-        return not any(row.cells.get(f) for f in self.value_fields)
-
-    def stored(self, stored: dict | None, levels: dict) -> dict:
-        if stored is None:
-            return {"level": None, "not_rated": False, "not_rated_reason": "", "note": "",
-                    "decision_number": "", "decision_date": None}  # fmt: skip
-        return {
-            "level": levels.get(stored["level_id"]),
-            "not_rated": stored["level_id"] is None,
-            "not_rated_reason": stored["not_rated_reason"],
-            "note": stored["note"],
-            "decision_number": stored["decision_number"],
-            "decision_date": stored["decision_date"],
-        }
-
-    def parse(self, row: Row, old: dict) -> dict | None:
-        """The new values; a column the file does not have keeps the stored value."""
-        values = dict(old)
-        cells = row.cells
-        text = cells.get("level", "")
-        if not text:
-            row.error("level", _("This cell is required: write the level."))
-            return None
-        try:
-            parsed = self.parser(row.year).parse(text)
-        except LevelError as error:
-            row.error("level", error)
-            return None
-        values["level"], values["not_rated"] = parsed.level, parsed.not_rated
-        for name in ("not_rated_reason", "note", "decision_number"):
-            if row.table.has(name):
-                values[name] = unescape(cells.get(name, "")).strip()
-        if row.table.has("decision_date"):
-            text = cells.get("decision_date", "")
-            if not text:
-                values["decision_date"] = None
-            else:
-                try:
-                    values["decision_date"] = parse_date(text)
-                except ValueError:
-                    row.error("decision_date", _("Not a date: write it as dd/mm/yyyy."))
-                    return None
-        if values["level"] is not None:
-            values["not_rated_reason"] = ""  # as the service stores it
-        return values
-
-    def compare(self, old: dict, new: dict, row: Row) -> dict:
-        shown = {
-            "level": lambda v: _level_text(v),
-            "not_rated_reason": str,
-            "decision_number": str,
-            "decision_date": lambda d: d.strftime("%d/%m/%Y") if d else "",
-            "note": str,
-        }
-        changes = {}
-        for name, show in shown.items():
-            before, after = old[name], new[name]
-            if name == "level":
-                before = (old["level"].pk if old["level"] else None, old["not_rated"])
-                after = (new["level"].pk if new["level"] else None, new["not_rated"])
-                if before != after:
-                    changes[row.table.label(name, _column_header(name))] = (
-                        show(old["level"]) if old["level"] or old["not_rated"] else "",
-                        show(new["level"]),
-                    )
-                continue
-            if before != after:
-                changes[row.table.label(name, _column_header(name))] = (show(before), show(after))
-        return changes
-
-    def validate(self, row: Row, values: dict) -> ValidationError | None:
-        unit = row.unit
-        obj = Rating(
-            unit=unit,
-            year=row.year,
-            committee_id=unit.committee_id,
-            tier=unit.tier,
-            level=values["level"],
-            not_rated=values["level"] is None,
-            not_rated_reason=values["not_rated_reason"],
-            note=values["note"],
-            decision_number=values["decision_number"],
-            decision_date=values["decision_date"],
-        )
-        try:
-            obj.clean_fields(exclude=["unit", "committee", "level", "changed_by"])
-            obj.validate_for(self.parser(row.year).scheme)
-        except ValidationError as error:
-            return error
-        return None
-
-    error_columns = {"unit": "code", "level": "level", "not_rated_reason": "not_rated_reason"}
-    fallback_column = "level"
-
-    def change(self, row: Row) -> RatingChange:
-        v = row.values
-        return RatingChange(
-            unit=row.unit,
-            level=v["level"],
-            not_rated_reason=v["not_rated_reason"],
-            note=v["note"],
-            decision_number=v["decision_number"],
-            decision_date=v["decision_date"],
-            expected_version=row.version,
-        )
-
-    def same(self, a: dict, b: dict) -> bool:
-        return {**a, "level": a["level"] and a["level"].pk} == {**b, "level": b["level"] and b["level"].pk}
-
-
-def _level_text(level) -> str:
-    return level.abbreviation if level else NOT_RATED_LABEL
-
-
-class MemberKind:
-    name = MEMBERS
-    model = MemberStats
-    columns = C.MEMBER_COLUMNS
-    required = C.MEMBER_COUNT
-    value_fields = MEMBER_FIELDS
-    stored_fields = MEMBER_FIELDS
-
-    def tiers(self):
-        return (Tier.BASE,)
-
-    def parser(self, year):  # no levels to read
-        return None
-
-    def is_empty(self, row: Row) -> bool:
-        return not any(row.cells.get(f) for f in self.value_fields)
-
-    def stored(self, stored: dict | None, levels: dict) -> dict:
-        if stored is None:
-            return dict.fromkeys(MEMBER_FIELDS, 0)
-        return {name: stored[name] for name in MEMBER_FIELDS}
-
-    def parse(self, row: Row, old: dict) -> dict | None:
-        values = dict(old) if old else dict.fromkeys(MEMBER_FIELDS, 0)
-        ok = True
-        for name in MEMBER_FIELDS:
-            if not row.table.has(name):
-                continue
-            text = row.cells.get(name, "")
-            if not text:
-                if name == "member_count":
-                    row.error(name, _("This cell is required: write the number of members."))
-                    ok = False
-                values[name] = 0
-                continue
-            try:
-                values[name] = parse_int(text)
-            except ValueError:
-                row.error(name, _("Not a whole number of members."))
-                ok = False
-        return values if ok else None
-
-    def compare(self, old: dict, new: dict, row: Row) -> dict:
-        return {
-            row.table.label(name, _column_header(name)): (str(old[name]), str(new[name]))
-            for name in MEMBER_FIELDS
-            if old[name] != new[name]
-        }
-
-    def validate(self, row: Row, values: dict) -> ValidationError | None:
-        unit = row.unit
-        obj = MemberStats(unit=unit, year=row.year, committee_id=unit.committee_id, **values)
-        try:
-            if unit.tier != Tier.BASE:
-                raise ValidationError({"unit": _("Member statistics belong to grassroots organizations.")})
-            if not unit.is_active_in(row.year):
-                raise ValidationError(
-                    {"year": _("%(unit)s did not exist in %(year)s.") % {"unit": unit.name, "year": row.year}}
-                )
-            obj.clean_fields(exclude=["unit", "committee", "changed_by"])
-            obj.clean()
-        except ValidationError as error:
-            return error
-        return None
-
-    error_columns = {"unit": "code"}
-    fallback_column = "member_count"
-
-    def change(self, row: Row) -> MemberChange:
-        return MemberChange(unit=row.unit, values=dict(row.values), expected_version=row.version)
-
-    def same(self, a: dict, b: dict) -> bool:
-        return a == b
-
-
-def kind_for(name: str):
-    return {RATINGS: RatingKind, MEMBERS: MemberKind}[name]()
-
-
 # The whole file --------------------------------------------------------------------------------
 
 
@@ -359,6 +102,7 @@ class Checked:
     tables: list[C.Table]
     ignored_sheets: list[str]
     units: dict[int, Unit]  # committees by pk, for the writer
+    file_name: str = ""  # as recorded in the audit
 
     @property
     def counts(self) -> dict[str, int]:
@@ -433,7 +177,14 @@ def check(
             row.status = ERROR
         elif not row.status:
             row.status = SKIPPED
-    return Checked(kind=kind, rows=rows, tables=tables, ignored_sheets=ignored, units=scope.committees)
+    return Checked(
+        kind=kind,
+        rows=rows,
+        tables=tables,
+        ignored_sheets=ignored,
+        units=scope.committees,
+        file_name=file_name,
+    )
 
 
 def _data_rows(tables: list[C.Table], spec):
@@ -546,8 +297,6 @@ def _load_stored_and_check(rows: list[Row], spec, user, scope: _Scope, progress)
             stored[(values["unit_id"], values["year"])] = values
     levels = {}
     if spec.name == RATINGS:
-        from assessments.models import RatingLevel
-
         levels = {level.pk: level for level in RatingLevel.objects.all()}
 
     states: dict[tuple[int, int], str | None] = {}
@@ -561,16 +310,14 @@ def _load_stored_and_check(rows: list[Row], spec, user, scope: _Scope, progress)
             row.status = SKIPPED  # a template row left empty: nothing entered yet
             row.note = _("Nothing entered.")
             continue
-        if row.unit.tier not in spec.tiers():
-            row.error(
-                "code" if row.table.has("code") else "name",
-                _("Only grassroots organizations and subordinate cells are rated.")
-                if spec.name == RATINGS
-                else _("Member statistics belong to grassroots organizations."),
-            )
+        if row.unit.tier not in spec.model.TIERS:
+            try:
+                spec.model.check_unit(row.unit, row.year)  # says which units this kind is for
+            except ValidationError as error:
+                _add_validation_errors(row, error, spec)
             continue
         found = stored.get((row.unit.pk, row.year))
-        old = spec.stored(found, levels)
+        old = spec.old_values(found, levels)
         values = spec.parse(row, old)
         if values is None:
             continue

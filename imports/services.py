@@ -19,9 +19,10 @@ from assessments.models import Channel
 from assessments.policy import EditRefused
 from assessments.services import ConflictError, RowErrors, save_member_stats, save_ratings
 from imports import rows as R
+from imports.kinds import RATINGS, kind_for
 from imports.reader import FileRefused, max_bytes, read_file
 
-__all__ = ["FileRefused", "ImportRefused", "Preview", "commit", "max_bytes", "preview"]
+__all__ = ["FileRefused", "ImportRefused", "commit", "max_bytes", "preview"]
 
 
 class ImportRefused(Exception):
@@ -30,35 +31,6 @@ class ImportRefused(Exception):
     def __init__(self, message: str, messages: list[str] | None = None):
         super().__init__(message)
         self.messages = messages or []
-
-
-@dataclass
-class Preview:
-    file_name: str
-    checked: R.Checked
-
-    @property
-    def kind(self) -> str:
-        return self.checked.kind
-
-    @property
-    def rows(self) -> list[R.Row]:
-        return self.checked.rows
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return self.checked.counts
-
-    @property
-    def errors(self) -> list[R.CellError]:
-        return self.checked.errors
-
-    @property
-    def has_errors(self) -> bool:
-        return self.checked.has_errors
-
-    def versions(self) -> dict[str, int]:
-        return self.checked.versions()
 
 
 @dataclass
@@ -81,17 +53,23 @@ def check_user(user) -> None:
         raise PermissionDenied(_("Your role can read the ratings but not change them."))
 
 
-def preview(data: bytes, name: str, *, user, kind: str = R.RATINGS, default_year=None, progress=None):
+def preview(
+    data: bytes, name: str, *, user, kind: str = RATINGS, default_year=None, progress=None
+) -> R.Checked:
     """Read and check a file; nothing is written. Raises FileRefused or PermissionDenied."""
     check_user(user)
     sheets = read_file(data, name)
-    checked = R.check(
-        sheets, user=user, kind=kind, default_year=default_year, progress=progress, file_name=name
+    return R.check(
+        sheets,
+        user=user,
+        kind=kind,
+        default_year=default_year,
+        progress=progress,
+        file_name=source_name(name),
     )
-    return Preview(file_name=source_name(name), checked=checked)
 
 
-def commit(prev: Preview, *, user, valid_only: bool = False, dry_run: bool = False) -> ImportResult:
+def commit(prev: R.Checked, *, user, valid_only: bool = False, dry_run: bool = False) -> ImportResult:
     """Write every new or changed row of a preview, in one transaction, or nothing.
 
     A preview with error rows writes nothing unless `valid_only`: then the valid rows are written
@@ -114,9 +92,9 @@ def commit(prev: Preview, *, user, valid_only: bool = False, dry_run: bool = Fal
             % {"count": counts[R.ERROR]},
             [str(e) for e in prev.errors],
         )
-    writer = save_ratings if prev.kind == R.RATINGS else save_member_stats
-    spec = R.kind_for(prev.kind)
-    groups = prev.checked.groups()
+    writer = save_ratings if prev.kind == RATINGS else save_member_stats
+    spec = kind_for(prev.kind)
+    groups = prev.groups()
     if dry_run:
         result.created, result.updated = counts[R.NEW], counts[R.CHANGED]
         return result
@@ -125,7 +103,7 @@ def commit(prev: Preview, *, user, valid_only: bool = False, dry_run: bool = Fal
             for (committee_pk, year), group in sorted(groups.items()):
                 saved = writer(
                     user=user,
-                    committee=prev.checked.units[committee_pk],
+                    committee=prev.units[committee_pk],
                     year=year,
                     changes=[spec.change(row) for row in group],
                     channel=Channel.IMPORT,

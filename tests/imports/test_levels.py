@@ -4,7 +4,8 @@ import unicodedata
 
 import pytest
 
-from imports.levels import LevelError, LevelParser, key
+from imports.cells import key
+from imports.levels import LevelError, LevelParser
 
 pytestmark = pytest.mark.django_db
 

@@ -62,7 +62,7 @@ def test_several_sheets_and_a_sheet_without_a_table(tree, staff):
     assert levels_of(prev) == [("A-001", "TSVM"), ("A-001-01", "HTNV")]
     (error,) = prev.errors
     assert (error.sheet, error.row, error.column, error.value) == ("Chi bộ", 4, "Xếp loại", "?")
-    assert prev.checked.ignored_sheets == ["Hướng dẫn"]
+    assert prev.ignored_sheets == ["Hướng dẫn"]
 
 
 def test_a_formula_is_read_as_its_stored_value_never_evaluated(tree, staff):

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from imports import export
+from imports.kinds import MEMBERS, RATINGS
 from imports.reader import extension
-from imports.rows import MEMBERS, RATINGS
 from kontum_party.converters import command_year
 from organizations.models import Unit
 

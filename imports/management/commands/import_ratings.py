@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from imports import services
-from imports.rows import MEMBERS, RATINGS
+from imports.kinds import MEMBERS, RATINGS
 from kontum_party.converters import command_year
 
 

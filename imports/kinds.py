@@ -1,0 +1,235 @@
+"""The two kinds of file the import reads — ratings, member statistics — and what differs between
+them: their columns, how a row's cells become values, how old and new values compare, which model
+rules check them, and the service change a row becomes. `imports.rows` runs the same check for both.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from assessments.models import MEMBER_FIELDS, MemberStats, Rating
+from assessments.services import MemberChange, RatingChange
+from imports import columns as C
+from imports.cells import parse_date, parse_int
+from imports.levels import NOT_RATED_LABEL, LevelError, LevelParser
+from reports.export import unescape
+
+if TYPE_CHECKING:
+    from imports.rows import Row
+
+RATINGS = "ratings"
+MEMBERS = "members"
+KINDS = (RATINGS, MEMBERS)
+
+
+def column_header(fld: str) -> str:
+    """The header exports write for a field (where a file lacks the column, errors still name it)."""
+    for column in (*C.RATING_COLUMNS, *C.MEMBER_COLUMNS):
+        if column.field == fld:
+            return column.header
+    return fld
+
+
+class RatingKind:
+    name = RATINGS
+    model = Rating
+    columns = C.RATING_COLUMNS
+    required = C.LEVEL
+    value_fields = ("level", "not_rated_reason", "decision_number", "decision_date", "note")
+    stored_fields = ("level_id", "not_rated_reason", "note", "decision_number", "decision_date")
+
+    def __init__(self):
+        self.parsers: dict[int, LevelParser] = {}
+
+    def parser(self, year: int) -> LevelParser:
+        if year not in self.parsers:
+            self.parsers[year] = LevelParser.for_year(year)
+        return self.parsers[year]
+
+    def is_empty(self, row: Row) -> bool:
+        return not any(row.cells.get(f) for f in self.value_fields)
+
+    def old_values(self, stored: dict | None, levels: dict) -> dict:
+        """The values stored for the row's unit-year (`stored`: the row as plain values, or None)."""
+        if stored is None:
+            return {"level": None, "not_rated": False, "not_rated_reason": "", "note": "",
+                    "decision_number": "", "decision_date": None}  # fmt: skip
+        return {
+            "level": levels.get(stored["level_id"]),
+            "not_rated": stored["level_id"] is None,
+            "not_rated_reason": stored["not_rated_reason"],
+            "note": stored["note"],
+            "decision_number": stored["decision_number"],
+            "decision_date": stored["decision_date"],
+        }
+
+    def parse(self, row: Row, old: dict) -> dict | None:
+        """The new values; a column the file does not have keeps the stored value."""
+        values = dict(old)
+        cells = row.cells
+        text = cells.get("level", "")
+        if not text:
+            row.error("level", _("This cell is required: write the level."))
+            return None
+        try:
+            parsed = self.parser(row.year).parse(text)
+        except LevelError as error:
+            row.error("level", error)
+            return None
+        values["level"], values["not_rated"] = parsed.level, parsed.not_rated
+        for name in ("not_rated_reason", "note", "decision_number"):
+            if row.table.has(name):
+                values[name] = unescape(cells.get(name, "")).strip()
+        if row.table.has("decision_date"):
+            text = cells.get("decision_date", "")
+            if not text:
+                values["decision_date"] = None
+            else:
+                try:
+                    values["decision_date"] = parse_date(text)
+                except ValueError:
+                    row.error("decision_date", _("Not a date: write it as dd/mm/yyyy."))
+                    return None
+        if values["level"] is not None:
+            values["not_rated_reason"] = ""  # as the service stores it
+        return values
+
+    def compare(self, old: dict, new: dict, row: Row) -> dict:
+        shown = {
+            "level": lambda v: _level_text(v),
+            "not_rated_reason": str,
+            "decision_number": str,
+            "decision_date": lambda d: d.strftime("%d/%m/%Y") if d else "",
+            "note": str,
+        }
+        changes = {}
+        for name, show in shown.items():
+            before, after = old[name], new[name]
+            if name == "level":
+                before = (old["level"].pk if old["level"] else None, old["not_rated"])
+                after = (new["level"].pk if new["level"] else None, new["not_rated"])
+                if before != after:
+                    changes[row.table.label(name, column_header(name))] = (
+                        show(old["level"]) if old["level"] or old["not_rated"] else "",
+                        show(new["level"]),
+                    )
+                continue
+            if before != after:
+                changes[row.table.label(name, column_header(name))] = (show(before), show(after))
+        return changes
+
+    def validate(self, row: Row, values: dict) -> ValidationError | None:
+        unit = row.unit
+        obj = Rating(
+            unit=unit,
+            year=row.year,
+            committee_id=unit.committee_id,
+            tier=unit.tier,
+            level=values["level"],
+            not_rated=values["level"] is None,
+            not_rated_reason=values["not_rated_reason"],
+            note=values["note"],
+            decision_number=values["decision_number"],
+            decision_date=values["decision_date"],
+        )
+        try:
+            obj.clean_fields(exclude=["unit", "committee", "level", "changed_by"])
+            obj.validate_for(self.parser(row.year).scheme)
+        except ValidationError as error:
+            return error
+        return None
+
+    error_columns = {"unit": "code", "level": "level", "not_rated_reason": "not_rated_reason"}
+    fallback_column = "level"
+
+    def change(self, row: Row) -> RatingChange:
+        v = row.values
+        return RatingChange(
+            unit=row.unit,
+            level=v["level"],
+            not_rated_reason=v["not_rated_reason"],
+            note=v["note"],
+            decision_number=v["decision_number"],
+            decision_date=v["decision_date"],
+            expected_version=row.version,
+        )
+
+    def same(self, a: dict, b: dict) -> bool:
+        return {**a, "level": a["level"] and a["level"].pk} == {**b, "level": b["level"] and b["level"].pk}
+
+
+def _level_text(level) -> str:
+    return level.abbreviation if level else NOT_RATED_LABEL
+
+
+class MemberKind:
+    name = MEMBERS
+    model = MemberStats
+    columns = C.MEMBER_COLUMNS
+    required = C.MEMBER_COUNT
+    value_fields = MEMBER_FIELDS
+    stored_fields = MEMBER_FIELDS
+
+    def parser(self, year):  # no levels to read
+        return None
+
+    def is_empty(self, row: Row) -> bool:
+        return not any(row.cells.get(f) for f in self.value_fields)
+
+    def old_values(self, stored: dict | None, levels: dict) -> dict:
+        if stored is None:
+            return dict.fromkeys(MEMBER_FIELDS, 0)
+        return {name: stored[name] for name in MEMBER_FIELDS}
+
+    def parse(self, row: Row, old: dict) -> dict | None:
+        values = dict(old) if old else dict.fromkeys(MEMBER_FIELDS, 0)
+        ok = True
+        for name in MEMBER_FIELDS:
+            if not row.table.has(name):
+                continue
+            text = row.cells.get(name, "")
+            if not text:
+                if name == "member_count":
+                    row.error(name, _("This cell is required: write the number of members."))
+                    ok = False
+                values[name] = 0
+                continue
+            try:
+                values[name] = parse_int(text)
+            except ValueError:
+                row.error(name, _("Not a whole number of members."))
+                ok = False
+        return values if ok else None
+
+    def compare(self, old: dict, new: dict, row: Row) -> dict:
+        return {
+            row.table.label(name, column_header(name)): (str(old[name]), str(new[name]))
+            for name in MEMBER_FIELDS
+            if old[name] != new[name]
+        }
+
+    def validate(self, row: Row, values: dict) -> ValidationError | None:
+        unit = row.unit
+        obj = MemberStats(unit=unit, year=row.year, committee_id=unit.committee_id, **values)
+        try:
+            obj.clean_fields(exclude=["unit", "committee", "changed_by"])
+            obj.validate_for(row.year)
+        except ValidationError as error:
+            return error
+        return None
+
+    error_columns = {"unit": "code"}
+    fallback_column = "member_count"
+
+    def change(self, row: Row) -> MemberChange:
+        return MemberChange(unit=row.unit, values=dict(row.values), expected_version=row.version)
+
+    def same(self, a: dict, b: dict) -> bool:
+        return a == b
+
+
+def kind_for(name: str):
+    return {RATINGS: RatingKind, MEMBERS: MemberKind}[name]()
