@@ -2,6 +2,8 @@ from django.urls import path
 
 from assessments.views import grids, history, workflow
 
+app_name = "assessments"
+
 urlpatterns = [
     path("ratings/<year:year>/", grids.GridView.as_view(), name="rating-grid"),
     path("ratings/<year:year>/members/", grids.MemberGridView.as_view(), name="member-grid"),

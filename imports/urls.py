@@ -2,8 +2,10 @@ from django.urls import path
 
 from imports import views
 
+app_name = "imports"
+
 urlpatterns = [
-    path("imports/", views.upload, name="import-upload"),
-    path("imports/template/", views.template, name="import-template"),
-    path("imports/<str:token>/", views.confirm, name="import-confirm"),
+    path("imports/", views.upload, name="upload"),
+    path("imports/template/", views.template, name="template"),
+    path("imports/<str:token>/", views.confirm, name="confirm"),
 ]

@@ -173,7 +173,7 @@ def upload(request):
             uploads = request.session.get(SESSION_KEY, {})
             uploads[token] = {"name": services.source_name(file.name), "kind": kind, "year": year}
             request.session[SESSION_KEY] = uploads
-            return redirect("import-confirm", token=token)
+            return redirect("imports:confirm", token=token)
     status = 400 if form.errors else 200
     return render(request, "imports/upload.html", _upload_context(request, form), status=status)
 
@@ -196,7 +196,7 @@ def confirm(request, token):
     if request.method == "POST" and "cancel" in request.POST:
         _forget(request, token, path)
         messages.info(request, _("The import was cancelled; nothing was written."))
-        return redirect("import-upload")
+        return redirect("imports:upload")
     try:
         prev = services.preview(
             path.read_bytes(), meta["name"], user=user, kind=meta["kind"], default_year=meta["year"]
@@ -204,7 +204,7 @@ def confirm(request, token):
     except services.FileRefused as refused:  # e.g. a limit lowered meanwhile
         _forget(request, token, path)
         messages.error(request, str(refused))
-        return redirect("import-upload")
+        return redirect("imports:upload")
     if request.method == "POST":
         valid_only = request.POST.get("valid_only") == "1"
         if request.POST.get("digest") != _digest(prev):
@@ -240,7 +240,7 @@ def confirm(request, token):
                 "errors": result.errors,
             },
         )
-        return redirect("import-upload")
+        return redirect("imports:upload")
     return _render_preview(request, token, meta, prev)
 
 

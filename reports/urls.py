@@ -2,6 +2,8 @@ from django.urls import path
 
 from reports import views
 
+app_name = "reports"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard_latest, name="dashboard-latest"),

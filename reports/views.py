@@ -73,7 +73,7 @@ def dashboard(request, year, template="reports/dashboard.html"):
             (report.base, "base", _("Grassroots organizations")),
             (report.cells, "cell", _("Subordinate cells")),
         ],
-        "drill_base": reverse("drilldown", args=[year])
+        "drill_base": reverse("reports:drilldown", args=[year])
         + "?"
         + urlencode({"committee": committee.code} if committee else {}),
     }

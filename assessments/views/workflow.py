@@ -70,7 +70,7 @@ def _back(request, year: int, committee: Unit) -> str:
         target, {request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return f"{reverse('rating-grid', args=[year])}?{urlencode({'committee': committee.code})}"
+    return f"{reverse('assessments:rating-grid', args=[year])}?{urlencode({'committee': committee.code})}"
 
 
 def _act(request, action, success: str):
@@ -153,7 +153,7 @@ def lock_view(request, year):
         lambda: set_year_lock(user=request.user, year=year, locked=True),
         _("Year %(year)s is locked: nobody can change its data.") % {"year": year},
     )
-    return redirect("years")
+    return redirect("assessments:years")
 
 
 @login_required
@@ -163,4 +163,4 @@ def unlock_view(request, year):
         set_year_lock(user=request.user, year=year, locked=False, reason=_reason(request))
 
     _act(request, unlock, _("Year %(year)s is open again.") % {"year": year})
-    return redirect("years")
+    return redirect("assessments:years")

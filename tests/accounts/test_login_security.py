@@ -104,16 +104,16 @@ def test_a_session_expires_after_30_minutes_without_a_request(users):
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
     client = Client()
     assert log_in(client, "leader", PASSWORD).status_code == 302
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("reports:home")).status_code == 200
     session = Session.objects.get(session_key=client.session.session_key)
     # Each request pushes the expiry 30 minutes further.
     Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timedelta(minutes=1))
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("reports:home")).status_code == 200
     refreshed = Session.objects.get(pk=session.pk).expire_date
     assert refreshed > timezone.now() + timedelta(minutes=29)
     # 30 minutes later: sent to the login page.
     Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
-    response = client.get(reverse("home"))
+    response = client.get(reverse("reports:home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
@@ -123,7 +123,7 @@ def test_a_session_expires_after_30_minutes_without_a_request(users):
 def test_every_user_can_change_their_password(users):
     client = Client()
     client.force_login(users[0])
-    home = client.get(reverse("home")).content.decode()
+    home = client.get(reverse("reports:home")).content.decode()
     assert f'href="{reverse("password_change")}"' in home  # the user's name in the navbar
     page = client.get(reverse("password_change"))
     assert page.status_code == 200 and "Đổi mật khẩu" in page.content.decode()
@@ -134,7 +134,7 @@ def test_every_user_can_change_their_password(users):
     )
     assert response.status_code == 302 and response["Location"] == reverse("password_change_done")
     assert "Mật khẩu của bạn đã được thay đổi" in client.get(response["Location"]).content.decode()
-    assert client.get(reverse("home")).status_code == 200  # still logged in
+    assert client.get(reverse("reports:home")).status_code == 200  # still logged in
     users[0].refresh_from_db()
     assert users[0].check_password(new)
     assert log_in(Client(), "leader", new).status_code == 302

@@ -33,7 +33,7 @@ def province():
 
 
 def url(year=2019):
-    return reverse("member-grid", args=[year])
+    return reverse("assessments:member-grid", args=[year])
 
 
 def rendered_form(page: str) -> dict:

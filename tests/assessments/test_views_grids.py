@@ -45,7 +45,7 @@ def province():
     return make_user("p", Role.PROVINCE_STAFF)
 
 
-def grid_url(year=2015, committee=None, name="rating-grid"):
+def grid_url(year=2015, committee=None, name="assessments:rating-grid"):
     url = reverse(name, args=[year])
     return f"{url}?committee={committee}" if committee else url
 
@@ -219,7 +219,7 @@ def test_saving_the_grid_costs_the_same_queries_at_two_sizes(client, staff):
 
 def test_member_statistics_are_saved_and_checked(client, staff):
     client.force_login(staff)
-    url = grid_url(name="member-grid")
+    url = grid_url(name="assessments:member-grid")
     page = client.get(url)
     assert [u.code for u, _ in page.context["rows"]] == ["A-001", "A-002"]
     bad = post_data(page, **{"A-001": {"member_count": "10", "good": "8", "completed": "5"}})
@@ -238,7 +238,7 @@ def test_the_excellent_cap_is_a_warning_with_the_numbers(client, staff):
     client.force_login(staff)
     base = staff.committee.scoped_units.get(code="A-001")
     b.member_stats(base, 2019, members=20, excellent=5, good=10, completed=5)
-    response = client.get(grid_url(2019, name="member-grid"))
+    response = client.get(grid_url(2019, name="assessments:member-grid"))
     assert "5" in response.context["warnings"][base.pk] and "10" in response.context["warnings"][base.pk]
 
 

@@ -38,7 +38,7 @@ def province():
 
 
 def history(client, code="A-001"):
-    return client.get(reverse("unit-history", args=[code]))
+    return client.get(reverse("assessments:unit-history", args=[code]))
 
 
 def rate(user, unit, code, **extra):
@@ -73,7 +73,7 @@ def test_it_is_read_only(client, staff, unit):
     page = history(client).content.decode()
     # The page itself (the footer's language switch posts, as on every page).
     assert 'method="post"' not in page.split('id="main"')[1].split("</main>")[0]
-    assert client.post(reverse("unit-history", args=["A-001"])).status_code == 405
+    assert client.post(reverse("assessments:unit-history", args=["A-001"])).status_code == 405
 
 
 def test_it_rejects_other_committee_units_for_committee_staff(client, staff):

@@ -62,22 +62,24 @@ def test_submit_approve_and_return_are_audited_and_shown_on_the_status_page(
     client, staff, province, committee
 ):
     client.force_login(staff)
-    response = client.post(url("submit"))
-    assert response.status_code == 302 and response.url == url("rating-grid", committee="A")
+    response = client.post(url("assessments:submit"))
+    assert response.status_code == 302 and response.url == url("assessments:rating-grid", committee="A")
     assert status_of(committee) == Status.SUBMITTED
 
     client.force_login(province)
-    page = html(client.get(url("season-status")))
+    page = html(client.get(url("assessments:season-status")))
     assert "Đã gửi" in page or "Chờ duyệt" in page
-    assert client.post(url("approve", committee="A")).status_code == 302
+    assert client.post(url("assessments:approve", committee="A")).status_code == 302
     assert status_of(committee) == Status.APPROVED
-    page = html(client.get(url("season-status")))
+    page = html(client.get(url("assessments:season-status")))
     assert "Nguyễn Văn An" in page  # who approved
 
-    response = client.post(url("return", committee="A"), {"reason": "Thiếu số quyết định"}, follow=True)
+    response = client.post(
+        url("assessments:return", committee="A"), {"reason": "Thiếu số quyết định"}, follow=True
+    )
     assert "Thiếu số quyết định" in html(response)
     assert status_of(committee) == Status.DRAFT
-    page = html(client.get(url("season-status")))
+    page = html(client.get(url("assessments:season-status")))
     assert "Thiếu số quyết định" in page
     entries = AuditEntry.objects.filter(action__startswith="submission.").order_by("pk")
     assert [(e.action, e.user.username) for e in entries] == [
@@ -93,71 +95,71 @@ def test_the_status_page_counts_units_and_shows_buttons_only_on_submitted_commit
 ):
     submit(user=staff, committee=committee, year=2015)
     client.force_login(province)
-    response = client.get(url("season-status"))
+    response = client.get(url("assessments:season-status"))
     rows = {c.code: (c.rated, c.to_rate, s.status) for c, s in response.context["rows"]}
     assert rows == {"A": (3, 3, Status.SUBMITTED), "B": (1, 1, Status.DRAFT)}
     page = html(response)
-    assert page.count(reverse("approve", args=[2015])) == 1
-    assert f"{reverse('rating-grid', args=[2015])}?committee=B" in page
-    assert f"{reverse('member-grid', args=[2015])}?committee=A" in page
+    assert page.count(reverse("assessments:approve", args=[2015])) == 1
+    assert f"{reverse('assessments:rating-grid', args=[2015])}?committee=B" in page
+    assert f"{reverse('assessments:member-grid', args=[2015])}?committee=A" in page
 
 
 def test_approving_from_the_status_page_comes_back_to_it(client, province, committee, staff):
     submit(user=staff, committee=committee, year=2015)
     client.force_login(province)
-    back = url("season-status")
-    response = client.post(url("approve", committee="A"), {"next": back})
+    back = url("assessments:season-status")
+    response = client.post(url("assessments:approve", committee="A"), {"next": back})
     assert response.url == back
-    response = client.post(url("approve", committee="A"), {"next": "https://evil.example/"})
-    assert response.url == url("rating-grid", committee="A")
+    response = client.post(url("assessments:approve", committee="A"), {"next": "https://evil.example/"})
+    assert response.url == url("assessments:rating-grid", committee="A")
 
 
 def test_committee_staff_see_only_their_own_committee(client, staff, other):
     client.force_login(staff)
-    response = client.get(url("season-status"))
+    response = client.get(url("assessments:season-status"))
     assert [c.code for c, _ in response.context["rows"]] == ["A"]
     page = html(response)
     assert other.name not in page
-    assert reverse("approve", args=[2015]) not in page  # no approve buttons for them
+    assert reverse("assessments:approve", args=[2015]) not in page  # no approve buttons for them
 
 
 def test_it_refuses_approval_by_committee_staff(client, staff, committee):
     submit(user=staff, committee=committee, year=2015)
     client.force_login(staff)
-    assert client.post(url("approve")).status_code == 403
-    assert client.post(url("return"), {"reason": "x"}).status_code == 403
+    assert client.post(url("assessments:approve")).status_code == 403
+    assert client.post(url("assessments:return"), {"reason": "x"}).status_code == 403
     assert status_of(committee) == Status.SUBMITTED
 
 
 def test_it_refuses_approval_by_the_leader(client, leader, staff, committee):
     submit(user=staff, committee=committee, year=2015)
     client.force_login(leader)
-    assert client.post(url("approve", committee="A")).status_code == 403
+    assert client.post(url("assessments:approve", committee="A")).status_code == 403
     assert status_of(committee) == Status.SUBMITTED
 
 
 def test_it_rejects_other_committee(client, staff, other):
     client.force_login(staff)
-    assert client.post(url("submit", committee="B")).status_code == 404
+    assert client.post(url("assessments:submit", committee="B")).status_code == 404
     assert status_of(other) == Status.DRAFT
     assert not AuditEntry.objects.filter(action__startswith="submission.").exists()
 
 
 def test_provincial_staff_must_name_the_committee(client, province, committee):
     client.force_login(province)
-    assert client.post(url("approve")).status_code == 404
-    assert client.post(url("approve", committee="NOPE")).status_code == 404
+    assert client.post(url("assessments:approve")).status_code == 404
+    assert client.post(url("assessments:approve", committee="NOPE")).status_code == 404
 
 
 def test_the_actions_take_post_only(client, staff):
     client.force_login(staff)
-    assert client.get(url("submit")).status_code == 405
+    assert client.get(url("assessments:submit")).status_code == 405
 
 
 def test_it_refuses_a_return_without_reason_in_vietnamese(client, province, committee, staff):
     submit(user=staff, committee=committee, year=2015)
     client.force_login(province)
-    response = client.post(url("return", committee="A"), {"reason": "   "}, follow=True)
+    response = client.post(url("assessments:return", committee="A"), {"reason": "   "}, follow=True)
     assert "Phải ghi rõ lý do trả lại" in html(response)
     assert status_of(committee) == Status.SUBMITTED
     assert not AuditEntry.objects.filter(action="submission.draft").exists()
@@ -165,27 +167,27 @@ def test_it_refuses_a_return_without_reason_in_vietnamese(client, province, comm
 
 def test_a_refused_transition_is_an_error_message(client, province, committee):
     client.force_login(province)
-    response = client.post(url("approve", committee="A"), follow=True)
+    response = client.post(url("assessments:approve", committee="A"), follow=True)
     assert "Chỉ phê duyệt được kết quả đã gửi duyệt" in html(response)
     assert status_of(committee) == Status.DRAFT
 
 
 def test_lock_and_unlock_with_a_reason_from_the_years_page(client, province, committee):
     client.force_login(province)
-    page = html(client.get(reverse("years")))
-    assert reverse("lock-year", args=[2015]) in page
-    response = client.post(reverse("lock-year", args=[2015]), follow=True)
+    page = html(client.get(reverse("assessments:years")))
+    assert reverse("assessments:lock-year", args=[2015]) in page
+    response = client.post(reverse("assessments:lock-year", args=[2015]), follow=True)
     assert "Năm 2015 đã khóa" in html(response)
     year = RatingYear.objects.get(year=2015)
     assert (year.is_locked, year.locked_by) == (True, province)
-    page = html(client.get(reverse("years")))
-    assert "Nguyễn Văn An" in page and reverse("unlock-year", args=[2015]) in page
+    page = html(client.get(reverse("assessments:years")))
+    assert "Nguyễn Văn An" in page and reverse("assessments:unlock-year", args=[2015]) in page
 
-    response = client.post(reverse("unlock-year", args=[2015]), {"reason": ""}, follow=True)
+    response = client.post(reverse("assessments:unlock-year", args=[2015]), {"reason": ""}, follow=True)
     assert "Mở khóa một năm phải ghi rõ lý do" in html(response)
     assert RatingYear.objects.get(year=2015).is_locked
 
-    client.post(reverse("unlock-year", args=[2015]), {"reason": "Sửa sai sót theo Công văn 12"})
+    client.post(reverse("assessments:unlock-year", args=[2015]), {"reason": "Sửa sai sót theo Công văn 12"})
     assert not RatingYear.objects.get(year=2015).is_locked
     unlock = AuditEntry.objects.get(action="year.unlock")
     assert (unlock.user, unlock.reason) == (province, "Sửa sai sót theo Công văn 12")
@@ -193,24 +195,24 @@ def test_lock_and_unlock_with_a_reason_from_the_years_page(client, province, com
 
 def test_the_years_page_lists_rated_years_and_the_current_one(client, leader, committee):
     client.force_login(leader)
-    response = client.get(reverse("years"))
+    response = client.get(reverse("assessments:years"))
     years = [year for year, _, _ in response.context["rows"]]
     assert set(years) == {2015, timezone.localdate().year} and years == sorted(years, reverse=True)
-    assert reverse("lock-year", args=[2015]) not in html(response)  # the leader reads only
-    assert client.post(reverse("lock-year", args=[2015])).status_code == 403
+    assert reverse("assessments:lock-year", args=[2015]) not in html(response)  # the leader reads only
+    assert client.post(reverse("assessments:lock-year", args=[2015])).status_code == 403
 
 
 def test_committee_staff_do_not_see_the_years_page(client, staff):
     client.force_login(staff)
-    assert client.get(reverse("years")).status_code == 404
-    assert client.post(reverse("lock-year", args=[2015])).status_code == 403
+    assert client.get(reverse("assessments:years")).status_code == 404
+    assert client.post(reverse("assessments:lock-year", args=[2015])).status_code == 403
     assert not RatingYear.objects.exists()
 
 
 def test_after_lock_the_rating_grid_refuses_to_save(client, province, staff, committee):
     set_year_lock(user=province, year=2015, locked=True)
     client.force_login(staff)
-    page = client.get(url("rating-grid"))
+    page = client.get(url("assessments:rating-grid"))
     assert "Năm 2015 đã khóa" in html(page)
     unit = committee.scoped_units.get(code="A-001")
     rows = dict(page.context["rows"])
@@ -219,7 +221,7 @@ def test_after_lock_the_rating_grid_refuses_to_save(client, province, staff, com
         "form-0-version": str(rows[unit].initial["version"]),
         "form-0-level": str(b.level(2015, "HTNV").pk),
     }
-    response = client.post(url("rating-grid"), data)
+    response = client.post(url("assessments:rating-grid"), data)
     assert response.status_code == 400
     assert "Năm 2015 đã khóa" in response.content.decode()
     assert Rating.objects.get(unit=unit, year=2015).level.code == "TSVM"
@@ -228,7 +230,7 @@ def test_after_lock_the_rating_grid_refuses_to_save(client, province, staff, com
 def test_after_lock_the_member_grid_is_read_only(client, province, staff, committee):
     set_year_lock(user=province, year=2015, locked=True)
     client.force_login(staff)
-    page = html(client.get(url("member-grid")))
+    page = html(client.get(url("assessments:member-grid")))
     assert "Năm 2015 đã khóa" in page
     assert 'id="save-grid"' not in page and "disabled" in page
 
@@ -238,7 +240,7 @@ def test_the_status_page_takes_the_same_queries_for_2_and_5_committees(client, p
 
     def count():
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url("season-status")).status_code == 200
+            assert client.get(url("assessments:season-status")).status_code == 200
         return len(ctx.captured_queries)
 
     b.committee_with("C", 2015, base_levels=["TSVM"], cell_levels=["HTNV"])

@@ -20,7 +20,7 @@ HEADERS = ["Mã đơn vị", "Năm", "Xếp loại", "Ghi chú"]
 
 
 def upload(client, data, name="dakha-2015.csv", **fields):
-    return client.post(reverse("import-upload"), {"file": SimpleUploadedFile(name, data), **fields})
+    return client.post(reverse("imports:upload"), {"file": SimpleUploadedFile(name, data), **fields})
 
 
 def digest(response) -> str:
@@ -108,18 +108,18 @@ def test_another_users_upload_is_a_404(client, logged_in, tree, province_staff):
     client.force_login(province_staff)
     assert client.get(url).status_code == 404
     assert client.get("/imports/..%2F..%2Fetc%2Fpasswd/").status_code == 404
-    assert client.get(reverse("import-confirm", args=["x" * 32])).status_code == 404
+    assert client.get(reverse("imports:confirm", args=["x" * 32])).status_code == 404
 
 
 def test_leaders_and_anonymous_users_cannot_import(client, leader):
-    assert client.get(reverse("import-upload")).status_code == 302  # to the login page
+    assert client.get(reverse("imports:upload")).status_code == 302  # to the login page
     client.force_login(leader)
-    assert client.get(reverse("import-upload")).status_code == 403
+    assert client.get(reverse("imports:upload")).status_code == 403
 
 
 def test_the_template_round_trip(logged_in, tree):
     b.rate(tree["base"], 2015, "TSVM")
-    response = logged_in.get(reverse("import-template"), {"committee": "A", "year": "2015"})
+    response = logged_in.get(reverse("imports:template"), {"committee": "A", "year": "2015"})
     assert response.status_code == 200 and "A-2015.xlsx" in response["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.content))
     sheet = workbook.worksheets[0]
@@ -151,11 +151,11 @@ def test_the_template_round_trip(logged_in, tree):
 
 
 def test_the_template_of_another_committee_is_a_404(logged_in, client, tree, province_staff):
-    assert logged_in.get(reverse("import-template"), {"committee": "B", "year": "2015"}).status_code == 404
-    assert logged_in.get(reverse("import-template"), {"year": "1900"}).status_code == 404
+    assert logged_in.get(reverse("imports:template"), {"committee": "B", "year": "2015"}).status_code == 404
+    assert logged_in.get(reverse("imports:template"), {"year": "1900"}).status_code == 404
     client.force_login(province_staff)
-    assert client.get(reverse("import-template"), {"year": "2015"}).status_code == 404  # which committee?
-    response = client.get(reverse("import-template"), {"committee": "B", "year": "2019", "kind": "members"})
+    assert client.get(reverse("imports:template"), {"year": "2015"}).status_code == 404  # which committee?
+    response = client.get(reverse("imports:template"), {"committee": "B", "year": "2019", "kind": "members"})
     assert response.status_code == 200
 
 

@@ -72,7 +72,7 @@ def test_an_upload_is_logged_without_the_file(log, staff):
     client = Client()
     client.force_login(staff)
     content = f"Mã đơn vị,Năm,Xếp loại,Ghi chú\r\nA-001,2015,TSVM,{FILE_SECRET}\r\n".encode()
-    client.post(reverse("import-upload"), {"file": SimpleUploadedFile("xep-loai.csv", content)})
+    client.post(reverse("imports:upload"), {"file": SimpleUploadedFile("xep-loai.csv", content)})
     [line] = log()
     assert line["method"] == "POST" and line["path"] == "/imports/" and line["username"] == "staff-a"
     assert FILE_SECRET not in log.text()
@@ -81,7 +81,7 @@ def test_an_upload_is_logged_without_the_file(log, staff):
 def test_the_query_string_is_not_logged_and_a_logout_names_who_left(log, staff):
     client = Client()
     client.force_login(staff)
-    client.get(reverse("dashboard", args=[2015]) + "?committee=A&token=SECRET-QUERY")
+    client.get(reverse("reports:dashboard", args=[2015]) + "?committee=A&token=SECRET-QUERY")
     client.post(reverse("logout"))
     dashboard, logout = log()
     assert dashboard["path"] == "/dashboard/2015/" and "SECRET-QUERY" not in log.text()

@@ -140,11 +140,11 @@ def test_the_history_page_shows_moves_and_mergers(client, tree, province):
         channel="admin",
     )
     client.force_login(province)
-    response = client.get(reverse("unit-history", args=["A-001"]))
+    response = client.get(reverse("assessments:unit-history", args=["A-001"]))
     assert [e.action for e, _label, _changes in response.context["entries"]] == ["unit.dissolve", "unit.move"]
     html = response.content.decode()
     assert "A → B" in html and "— → 31/12/2018" in html and "— → B-001" in html
-    cell_page = client.get(reverse("unit-history", args=["A-001-01"])).content.decode()
+    cell_page = client.get(reverse("assessments:unit-history", args=["A-001-01"])).content.decode()
     assert 'data-action="unit.move"' in cell_page and 'data-action="unit.dissolve"' in cell_page
-    successor = client.get(reverse("unit-history", args=["B-001"]))
+    successor = client.get(reverse("assessments:unit-history", args=["B-001"]))
     assert [e.action for e, _label, _changes in successor.context["entries"]] == ["unit.merge"]

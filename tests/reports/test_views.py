@@ -38,7 +38,7 @@ def province():
 def test_the_2015_dashboard_shows_the_articles_figures(client):
     load_demo()
     client.force_login(User.objects.get(username="leader"))
-    response = client.get(reverse("dashboard", args=[2015]), HTTP_ACCEPT_LANGUAGE="vi")
+    response = client.get(reverse("reports:dashboard", args=[2015]), HTTP_ACCEPT_LANGUAGE="vi")
     html = response.content.decode()
     assert "56,87%" in html and "53,54%" in html and "22,88%" in html
     cell_target = next(t for t in response.context["report"].targets if t.code == "CHIBO_TSVM")
@@ -50,13 +50,13 @@ def test_the_2015_dashboard_shows_the_articles_figures(client):
 
 def test_the_dashboard_defaults_to_the_latest_year(client, staff_a):
     client.force_login(staff_a)
-    response = client.get(reverse("dashboard-latest"))
+    response = client.get(reverse("reports:dashboard-latest"))
     assert response.status_code == 302 and response.url.endswith("/dashboard/2015/")
 
 
 def test_committee_staff_see_only_their_committee(client, staff_a):
     client.force_login(staff_a)
-    response = client.get(reverse("dashboard", args=[2015]))
+    response = client.get(reverse("reports:dashboard", args=[2015]))
     assert response.context["committee"].code == "A"
     assert response.context["report"].base.total == 2
     assert response.context["by_committee"] == []
@@ -64,19 +64,19 @@ def test_committee_staff_see_only_their_committee(client, staff_a):
 
 def test_it_rejects_other_committee_on_the_dashboard(client, staff_a):
     client.force_login(staff_a)
-    assert client.get(reverse("dashboard", args=[2015]) + "?committee=B").status_code == 404
-    assert client.get(reverse("drilldown", args=[2015]) + "?committee=B").status_code == 404
-    assert client.get(reverse("api-report", args=[2015]) + "?committee=B").status_code == 404
+    assert client.get(reverse("reports:dashboard", args=[2015]) + "?committee=B").status_code == 404
+    assert client.get(reverse("reports:drilldown", args=[2015]) + "?committee=B").status_code == 404
+    assert client.get(reverse("reports:api-report", args=[2015]) + "?committee=B").status_code == 404
 
 
 def test_provincial_users_pick_any_committee(client, province, small):
     client.force_login(province)
-    response = client.get(reverse("dashboard", args=[2015]) + "?committee=B")
+    response = client.get(reverse("reports:dashboard", args=[2015]) + "?committee=B")
     assert response.context["report"].base.exemplary == 1
 
 
 def test_the_api_needs_a_session(client, small):
-    response = client.get(reverse("api-report", args=[2015]))
+    response = client.get(reverse("reports:api-report", args=[2015]))
     assert response.status_code == 401
     assert response["Content-Type"].startswith("application/json")
 
@@ -84,7 +84,7 @@ def test_the_api_needs_a_session(client, small):
 def test_the_api_and_the_command_agree(client, province, small):
     client.force_login(province)
     for suffix, args in (("", []), ("?committee=A", ["--committee", "A"])):
-        api = client.get(reverse("api-report", args=[2015]) + suffix).json()
+        api = client.get(reverse("reports:api-report", args=[2015]) + suffix).json()
         out = io.StringIO()
         call_command("quality_report", "--year", "2015", "--format", "json", *args, stdout=out)
         assert api == json.loads(out.getvalue())
@@ -92,12 +92,12 @@ def test_the_api_and_the_command_agree(client, province, small):
 
 def test_the_api_says_when_a_year_has_no_data(client, province, small):
     client.force_login(province)
-    assert client.get(reverse("api-report", args=[2003])).status_code == 404
+    assert client.get(reverse("reports:api-report", args=[2003])).status_code == 404
 
 
 def test_drilldown_lists_the_units_behind_a_count(client, province, small):
     client.force_login(province)
-    response = client.get(reverse("drilldown", args=[2015]) + "?tier=cell&level=clean_strong")
+    response = client.get(reverse("reports:drilldown", args=[2015]) + "?tier=cell&level=clean_strong")
     assert sorted(row.unit.code for row in response.context["rows"]) == ["A-001-01", "B-001-01"]
 
 
@@ -105,7 +105,7 @@ def test_drilldown_export_escapes_formulas(client, province, small):
     unit = small.scoped_units.get(code="A-001")
     b.rate(unit, 2015, "TSVM", note='=HYPERLINK("http://x")')
     client.force_login(province)
-    response = client.get(reverse("drilldown", args=[2015]) + "?committee=A&format=csv")
+    response = client.get(reverse("reports:drilldown", args=[2015]) + "?committee=A&format=csv")
     body = response.content.decode("utf-8-sig")
     assert "'=HYPERLINK" in body and "\n=HYPERLINK" not in body
 
@@ -116,7 +116,7 @@ def count_dashboard_queries(client, url):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("name", ["dashboard", "api-report"])
+@pytest.mark.parametrize("name", ["reports:dashboard", "reports:api-report"])
 def test_dashboard_and_api_queries_do_not_grow_with_the_units(client, province, small, name):
     client.force_login(province)
     url = reverse(name, args=[2015])
@@ -127,13 +127,13 @@ def test_dashboard_and_api_queries_do_not_grow_with_the_units(client, province, 
 
 def test_the_print_view_has_no_navigation(client, province, small):
     client.force_login(province)
-    html = client.get(reverse("dashboard-print", args=[2015])).content.decode()
+    html = client.get(reverse("reports:dashboard-print", args=[2015])).content.decode()
     assert "<nav" not in html and "print.css" in html
 
 
 def test_a_committee_is_not_judged_against_the_provinces_count_target(client, staff_a):
     client.force_login(staff_a)
-    report = client.get(reverse("dashboard", args=[2015])).context["report"]
+    report = client.get(reverse("reports:dashboard", args=[2015])).context["report"]
     admissions = next(t for t in report.targets if t.code == "KETNAP_NHIEMKY")
     assert admissions.province_only and admissions.met is None
 
@@ -143,7 +143,7 @@ def test_the_xlsx_report_has_four_sheets_and_escapes_formulas(client, province, 
 
     b.rate(small.scoped_units.get(code="A-001"), 2015, "TSVM", note="@SUM(A1)")
     client.force_login(province)
-    response = client.get(reverse("report-xlsx", args=[2015]))
+    response = client.get(reverse("reports:report-xlsx", args=[2015]))
     assert response.status_code == 200
     sheets = pd.read_excel(io.BytesIO(response.content), sheet_name=None, engine="calamine")
     assert len(sheets) == 4
@@ -155,4 +155,4 @@ def test_the_xlsx_report_has_four_sheets_and_escapes_formulas(client, province, 
 
 def test_it_rejects_other_committee_on_the_xlsx_report(client, staff_a):
     client.force_login(staff_a)
-    assert client.get(reverse("report-xlsx", args=[2015]) + "?committee=B").status_code == 404
+    assert client.get(reverse("reports:report-xlsx", args=[2015]) + "?committee=B").status_code == 404

@@ -38,7 +38,7 @@ ANONYMOUS_EXCEPTIONS = {
     # The admin's logout sends anonymous users to the admin's index (itself behind its login).
     "admin:logout": (302, 302, "/admin/"),
     # The JSON API is GET only, and answers 401 without a session.
-    "api-report": (401, 405, None),
+    "reports:api-report": (401, 405, None),
 }
 
 
@@ -100,7 +100,13 @@ def test_the_walk_reaches_every_pattern_and_the_admin():
     for name, url, pattern in URLS:
         assert resolve(url).func is pattern.callback, (name, url)
     names = {name for name, _url, _pattern in URLS}
-    assert {"home", "rating-grid", "unit-history", "admin:index", "admin:accounts_user_change"} <= names
+    assert {
+        "reports:home",
+        "assessments:rating-grid",
+        "assessments:unit-history",
+        "admin:index",
+        "admin:accounts_user_change",
+    } <= names
     assert set(ANONYMOUS_EXCEPTIONS) <= names
     assert len(URLS) > 100
 
@@ -128,16 +134,33 @@ def test_an_anonymous_user_gets_nothing(world, name, url, method):
 
 # Their URLs answer a GET with 405: they change data and have no page of their own. (The grids,
 # the password change and the import preview are pages whose form posts back to the same URL.)
-POST_ONLY = ["submit", "approve", "return", "lock-year", "unlock-year", "logout", "set_language"]
+POST_ONLY = [
+    "assessments:submit",
+    "assessments:approve",
+    "assessments:return",
+    "assessments:lock-year",
+    "assessments:unlock-year",
+    "logout",
+    "set_language",
+]
 # Every URL whose POST changes something (data, the session, a stored upload, the language).
-WRITERS = [*POST_ONLY, "rating-grid", "member-grid", "import-upload", "import-confirm", "password_change"]
+WRITERS = [
+    *POST_ONLY,
+    "assessments:rating-grid",
+    "assessments:member-grid",
+    "imports:upload",
+    "imports:confirm",
+    "password_change",
+]
 ARGUMENTS = {"year": YEAR, "token": "0" * 32}
 
 
 def url_of(name: str) -> str:
     pattern = next(p for _chain, n, p in leaves(get_resolver().url_patterns) if n == name)
     kwargs = {key: ARGUMENTS[key] for key in pattern.pattern.converters}
-    query = "?committee=A" if name in ("submit", "approve", "return") else ""
+    query = (
+        "?committee=A" if name in ("assessments:submit", "assessments:approve", "assessments:return") else ""
+    )
     return reverse(name, kwargs=kwargs) + query
 
 

@@ -96,7 +96,9 @@ def mutated(data: dict, draw) -> dict:
     return data
 
 
-@pytest.mark.parametrize(("name", "year"), [("rating-grid", 2015), ("member-grid", 2019)])
+@pytest.mark.parametrize(
+    ("name", "year"), [("assessments:rating-grid", 2015), ("assessments:member-grid", 2019)]
+)
 @FUZZ
 @given(draw=st.data())
 def test_any_grid_post_is_saved_or_refused_whole(client, world, name, year, draw):
@@ -116,7 +118,13 @@ def test_any_grid_post_is_saved_or_refused_whole(client, world, name, year, draw
     check(client.post(reverse(name, args=[year]), data), before)
 
 
-WORKFLOW = ["submit", "approve", "return", "lock-year", "unlock-year"]
+WORKFLOW = [
+    "assessments:submit",
+    "assessments:approve",
+    "assessments:return",
+    "assessments:lock-year",
+    "assessments:unlock-year",
+]
 
 
 @FUZZ
@@ -127,7 +135,9 @@ WORKFLOW = ["submit", "approve", "return", "lock-year", "unlock-year"]
 def test_any_workflow_post_acts_or_is_refused(client, world, name, fields):
     client.force_login(world["province"])
     before = db_state()
-    query = "?committee=A" if name in ("submit", "approve", "return") else ""
+    query = (
+        "?committee=A" if name in ("assessments:submit", "assessments:approve", "assessments:return") else ""
+    )
     check(client.post(reverse(name, args=[2015]) + query, fields), before)
 
 
@@ -149,7 +159,14 @@ QUERY_KEYS = ["committee", "level", "tier", "place_type", "sort", "year", "kind"
 @FUZZ
 @given(
     name=st.sampled_from(
-        ["dashboard", "drilldown", "api-report", "rating-grid", "member-grid", "season-status"]
+        [
+            "reports:dashboard",
+            "reports:drilldown",
+            "reports:api-report",
+            "assessments:rating-grid",
+            "assessments:member-grid",
+            "assessments:season-status",
+        ]
     ),
     query=st.dictionaries(st.sampled_from(QUERY_KEYS), TEXT, max_size=4),
 )
@@ -163,7 +180,7 @@ def test_any_query_string_is_answered_without_error(client, world, name, query):
 @given(query=st.dictionaries(st.sampled_from(QUERY_KEYS), TEXT, max_size=4))
 def test_any_template_request_is_a_file_or_a_404(client, world, query):
     client.force_login(world["staff"])
-    response = client.get(reverse("import-template"), query)
+    response = client.get(reverse("imports:template"), query)
     assert response.status_code in {200, 404, 400}
 
 
@@ -193,7 +210,7 @@ def test_any_upload_and_confirm_imports_whole_or_nothing(
     before = db_state()
     name, data = file
     response = client.post(
-        reverse("import-upload"), {"file": SimpleUploadedFile(name, data), "kind": kind, "year": year}
+        reverse("imports:upload"), {"file": SimpleUploadedFile(name, data), "kind": kind, "year": year}
     )
     assert response.status_code in {200, 302, 400}
     assert db_state() == before  # a preview never writes

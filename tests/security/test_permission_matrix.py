@@ -46,46 +46,46 @@ USERS = ("anonymous", "own_committee", "other_committee", "leader", "province")
 # fmt: off
 TABLE = {
     #                  anonymous   own_committee  other_committee  leader     province
-    "home":           ("302/302", "200/405",     "200/405",       "200/405", "200/405"),
-    "dashboard-latest": ("302/302", "302/405",   "302/405",       "302/405", "302/405"),
-    "dashboard":      ("302/302", "200/405",     "404/405",       "200/405", "200/405"),
-    "dashboard-print": ("302/302", "200/405",    "404/405",       "200/405", "200/405"),
-    "drilldown":      ("302/302", "200/405",     "404/405",       "200/405", "200/405"),
-    "report-xlsx":    ("302/302", "200/405",     "404/405",       "200/405", "200/405"),
-    "api-report":     ("401/405", "200/405",     "404/405",       "200/405", "200/405"),
-    "rating-grid":    ("302/302", "200/302+",    "404/404",       "200/403", "200/302+"),
-    "member-grid":    ("302/302", "200/302+",    "404/404",       "200/403", "200/302+"),
-    "season-status":  ("302/302", "200/405",     "200/405",       "200/405", "200/405"),
-    "submit":         ("302/302", "405/302+",    "405/404",       "405/403", "405/302+"),
-    "approve":        ("302/302", "405/403",     "405/404",       "405/403", "405/302+"),
-    "return":         ("302/302", "405/403",     "405/404",       "405/403", "405/302+"),
-    "years":          ("302/302", "404/405",     "404/405",       "200/405", "200/405"),
-    "lock-year":      ("302/302", "405/403",     "405/403",       "405/403", "405/302+"),
-    "unlock-year":    ("302/302", "405/403",     "405/403",       "405/403", "405/302+"),
-    "unit-history":   ("302/302", "200/405",     "404/405",       "200/405", "200/405"),
-    "import-template": ("302/302", "200/405",    "404/405",       "200/405", "200/405"),
-    "import-upload":  ("302/302", "200/302",     "200/302",       "403/403", "200/302"),
-    "import-confirm": ("302/302", "200/302+",    "404/404",       "403/403", "200/302+"),
+    "reports:home":           ("302/302", "200/405",     "200/405",       "200/405", "200/405"),
+    "reports:dashboard-latest": ("302/302", "302/405",   "302/405",       "302/405", "302/405"),
+    "reports:dashboard":      ("302/302", "200/405",     "404/405",       "200/405", "200/405"),
+    "reports:dashboard-print": ("302/302", "200/405",    "404/405",       "200/405", "200/405"),
+    "reports:drilldown":      ("302/302", "200/405",     "404/405",       "200/405", "200/405"),
+    "reports:report-xlsx":    ("302/302", "200/405",     "404/405",       "200/405", "200/405"),
+    "reports:api-report":     ("401/405", "200/405",     "404/405",       "200/405", "200/405"),
+    "assessments:rating-grid":    ("302/302", "200/302+",    "404/404",       "200/403", "200/302+"),
+    "assessments:member-grid":    ("302/302", "200/302+",    "404/404",       "200/403", "200/302+"),
+    "assessments:season-status":  ("302/302", "200/405",     "200/405",       "200/405", "200/405"),
+    "assessments:submit":         ("302/302", "405/302+",    "405/404",       "405/403", "405/302+"),
+    "assessments:approve":        ("302/302", "405/403",     "405/404",       "405/403", "405/302+"),
+    "assessments:return":         ("302/302", "405/403",     "405/404",       "405/403", "405/302+"),
+    "assessments:years":          ("302/302", "404/405",     "404/405",       "200/405", "200/405"),
+    "assessments:lock-year":      ("302/302", "405/403",     "405/403",       "405/403", "405/302+"),
+    "assessments:unlock-year":    ("302/302", "405/403",     "405/403",       "405/403", "405/302+"),
+    "assessments:unit-history":   ("302/302", "200/405",     "404/405",       "200/405", "200/405"),
+    "imports:template": ("302/302", "200/405",    "404/405",       "200/405", "200/405"),
+    "imports:upload":  ("302/302", "200/302",     "200/302",       "403/403", "200/302"),
+    "imports:confirm": ("302/302", "200/302+",    "404/404",       "403/403", "200/302+"),
 }
 # fmt: on
 
 # URLs about one committee get `?committee=A` (the import template also the year); a unit code is
 # always a unit of A; an import token is one of an upload of a file about A's units.
 COMMITTEE_URLS = {
-    "dashboard-latest",
-    "dashboard",
-    "dashboard-print",
-    "drilldown",
-    "report-xlsx",
-    "api-report",
-    "rating-grid",
-    "member-grid",
-    "submit",
-    "approve",
-    "return",
-    "import-template",
+    "reports:dashboard-latest",
+    "reports:dashboard",
+    "reports:dashboard-print",
+    "reports:drilldown",
+    "reports:report-xlsx",
+    "reports:api-report",
+    "assessments:rating-grid",
+    "assessments:member-grid",
+    "assessments:submit",
+    "assessments:approve",
+    "assessments:return",
+    "imports:template",
 }
-EXTRA_QUERY = {"import-template": f"&year={YEAR}"}
+EXTRA_QUERY = {"imports:template": f"&year={YEAR}"}
 URL_ARGUMENTS = {"year": YEAR, "code": "A-001"}
 
 # Named URLs that Django itself provides (login, logout, password change, language switching): not
@@ -121,12 +121,14 @@ EXPECTED = {
 
 
 def walk(patterns, namespace=None):
-    """(namespace, name, view module, converters) of every URL pattern, includes followed."""
+    """(namespace, name as reverse() takes it, view module, converters) of every URL pattern,
+    includes followed."""
     for entry in patterns:
         if isinstance(entry, URLResolver):
             yield from walk(entry.url_patterns, entry.namespace or namespace)
         elif isinstance(entry, URLPattern):
-            yield namespace, entry.name, entry.callback.__module__, set(entry.pattern.converters)
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield namespace, name, entry.callback.__module__, set(entry.pattern.converters)
 
 
 def project_packages() -> set[str]:
@@ -169,7 +171,7 @@ def test_the_table_never_lets_a_leader_or_another_committee_write():
         for who, statuses in refused.items():
             assert EXPECTED[name, who].post in statuses, (name, who)
     # Staff of B never reach anything of A: whichever method a URL serves answers 404.
-    for name in COMMITTEE_URLS - {"dashboard-latest"}:  # a redirect to the dashboard, which 404s
+    for name in COMMITTEE_URLS - {"reports:dashboard-latest"}:  # a redirect to the dashboard, which 404s
         assert 404 in (EXPECTED[name, "other_committee"].get, EXPECTED[name, "other_committee"].post), name
 
 
@@ -248,27 +250,27 @@ def prepare(world, name: str, who: str, client: Client) -> tuple[dict, dict]:
     Returns the POST body and the URL's arguments (an import token).
     """
     committee, province = world["committee"], world["province"]
-    if name == "rating-grid":
+    if name == "assessments:rating-grid":
         return grid_body(world, name, {"A-002": {"level": str(b.level(YEAR, "TSVM").pk)}}), {}
-    if name == "member-grid":
+    if name == "assessments:member-grid":
         values = {"member_count": "10", "excellent": "1", "good": "7", "completed": "2", "admitted": "1"}
         return grid_body(world, name, {"A-001": values}), {}
-    if name == "import-upload":
+    if name == "imports:upload":
         return upload_body(), {}
-    if name == "import-confirm":
+    if name == "imports:confirm":
         # Uploaded by the user themself where they may import; else by the staff of A.
         uploader = client if who in ("own_committee", "province") else client_for(world["own_committee"])
-        uploaded = uploader.post(reverse("import-upload"), upload_body())
+        uploaded = uploader.post(reverse("imports:upload"), upload_body())
         assert uploaded.status_code == 302
         token = uploaded["Location"].rstrip("/").rsplit("/", 1)[-1]
         preview = uploader.get(uploaded["Location"])
         assert preview.status_code == 200
         return {"confirm": "1", "digest": preview.context["digest"]}, {"token": token}
-    if name in ("approve", "return"):
+    if name in ("assessments:approve", "assessments:return"):
         submit(user=world["own_committee"], committee=committee, year=YEAR)
-    if name == "unlock-year":
+    if name == "assessments:unlock-year":
         set_year_lock(user=province, year=YEAR, locked=True)
-    if name in ("return", "unlock-year"):
+    if name in ("assessments:return", "assessments:unlock-year"):
         return {"reason": "Thiếu quyết định công nhận"}, {}
     return {}, {}
 
@@ -349,10 +351,10 @@ def test_it_lets_provincial_staff_read_and_decide(world, name, method):
 
 
 def test_it_refuses_a_logged_in_post_without_csrf_token(world):
-    body, _arguments = prepare(world, "rating-grid", "own_committee", None)
+    body, _arguments = prepare(world, "assessments:rating-grid", "own_committee", None)
     before = state()
     client = client_for(world["own_committee"], enforce_csrf_checks=True)
-    assert client.post(url_for("rating-grid"), body).status_code == 403
+    assert client.post(url_for("assessments:rating-grid"), body).status_code == 403
     assert state() == before
 
 
@@ -369,7 +371,7 @@ def test_the_admin_is_for_provincial_staff_only(world, who, status):
 
 def test_it_rejects_other_committee_units_in_an_uploaded_file(world):
     client = client_for(world["other_committee"])
-    uploaded = client.post(reverse("import-upload"), upload_body())
+    uploaded = client.post(reverse("imports:upload"), upload_body())
     assert uploaded.status_code == 302
     preview = client.get(uploaded["Location"])
     html = preview.content.decode()

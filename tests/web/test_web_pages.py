@@ -28,7 +28,7 @@ def test_login_page_is_vietnamese_by_default(client):
 
 
 def test_anonymous_home_redirects_to_login(client):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("reports:home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
@@ -36,21 +36,21 @@ def test_anonymous_home_redirects_to_login(client):
 def test_login_then_home(client, province_user, password):
     response = client.post(reverse("login"), {"username": "bantochuc", "password": password})
     assert response.status_code == 302
-    assert response.url == reverse("home")
-    html = page(client.get(reverse("home")))
+    assert response.url == reverse("reports:home")
+    html = page(client.get(reverse("reports:home")))
     assert "Nguyễn Văn An" in html
     assert "Toàn tỉnh" in html or "Toàn Đảng bộ tỉnh" in html
 
 
 def test_home_without_data_says_so(client, province_user):
     client.force_login(province_user)
-    html = page(client.get(reverse("home")))
+    html = page(client.get(reverse("reports:home")))
     assert "Chưa có dữ liệu" in html
 
 
 def test_home_for_the_province(client, province_user, ratings_2015):
     client.force_login(province_user)
-    html = page(client.get(reverse("home")))
+    html = page(client.get(reverse("reports:home")))
     assert "năm 2015" in html and "2.015" not in html
     # 3 grassroots organizations: 1 exemplary, 1 clean and strong, 1 completed duties well.
     assert "33,33%" in html
@@ -62,7 +62,7 @@ def test_home_for_the_province(client, province_user, ratings_2015):
 
 def test_home_is_scoped_to_the_committee(client, committee_user, ratings_2015):
     client.force_login(committee_user)
-    html = page(client.get(reverse("home")))
+    html = page(client.get(reverse("reports:home")))
     assert "Huyện ủy Đắk Hà" in html
     # Đắk Hà alone: 2 grassroots organizations, 1 clean and strong = 50,00%; none exemplary.
     assert "50,00%" in html
@@ -81,7 +81,7 @@ def test_committee_without_ratings_in_the_latest_year_sees_no_data(
         username="kontum", password="x", role=Role.COMMITTEE_STAFF, committee=kontum_city
     )
     client.force_login(user)
-    assert "Chưa có dữ liệu" in page(client.get(reverse("home")))
+    assert "Chưa có dữ liệu" in page(client.get(reverse("reports:home")))
 
 
 def test_pending_units_are_shown_in_the_totals(client, committee_user, dakha, ratings_2015):
@@ -91,7 +91,7 @@ def test_pending_units_are_shown_in_the_totals(client, committee_user, dakha, ra
         code="DAKHA.NEW", name="Chi bộ cơ sở chưa nhập", tier="base", kind="grassroots_cell", parent=dakha
     )
     client.force_login(committee_user)
-    html = page(client.get(reverse("home")))
+    html = page(client.get(reverse("reports:home")))
     assert "Tổng số 3: đã xếp loại 2, không xếp loại 0, chưa nhập kết quả 1." in html
 
 
@@ -111,13 +111,15 @@ def test_numbers_use_vietnamese_format(client, province_user, ratings_2015, sche
         not_completed=1000,
     )
     client.force_login(province_user)
-    html = page(client.get(reverse("home")))
+    html = page(client.get(reverse("reports:home")))
     assert "24.300" in html
 
 
 def test_switch_to_english(client, province_user):
     client.force_login(province_user)
-    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("home")}, follow=True)
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("reports:home")}, follow=True
+    )
     html = page(response)
     assert '<html lang="en">' in html
     assert "Log out" in html
@@ -130,23 +132,23 @@ def test_switch_to_english(client, province_user):
 def test_english_numbers(client, province_user, ratings_2015):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     client.force_login(province_user)
-    html = page(client.get(reverse("home")))
+    html = page(client.get(reverse("reports:home")))
     assert "33.33%" in html and "Quality ratings of 2015" in html
 
 
 def test_logout_is_a_post(client, province_user):
     client.force_login(province_user)
-    html = page(client.get(reverse("home")))
+    html = page(client.get(reverse("reports:home")))
     assert f'<form method="post" action="{reverse("logout")}"' in html
     assert client.get(reverse("logout")).status_code == 405
     response = client.post(reverse("logout"))
     assert response.status_code == 302 and response.url == reverse("login")
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("reports:home")).status_code == 302
 
 
 def test_staff_sees_the_admin_link(client, superuser):
     client.force_login(superuser)
-    html = page(client.get(reverse("home")))
+    html = page(client.get(reverse("reports:home")))
     assert reverse("admin:index") in html
 
 
@@ -160,7 +162,7 @@ def test_bootstrap_and_app_assets_are_local():
         assert finders.find(path), path
 
 
-@pytest.mark.parametrize("url_name", ["login", "home"])
+@pytest.mark.parametrize("url_name", ["login", "reports:home"])
 def test_own_pages_have_no_external_assets_and_no_inline_scripts(client, superuser, ratings_2015, url_name):
     if url_name != "login":
         client.force_login(superuser)
