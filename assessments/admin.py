@@ -1,15 +1,20 @@
 """Admin for ratings, member statistics, schemes, targets and the workflow records.
 
-Ratings and member statistics are written through `assessments.services` (the same checks,
-version bump and audit record as every other channel); the workflow records (years, submissions,
-audit entries) are read-only here: they change only through the services' transitions.
+Ratings and member statistics are written and deleted through `assessments.services` (the same
+checks, version bump and audit record as every other channel); they can be exported here, but
+spreadsheets are imported only through the imports app's page. The workflow records (years,
+submissions, audit entries) are read-only here: they change only through the services' transitions.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
+from import_export.admin import ExportMixin
 
 from assessments import services
 from assessments.models import (
@@ -75,8 +80,24 @@ class EditableNowForm(forms.ModelForm):
         return cleaned
 
 
-class ServiceWrittenAdmin(PlainYearMixin, ImportExportModelAdmin):
-    """Per unit and year rows written through the services: unit and year fixed once recorded."""
+class DeleteRefused(Exception):
+    """The services refused a delete (locked year, submitted ratings...); nothing was deleted."""
+
+
+def audited_delete_selected(modeladmin, request, queryset):
+    """Django's "delete selected" action, all or nothing: a refusal is shown, nothing is deleted
+    (the admin's own log entries are rolled back with it)."""
+    try:
+        with transaction.atomic():
+            return delete_selected(modeladmin, request, queryset)
+    except DeleteRefused as refused:
+        modeladmin.message_user(request, str(refused), messages.ERROR)
+        return None
+
+
+class ServiceWrittenAdmin(PlainYearMixin, ExportMixin, admin.ModelAdmin):
+    """Per unit and year rows written and deleted through the services: unit and year fixed once
+    recorded; exported by the admin, never imported by it."""
 
     form = EditableNowForm
     readonly_fields = ("committee", "changed_by", "changed_at")
@@ -98,6 +119,45 @@ class ServiceWrittenAdmin(PlainYearMixin, ImportExportModelAdmin):
     def save_model(self, request, obj, form, change):
         saved = self.write(request, obj)
         obj.pk, obj._state.adding = saved.pk, False
+
+    def write(self, request, obj):
+        raise NotImplementedError
+
+    def delete_rows(self, request, rows) -> int:
+        """Delete through the services (checked, audited, all or nothing)."""
+        raise NotImplementedError
+
+    def _delete(self, request, rows):
+        try:
+            self.delete_rows(request, list(rows))
+        except (EditRefused, PermissionDenied) as refused:
+            raise DeleteRefused(str(refused)) from None
+
+    def delete_model(self, request, obj):
+        self._delete(request, [obj])
+
+    def delete_queryset(self, request, queryset):
+        self._delete(request, queryset)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DeleteRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            opts = self.model._meta
+            url = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_change",
+                args=[object_id],
+                current_app=self.admin_site.name,
+            )
+            return HttpResponseRedirect(url)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _func, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (audited_delete_selected, name, description)
+        return actions
 
 
 class RatingLevelInline(admin.TabularInline):
@@ -175,6 +235,9 @@ class RatingAdmin(ServiceWrittenAdmin):
             channel=Channel.ADMIN,
         )
 
+    def delete_rows(self, request, rows):
+        return services.delete_ratings(user=request.user, ratings=rows, channel=Channel.ADMIN)
+
 
 @admin.register(MemberStats)
 class MemberStatsAdmin(ServiceWrittenAdmin):
@@ -209,6 +272,9 @@ class MemberStatsAdmin(ServiceWrittenAdmin):
             channel=Channel.ADMIN,
         )
         return MemberStats.objects.get(unit=obj.unit, year=obj.year)
+
+    def delete_rows(self, request, rows):
+        return services.delete_member_stats(user=request.user, stats=rows, channel=Channel.ADMIN)
 
 
 @admin.register(Target)

@@ -1,54 +1,17 @@
-"""Spreadsheet import/export of ratings and member statistics in the admin.
+"""Spreadsheet export of ratings and member statistics in the admin (export only).
 
-Imports go through the imports app (`imports.resources.import_dataset`): the same reading, scope,
-checks, services and audit (channel "import", the file's name) as the import page and the
-import_ratings command. Exports write a level by its abbreviation, as the import reads it.
+Spreadsheets are imported through the imports app's page (/imports/) or the import_ratings
+command, never through the admin. Every exported cell is escaped (`EscapedResource`); a level is
+written by its abbreviation, as the import reads it.
 """
 
-from import_export import fields, resources
-from import_export.widgets import ForeignKeyWidget
-
 from assessments.models import MemberStats, Rating
-from organizations.models import Unit
+from organizations.resources import EscapedResource, unit_code_field
 
 
-def unit_field(name: str) -> fields.Field:
-    """A column naming a unit by its code, never by a database id."""
-    return fields.Field(attribute=name, column_name=name, widget=ForeignKeyWidget(Unit, field="code"))
-
-
-class ThroughImportsApp:
-    """`import_data` checked and written by the imports app, not row by row by django-import-export."""
-
-    import_kind = ""
-
-    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
-        from imports.resources import import_dataset
-
-        return import_dataset(
-            dataset,
-            kind=self.import_kind,
-            dry_run=dry_run,
-            user=kwargs.get("user"),
-            file_name=kwargs.get("file_name"),
-            raise_errors=raise_errors,
-        )
-
-
-class AuditedResource(resources.ModelResource):
-    """Records who imported a row, as the admin does for a form."""
-
-    def before_save_instance(self, instance, row, **kwargs):
-        user = kwargs.get("user")
-        if user is not None and user.is_authenticated:
-            instance.changed_by = user
-        super().before_save_instance(instance, row, **kwargs)
-
-
-class RatingResource(ThroughImportsApp, AuditedResource):
-    import_kind = "ratings"
-    unit = unit_field("unit")
-    committee = unit_field("committee")
+class RatingResource(EscapedResource):
+    unit = unit_code_field("unit")
+    committee = unit_code_field("committee")
 
     def dehydrate_level(self, rating):
         from imports.levels import NOT_RATED_LABEL
@@ -69,16 +32,11 @@ class RatingResource(ThroughImportsApp, AuditedResource):
             "decision_date",
             "note",
         )
-        import_id_fields = ("unit", "year")
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = False
 
 
-class MemberStatsResource(ThroughImportsApp, AuditedResource):
-    import_kind = "members"
-    unit = unit_field("unit")
-    committee = unit_field("committee")
+class MemberStatsResource(EscapedResource):
+    unit = unit_code_field("unit")
+    committee = unit_code_field("committee")
 
     class Meta:
         model = MemberStats
@@ -94,7 +52,3 @@ class MemberStatsResource(ThroughImportsApp, AuditedResource):
             "not_rated",
             "admitted",
         )
-        import_id_fields = ("unit", "year")
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = False

@@ -1,7 +1,18 @@
+"""Admin for the organization tree.
+
+Every change — the unit form, the registry import (django-import-export) — is written through
+`organizations.services.save_unit`: the model's checks, the cascade to the cells (they follow a
+moved grassroots organization, are dissolved with it) and an audit record in the same transaction.
+Units are dissolved or merged, never deleted: their history stays.
+"""
+
+from __future__ import annotations
+
 from django import forms
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
+from assessments.models import Channel
 from organizations import services
 from organizations.models import Unit
 from organizations.resources import UnitResource
@@ -21,7 +32,6 @@ class UnitAdminForm(forms.ModelForm):
             "dissolved",
             "merged_into",
         )
-
 
 
 @admin.register(Unit)
@@ -58,11 +68,9 @@ class UnitAdmin(ImportExportModelAdmin):
         "merged_into",
     )
 
+    def has_delete_permission(self, request, obj=None):
+        # A unit that no longer exists is dissolved (or merged): its ratings and history stay.
+        return False
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        changed = set(form.changed_data)
-        # Moves and dissolutions go through the services, which carry the cells along.
-        if change and "parent" in changed:
-            services.move_unit(unit=obj, new_parent=obj.parent)
-        if change and obj.dissolved and changed & {"dissolved", "merged_into"}:
-            services.dissolve_unit(unit=obj, on=obj.dissolved, merged_into=obj.merged_into)
+        services.save_unit(user=request.user, unit=obj, channel=Channel.ADMIN)

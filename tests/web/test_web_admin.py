@@ -78,11 +78,47 @@ def test_changelist_search_and_filters(client, superuser, ratings_2015):
 @pytest.mark.parametrize(
     "model_name", ["organizations.Unit", "assessments.Rating", "assessments.MemberStats"]
 )
-def test_import_and_export_pages(client, superuser, ratings_2015, model_name):
+def test_export_pages(client, superuser, ratings_2015, model_name):
     model = apps.get_model(model_name)
     client.force_login(superuser)
-    assert client.get(admin_url(model, "import")).status_code == 200
     assert client.get(admin_url(model, "export")).status_code == 200
+    changelist = client.get(admin_url(model, "changelist")).content.decode()
+    assert admin_url(model, "export") in changelist
+
+
+def test_units_are_imported_in_the_admin(client, superuser):
+    from organizations.models import Unit
+
+    client.force_login(superuser)
+    assert client.get(admin_url(Unit, "import")).status_code == 200
+    assert admin_url(Unit, "import") in client.get(admin_url(Unit, "changelist")).content.decode()
+
+
+@pytest.mark.parametrize("model_name", ["assessments.Rating", "assessments.MemberStats"])
+def test_ratings_and_member_statistics_are_never_imported_in_the_admin(
+    client, superuser, ratings_2015, model_name
+):
+    """The import page of the app (/imports/) is the one import path: no admin import at all."""
+    from django.urls import NoReverseMatch, resolve
+
+    from assessments.models import AuditEntry
+
+    model = apps.get_model(model_name)
+    name = f"{model._meta.app_label}_{model._meta.model_name}"
+    for view in ("import", "process_import"):
+        with pytest.raises(NoReverseMatch):
+            admin_url(model, view)
+    client.force_login(superuser)
+    path = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+    for url in (path + "import/", path + "process_import/"):
+        # Only the admin's catch-all for an object id matches ("import" is no object): no import view.
+        assert resolve(url).url_name not in (f"{name}_import", f"{name}_process_import")
+    assert "import/" not in client.get(path).content.decode()
+    before = (model.objects.count(), AuditEntry.objects.count())
+    for url in (path + "import/", path + "process_import/"):
+        response = client.post(url, {"import_file_name": "x", "original_file_name": "x.csv", "format": "0"})
+        assert response.status_code in (301, 302, 403, 404, 405)
+    assert (model.objects.count(), AuditEntry.objects.count()) == before
 
 
 def test_admin_is_vietnamese(client, superuser):
@@ -169,6 +205,7 @@ def test_admin_records_a_new_rating_through_the_service(client, superuser, dakha
 def test_moving_a_grassroots_organization_in_the_admin_carries_its_cells(
     client, superuser, dakha, kontum_city, ratings_2015
 ):
+    from assessments.models import AuditEntry
     from organizations.models import Unit
 
     dakla = Unit.objects.get(code="DAKHA.DAKLA")
@@ -192,6 +229,55 @@ def test_moving_a_grassroots_organization_in_the_admin_carries_its_cells(
     # The 2015 rating stays counted where it was.
     ratings_2015[0].refresh_from_db()
     assert ratings_2015[0].committee == dakha
+    # Audited, for the organization and for its cell, through the admin.
+    moves = AuditEntry.objects.filter(action="unit.move").order_by("pk")
+    assert [(e.unit.code, e.channel, e.user, e.changes) for e in moves] == [
+        (
+            "DAKHA.DAKLA",
+            "admin",
+            superuser,
+            {"parent": ["DAKHA", "KONTUM"], "committee": ["DAKHA", "KONTUM"]},
+        ),
+        ("DAKHA.DAKLA.1A", "admin", superuser, {"committee": ["DAKHA", "KONTUM"]}),
+    ]
+
+
+def test_a_unit_added_and_renamed_in_the_admin_is_audited(client, superuser, dakha):
+    from assessments.models import AuditEntry
+    from organizations.models import Unit
+
+    client.force_login(superuser)
+    form = {
+        "code": "DAKHA.NEW",
+        "name": "Chi bộ mới",
+        "tier": "base",
+        "kind": "grassroots_cell",
+        "place_type": "agency",
+        "parent": dakha.pk,
+        "founded": "",
+        "dissolved": "",
+        "merged_into": "",
+    }
+    response = client.post(admin_url(Unit, "add"), form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    unit = Unit.objects.get(code="DAKHA.NEW")
+    response = client.post(admin_url(Unit, "change", unit.pk), {**form, "name": "Chi bộ Cơ quan mới"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    entries = AuditEntry.objects.filter(unit=unit).order_by("pk")
+    assert [(e.action, e.channel, e.user) for e in entries] == [
+        ("unit.create", "admin", superuser),
+        ("unit.update", "admin", superuser),
+    ]
+    assert entries[1].changes == {"name": ["Chi bộ mới", "Chi bộ Cơ quan mới"]}
+
+
+def test_units_are_dissolved_never_deleted_in_the_admin(client, superuser, ratings_2015):
+    from organizations.models import Unit
+
+    unit = Unit.objects.get(code="DAKHA.CB01")
+    client.force_login(superuser)
+    assert client.post(admin_url(Unit, "delete", unit.pk), {"post": "yes"}).status_code == 403
+    assert Unit.objects.filter(pk=unit.pk).exists()
 
 
 def test_admin_refuses_a_merger_across_tiers(client, superuser, ratings_2015):
@@ -248,3 +334,44 @@ def test_read_only_years_are_not_localized_like_amounts(client, superuser, every
     html = client.get(admin_url(model, "change", model._default_manager.filter(year=2015).first().pk))
     html = html.content.decode()
     assert "2.015" not in html and "2015" in html
+
+
+INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+INLINE_ATTRIBUTE = re.compile(r"<[^>]+\s(?:on[a-z]+|style)\s*=", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    "model_name,view",
+    [
+        ("organizations.Unit", "export"),
+        ("assessments.Rating", "export"),
+        ("assessments.MemberStats", "export"),
+        ("organizations.Unit", "import"),
+    ],
+)
+def test_import_export_pages_keep_to_the_content_security_policy(
+    client, superuser, ratings_2015, model_name, view
+):
+    """No inline script, style or event handler (the policy blocks them: the page would not work)."""
+    model = apps.get_model(model_name)
+    client.force_login(superuser)
+    response = client.get(admin_url(model, view))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"]
+    assert not INLINE_SCRIPT.search(html), INLINE_SCRIPT.search(html)
+    assert not INLINE_ATTRIBUTE.search(html), INLINE_ATTRIBUTE.search(html)
+    for attribute in ("onchange=", "onclick=", "style="):
+        assert attribute not in html
+    assert not EXTERNAL_ASSET.search(html)
+    if view == "export":
+        # "Select all" is still there, wired by the site's own script.
+        assert 'class="select-toggle"' in html and "/static/js/admin_export.js" in html
+
+
+def test_the_export_script_and_style_are_served_by_the_site(client):
+    from django.contrib.staticfiles import finders
+
+    script = finders.find("js/admin_export.js")
+    assert script and "select-toggle" in open(script, encoding="utf-8").read()
+    assert finders.find("css/admin_export.css")
