@@ -1,0 +1,272 @@
+"""What is recorded per unit and year: its rating, and (grassroots organizations only) its members'
+statistics. Both keep the committee they were counted under that year, and each says, in one
+place, which units it belongs to and what must hold before it is written (`validate_for`)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models.schemes import RatingLevel, RatingScheme, year_validators
+from organizations.models import RATED_TIERS, PlaceType, ScopedQuerySet, Tier, Unit
+
+
+class Rating(models.Model):
+    """One unit's rating for one year.
+
+    `committee` and `tier` are what the unit was counted as *that year*: a later move,
+    merger or change of kind never rewrites where an old rating was counted.
+    """
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="ratings")
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
+    committee = models.ForeignKey(
+        Unit,
+        verbose_name=_("counted under committee"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"tier": Tier.COMMITTEE},
+    )
+    tier = models.CharField(_("counted as"), max_length=16, choices=[(t.value, t.label) for t in RATED_TIERS])
+    # The type of place that year: a commune that later becomes a ward keeps its old ratings
+    # counted as a commune.
+    place_type = models.CharField(_("type of place"), max_length=32, choices=PlaceType.choices, blank=True)
+    level = models.ForeignKey(
+        RatingLevel,
+        verbose_name=_("level"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ratings",
+    )
+    not_rated = models.BooleanField(_("not rated"), default=False)
+    not_rated_reason = models.CharField(_("reason for not rating"), max_length=255, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+    # Bumped on every change; lets a form detect that somebody else saved in between.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        ordering = ["year", "unit__code"]
+        indexes = [
+            # Covers the engine's grouped counts (index-only scans at national scale).
+            models.Index(
+                fields=["year", "committee", "tier", "level", "not_rated", "place_type"],
+                name="rating_report_cover",
+            ),
+            # "Pending" units: the anti-join on the year's ratings.
+            models.Index(fields=["year", "unit"], name="rating_year_unit"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_rating_per_unit_year"),
+            models.CheckConstraint(
+                name="rating_level_xor_not_rated",
+                condition=Q(not_rated=False, level__isnull=False)
+                | (Q(not_rated=True, level__isnull=True) & ~Q(not_rated_reason="")),
+            ),
+            models.CheckConstraint(
+                name="rating_tier_is_rated", condition=Q(tier__in=[t.value for t in RATED_TIERS])
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.code} {self.year}: {self.level or _('not rated')}"
+
+    def clean(self):
+        self.validate_for(RatingScheme.objects.for_year(self.year) if self.year else None)
+
+    TIERS = RATED_TIERS
+
+    @classmethod
+    def check_unit(cls, unit: Unit, year: int) -> None:
+        """A rating belongs to a grassroots organization or a cell that existed that year."""
+        if unit.tier not in cls.TIERS:
+            raise ValidationError(
+                {"unit": _("Only grassroots organizations and subordinate cells are rated.")}
+            )
+        unit.check_existed_in(year)
+
+    def validate_for(self, scheme: RatingScheme | None) -> None:
+        """The rules beyond single fields, given the year's scheme (no query of its own, so that a
+        grid or an import can check hundreds of rows with one scheme lookup)."""
+        errors = {}
+        if self.unit_id and self.year:
+            try:
+                self.check_unit(self.unit, self.year)
+            except ValidationError as error:
+                errors.update(error.message_dict)
+        if self.level_id and self.year and (scheme is None or self.level.scheme_id != scheme.pk):
+            errors["level"] = _("“%(level)s” is not a level of the %(year)s rating scheme.") % {
+                "level": self.level.name,
+                "year": self.year,
+            }
+        if self.not_rated and self.level_id:
+            errors["level"] = _("A unit marked not rated cannot have a level.")
+        if self.not_rated and not self.not_rated_reason.strip():
+            errors["not_rated_reason"] = _("Give the reason why the unit is not rated.")
+        if not self.not_rated and not self.level_id:
+            errors["level"] = _("Choose a level or mark the unit as not rated.")
+        if errors:
+            raise ValidationError(errors)
+
+    def audit_values(self) -> dict:
+        """The audited fields as plain JSON values (a level by its abbreviation)."""
+        return {
+            "level": self.level.abbreviation if self.level_id else None,
+            "not_rated_reason": self.not_rated_reason,
+            "note": self.note,
+            "decision_number": self.decision_number,
+            "decision_date": self.decision_date.isoformat() if self.decision_date else None,
+        }
+
+
+MEMBER_FIELDS = ("member_count", "excellent", "good", "completed", "not_completed", "not_rated", "admitted")
+# The counts that split the members by their own rating; together at most `member_count`.
+MEMBER_LEVEL_FIELDS = MEMBER_FIELDS[1:6]
+# Of those, the members who were rated (every share of members divides by their sum).
+MEMBER_RATED_FIELDS = MEMBER_FIELDS[1:5]
+# No grassroots organization has this many members: the bound keeps a typing slip (or a crafted
+# number) from overflowing the yearly sums (SQLite's SUM is a 64-bit integer).
+MEMBER_COUNT_MAX = 100_000
+member_count_validators = [MaxValueValidator(MEMBER_COUNT_MAX)]
+
+
+class MemberStats(models.Model):
+    """Per grassroots organization and year: member counts, never individual members."""
+
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("grassroots organization"),
+        on_delete=models.PROTECT,
+        related_name="member_stats",
+        limit_choices_to={"tier": Tier.BASE},
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
+    committee = models.ForeignKey(
+        Unit,
+        verbose_name=_("counted under committee"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"tier": Tier.COMMITTEE},
+    )
+    member_count = models.PositiveIntegerField(_("members"), validators=member_count_validators)
+    excellent = models.PositiveIntegerField(
+        _("completed duties excellently"), default=0, validators=member_count_validators
+    )
+    good = models.PositiveIntegerField(
+        _("completed duties well"), default=0, validators=member_count_validators
+    )
+    completed = models.PositiveIntegerField(
+        _("completed duties"), default=0, validators=member_count_validators
+    )
+    not_completed = models.PositiveIntegerField(
+        _("did not complete duties"), default=0, validators=member_count_validators
+    )
+    not_rated = models.PositiveIntegerField(
+        _("members not rated"), default=0, validators=member_count_validators
+    )
+    admitted = models.PositiveIntegerField(
+        _("new members admitted"), default=0, validators=member_count_validators
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member statistics")
+        verbose_name_plural = _("member statistics")
+        ordering = ["year", "unit__code"]
+        indexes = [models.Index(fields=["year", "committee"])]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_member_stats_per_unit_year"),
+            models.CheckConstraint(
+                name="member_counts_bounded",
+                condition=Q(member_count__lte=MEMBER_COUNT_MAX, admitted__lte=MEMBER_COUNT_MAX),
+            ),
+            models.CheckConstraint(
+                name="member_levels_within_member_count",
+                condition=Q(
+                    member_count__gte=F("excellent")
+                    + F("good")
+                    + F("completed")
+                    + F("not_completed")
+                    + F("not_rated")
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.code} {self.year}"
+
+    @property
+    def rated(self) -> int:
+        return sum(getattr(self, name) for name in MEMBER_RATED_FIELDS)
+
+    def audit_values(self) -> dict:
+        return {name: getattr(self, name) for name in MEMBER_FIELDS}
+
+    def excellent_cap_warning(self, scheme: RatingScheme | None) -> str | None:
+        """The four-level scheme caps "excellent" members at 20% of those completing well.
+
+        A warning, not an error: the committee may have a reason; the provincial staff decide.
+        """
+        cap_percent = scheme.member_excellent_cap if scheme else None
+        if cap_percent is None or self.excellent * 100 <= self.good * cap_percent:
+            return None
+        return _(
+            "%(excellent)s members rated excellent is more than %(percent)s%% of the %(good)s rated "
+            "well (at most %(cap)s)."
+        ) % {
+            "excellent": self.excellent,
+            "percent": cap_percent,
+            "good": self.good,
+            "cap": self.good * cap_percent // 100,
+        }
+
+    TIERS = (Tier.BASE,)
+
+    @classmethod
+    def check_unit(cls, unit: Unit, year: int) -> None:
+        """Member statistics belong to a grassroots organization that existed that year."""
+        if unit.tier not in cls.TIERS:
+            raise ValidationError({"unit": _("Member statistics belong to grassroots organizations.")})
+        unit.check_existed_in(year)
+
+    def validate_for(self, year: int) -> None:
+        """Every rule beyond single fields, for a row of `year` (no query of its own)."""
+        if self.unit_id:
+            self.check_unit(self.unit, year)
+        self.clean()
+
+    def clean(self):
+        total = sum(getattr(self, name) or 0 for name in MEMBER_LEVEL_FIELDS)
+        if self.member_count is not None and total > self.member_count:
+            raise ValidationError(
+                _("Members per level add up to %(total)s, more than the %(count)s members.")
+                % {"total": total, "count": self.member_count}
+            )
