@@ -8,7 +8,8 @@ from django.db.models import Max
 
 from assessments.models import Rating, RatingLevel, RatingScheme, RatingTally, Status, Submission, Target
 from organizations.models import PlaceType, Tier, Unit
-from reports.engine import QualityReport, build_report_set, percent
+from reports.engine import build_report_set
+from reports.figures import QualityReport, percent
 
 
 def latest_year(user) -> int | None:

@@ -1,7 +1,7 @@
 """Plain-text rendering of a report for terminals and scripts (Vietnamese number format)."""
 
 from assessments.models import Comparator
-from reports.engine import QualityReport, TierSummary
+from reports.figures import QualityReport, TierSummary
 from reports.formatting import vn_int, vn_percent
 
 

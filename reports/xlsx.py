@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from reports.dashboard import CommitteeRow, PlaceRow
 from reports.drilldown import DrillRow
-from reports.engine import QualityReport
 from reports.export import safe_cell
+from reports.figures import QualityReport
 
 
 def _num(value):

@@ -4,7 +4,8 @@ import pytest
 
 from assessments.models import MEMBER_COUNT_MAX
 from organizations.services import move_unit
-from reports.engine import build_report, percent, units_required
+from reports.engine import build_report
+from reports.figures import percent, units_required
 from tests import builders as b
 
 pytestmark = pytest.mark.django_db
