@@ -42,7 +42,7 @@ class Grid:
 
     def __init__(self, *, user, committee: Unit, year: int):
         self.user, self.committee, self.year = user, committee, year
-        self.scheme = RatingScheme.objects.for_year(year)
+        self.scheme = RatingScheme.objects.in_force(year)
 
     # Which units ------------------------------------------------------------------------
     def base_units(self):

@@ -259,7 +259,7 @@ def save_ratings(
     """Create or change many ratings of one committee-year at once, all or nothing."""
     check_can_edit(user=user, committee=committee, year=year)
     _check_in_committee([c.unit for c in changes], committee)
-    scheme = RatingScheme.objects.for_year(year)
+    scheme = RatingScheme.objects.in_force(year)
 
     def values(c: RatingChange) -> dict:
         return {

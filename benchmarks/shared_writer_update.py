@@ -24,7 +24,7 @@ YEAR = 2025
 
 def main():
     committees = list(Unit.objects.committees().filter(code__startswith="SYN-C")[:5])
-    levels = list(RatingLevel.objects.filter(scheme=RatingScheme.objects.for_year(YEAR)).order_by("rank"))
+    levels = list(RatingLevel.objects.filter(scheme=RatingScheme.objects.in_force(YEAR)).order_by("rank"))
     units = {c.pk: list(Unit.objects.filter(committee=c, tier__in=["base", "cell"])) for c in committees}
     rows = sum(len(v) for v in units.values())
     for _ in range(2):

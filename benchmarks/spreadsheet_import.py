@@ -114,7 +114,7 @@ def prepare():
             )
     rng = random.Random(2015)
     levels = {
-        year: list(RatingLevel.objects.filter(scheme=RatingScheme.objects.for_year(year)))
+        year: list(RatingLevel.objects.filter(scheme=RatingScheme.objects.in_force(year)))
         for year in BIG_YEARS
     }
     headers = [C.CODE.header, C.NAME.header, C.YEAR.header, C.LEVEL.header, C.NOTE.header]
@@ -138,7 +138,7 @@ def prepare():
     _write_pair("province", headers, rows)
     # The same units with every level moved one rank: all updates.
     ranked = sorted(levels[PROVINCE_YEAR], key=lambda level: level.rank)
-    parser = LevelParser.for_year(PROVINCE_YEAR)
+    parser = LevelParser.build(PROVINCE_YEAR)
     changed = []
     for row in rows:
         current = parser.parse(row[3]).level
@@ -188,7 +188,7 @@ def _write_pair(name, headers, rows):
     sheet.append(["unit", "year", "committee", "tier", "level", "not_rated", "note"])
     for code, _name, year, level_text, note in rows:
         if year not in parsers:
-            scheme = RatingScheme.objects.for_year(year)
+            scheme = RatingScheme.objects.in_force(year)
             parsers[year] = LevelParser(year, scheme, list(RatingLevel.objects.filter(scheme=scheme)))
         unit = units[code]
         level = parsers[year].parse(level_text).level

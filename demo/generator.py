@@ -390,7 +390,7 @@ class DemoBuilder:
     def build_years(self):
         for year_text, year_spec in sorted(self.spec["years"].items()):
             year = int(year_text)
-            scheme = RatingScheme.objects.for_year(year)
+            scheme = RatingScheme.objects.in_force(year)
             Rating.objects.bulk_create(self.build_ratings(year, year_spec, scheme), batch_size=1000)
             RatingTally.mark_stale(year)
             MemberStats.objects.bulk_create(self.build_member_stats(year, year_spec), batch_size=1000)

@@ -113,7 +113,7 @@ def template_table(*, kind: str, year: int, committee: Unit, units) -> Table:
     notes = [[_("How to fill in this file")]]
     notes.append([_("Do not change the column headers or the unit codes; other columns may be added.")])
     if kind == RATINGS:
-        scheme = RatingScheme.objects.for_year(year)
+        scheme = RatingScheme.objects.in_force(year)
         levels = RatingLevel.objects.filter(scheme=scheme).order_by("rank") if scheme else []
         notes.append([_("Levels of %(year)s (full name or abbreviation):") % {"year": year}])
         notes += [[level.abbreviation, level.name] for level in levels]

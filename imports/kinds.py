@@ -46,7 +46,7 @@ class RatingKind:
 
     def parser(self, year: int) -> LevelParser:
         if year not in self.parsers:
-            self.parsers[year] = LevelParser.for_year(year)
+            self.parsers[year] = LevelParser.build(year)
         return self.parsers[year]
 
     def is_empty(self, row: Row) -> bool:

@@ -90,8 +90,9 @@ class LevelParser:
         self.other_keys = {alias for level in others for alias in _aliases(level)} - set(self.by_key)
 
     @classmethod
-    def for_year(cls, year: int) -> LevelParser:
-        scheme = RatingScheme.objects.for_year(year)
+    def build(cls, year: int) -> LevelParser:
+        """The parser of the scheme in force in `year` (and the other schemes' names, to tell them apart)."""
+        scheme = RatingScheme.objects.in_force(year)
         levels = list(RatingLevel.objects.filter(scheme=scheme)) if scheme else []
         others = RatingLevel.objects.exclude(scheme=scheme) if scheme else RatingLevel.objects.all()
         return cls(year, scheme, levels, others=list(others))

@@ -119,7 +119,7 @@ def _keep_quota(request, directory: Path) -> None:
     request.session[SESSION_KEY] = uploads
 
 
-def _stored(request, token: str) -> tuple[dict, Path]:
+def _waiting_upload(request, token: str) -> tuple[dict, Path]:
     """The upload behind a token of this user's session; 404 for anything else."""
     if not TOKEN.match(token):
         raise Http404
@@ -192,7 +192,7 @@ def _upload_context(request, form):
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
     user = _editor(request)
-    meta, path = _stored(request, token)
+    meta, path = _waiting_upload(request, token)
     if request.method == "POST" and "cancel" in request.POST:
         _forget(request, token, path)
         messages.info(request, _("The import was cancelled; nothing was written."))

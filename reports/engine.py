@@ -209,7 +209,7 @@ def build_report_set(year: int, committee: Unit | None = None, *, groups: tuple 
     same fixed handful of queries."""
     scheme_code, levels = _levels_for_year(year)
     summaries = _tier_summaries(year, committee, levels, groups)
-    targets = list(Target.objects.for_year(year))
+    targets = list(Target.objects.applying_to(year))
     term = next((t for t in targets if t.metric == Metric.ADMISSIONS_TERM), None)
     members = _members_and_admissions(year, committee, term, groups)
     result = {}

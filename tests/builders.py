@@ -41,7 +41,7 @@ def cell(parent, code, *, place=PlaceType.VILLAGE, **extra):
 
 
 def level(year, code):
-    return RatingLevel.objects.get(scheme=RatingScheme.objects.for_year(year), code=code)
+    return RatingLevel.objects.get(scheme=RatingScheme.objects.in_force(year), code=code)
 
 
 def rate(unit, year, code, **extra):

@@ -89,7 +89,7 @@ class Rating(models.Model):
         return f"{self.unit.code} {self.year}: {self.level or _('not rated')}"
 
     def clean(self):
-        self.validate_for(RatingScheme.objects.for_year(self.year) if self.year else None)
+        self.validate_for(RatingScheme.objects.in_force(self.year) if self.year else None)
 
     TIERS = RATED_TIERS
 

@@ -12,7 +12,7 @@ year_validators = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
 
 
 class RatingSchemeQuerySet(models.QuerySet):
-    def for_year(self, year: int):
+    def in_force(self, year: int):
         """The scheme in force in `year`, or None."""
         return self.filter(valid_from__lte=year).order_by("-valid_from").first()
 

@@ -31,7 +31,7 @@ class Comparator(models.TextChoices):
 
 
 class TargetQuerySet(models.QuerySet):
-    def for_year(self, year: int):
+    def applying_to(self, year: int):
         return self.filter(
             Q(start_year__lte=year), Q(end_year__isnull=True) | Q(end_year__gte=year)
         ).order_by("position", "code")

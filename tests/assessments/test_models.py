@@ -16,25 +16,27 @@ def unit():
 
 
 def test_both_schemes_ship_in_rank_order():
-    assert list(RatingScheme.objects.for_year(2015).levels.values_list("code", flat=True)) == [
+    assert list(RatingScheme.objects.in_force(2015).levels.values_list("code", flat=True)) == [
         "TSVM_TB",
         "TSVM",
         "HTTNV",
         "HTNV",
         "YK",
     ]
-    assert list(RatingScheme.objects.for_year(2018).levels.values_list("code", flat=True)) == [
+    assert list(RatingScheme.objects.in_force(2018).levels.values_list("code", flat=True)) == [
         "HTXSNV",
         "HTTNV",
         "HTNV",
         "KHTNV",
     ]
-    assert RatingScheme.objects.for_year(2017).code == "TSVM-2015"
-    assert RatingScheme.objects.for_year(1990) is None
+    assert RatingScheme.objects.in_force(2017).code == "TSVM-2015"
+    assert RatingScheme.objects.in_force(1990) is None
 
 
 def test_the_five_targets_ship():
-    targets = {t.code: (t.comparator, str(t.threshold), t.denominator) for t in Target.objects.for_year(2015)}
+    targets = {
+        t.code: (t.comparator, str(t.threshold), t.denominator) for t in Target.objects.applying_to(2015)
+    }
     assert targets == {
         "TCCSD_TSVM": (">=", "50.00", "all_units"),
         "CHIBO_TSVM": (">", "60.00", "all_units"),

@@ -55,30 +55,30 @@ def cases(spellings):
 
 @pytest.mark.parametrize(("code", "text"), list(cases(SPELLINGS_2015)))
 def test_2015_spellings(code, text):
-    assert LevelParser.for_year(2015).parse(text).level.code == code
+    assert LevelParser.build(2015).parse(text).level.code == code
 
 
 @pytest.mark.parametrize(("code", "text"), list(cases(SPELLINGS_2019)))
 def test_2019_spellings(code, text):
-    assert LevelParser.for_year(2019).parse(text).level.code == code
+    assert LevelParser.build(2019).parse(text).level.code == code
 
 
 @pytest.mark.parametrize("text", ["Không xếp loại", "chưa xếp loại", "KHONG XEP LOAI", "Not rated"])
 def test_not_rated(text):
-    parsed = LevelParser.for_year(2015).parse(text)
+    parsed = LevelParser.build(2015).parse(text)
     assert parsed.level is None and parsed.not_rated
 
 
 def test_a_level_of_another_scheme_is_named_as_such():
     with pytest.raises(LevelError) as error:
-        LevelParser.for_year(2019).parse("TSVM")
+        LevelParser.build(2019).parse("TSVM")
     assert "“TSVM”" in str(error.value) and "2019" in str(error.value) and "HTXSNV" in str(error.value)
 
 
 @pytest.mark.parametrize("text", ["Tốt lắm", "A", "=1+1", "TSVM TB TB"])
 def test_an_unknown_value_is_named(text):
     with pytest.raises(LevelError) as error:
-        LevelParser.for_year(2015).parse(text)
+        LevelParser.build(2015).parse(text)
     assert f"“{text}”" in str(error.value)
 
 

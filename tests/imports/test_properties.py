@@ -63,7 +63,7 @@ def parsers(db):
 
     def parser(year: int) -> LevelParser:
         if year not in cache:
-            cache[year] = LevelParser.for_year(year)
+            cache[year] = LevelParser.build(year)
         return cache[year]
 
     return parser

@@ -37,7 +37,7 @@ def kontum_city(province):
 @pytest.fixture
 def scheme_2015(db):
     """The 2015 scheme, as the reference-data migration ships it."""
-    return RatingScheme.objects.for_year(2015)
+    return RatingScheme.objects.in_force(2015)
 
 
 @pytest.fixture

@@ -124,7 +124,7 @@ class Command(BaseCommand):
 
     # Ratings and members ---------------------------------------------------------------------
     def year(self, year, base_ids):
-        scheme = RatingScheme.objects.for_year(year)
+        scheme = RatingScheme.objects.in_force(year)
         levels = list(RatingLevel.objects.filter(scheme=scheme).order_by("rank"))
         weights = [15, 45, 33, 6, 1][: len(levels)]
         now = timezone.now().isoformat()
