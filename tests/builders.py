@@ -1,8 +1,20 @@
-"""Small builders for the organization tree and ratings; real models, real database."""
+"""Small builders for the organization tree, its users and ratings; real models, real database.
 
+tests/conftest.py names the actors every test speaks of; build anything else here.
+"""
+
+import functools
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+
+from accounts.models import Role, User
 from assessments.models import MemberStats, RatingLevel, RatingScheme
 from assessments.services import record_rating
 from organizations.models import Kind, PlaceType, Tier, Unit
+
+# Every user built here has this password (long enough for the password validators).
+PASSWORD = "a-Long-test-passw0rd"
 
 
 def province(code="TINH"):
@@ -17,19 +29,25 @@ def committee(code="DAKHA", name=None, kind=Kind.DISTRICT):
     return unit
 
 
-def base_org(parent, code, *, with_cells=True, place=PlaceType.COMMUNE, **extra):
+def base_org(parent, code, *, with_cells=True, place=PlaceType.COMMUNE, name=None, **extra):
     kind = Kind.GRASSROOTS_COMMITTEE if with_cells else Kind.GRASSROOTS_CELL
     unit = Unit(
-        code=code, name=f"Đảng bộ {code}", tier=Tier.BASE, kind=kind, place_type=place, parent=parent, **extra
+        code=code,
+        name=name or f"Đảng bộ {code}",
+        tier=Tier.BASE,
+        kind=kind,
+        place_type=place,
+        parent=parent,
+        **extra,
     )
     unit.save()
     return unit
 
 
-def cell(parent, code, *, place=PlaceType.VILLAGE, **extra):
+def cell(parent, code, *, place=PlaceType.VILLAGE, name=None, **extra):
     unit = Unit(
         code=code,
-        name=f"Chi bộ {code}",
+        name=name or f"Chi bộ {code}",
         tier=Tier.CELL,
         kind=Kind.SUBORDINATE_CELL,
         place_type=place,
@@ -38,6 +56,62 @@ def cell(parent, code, *, place=PlaceType.VILLAGE, **extra):
     )
     unit.save()
     return unit
+
+
+def small_committee(code, name=None):
+    """Committee `code` with grassroots committee `code`-001 (cells `code`-001-01 and -02) and
+    grassroots cell `code`-002."""
+    parent = committee(code, name=name)
+    base = base_org(parent, f"{code}-001")
+    cell(base, f"{code}-001-01")
+    cell(base, f"{code}-001-02")
+    base_org(parent, f"{code}-002", with_cells=False)
+    return parent
+
+
+def unit(code):
+    return Unit.objects.get(code=code)
+
+
+# Users -------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _password_hash(hashers: tuple) -> str:
+    return make_password(PASSWORD)
+
+
+def user(username, role, committee=None, **extra):
+    """A user whose password is PASSWORD, hashed once per hasher setting (hashing dominates otherwise)."""
+    person = User(username=username, role=role, committee=committee, **extra)
+    person.password = _password_hash(tuple(settings.PASSWORD_HASHERS))
+    person.save()
+    return person
+
+
+def staff_of(committee, username=None, **extra):
+    """Committee staff of `committee`: they see and edit its units only."""
+    return user(username or f"staff-{committee.code.lower()}", Role.COMMITTEE_STAFF, committee, **extra)
+
+
+def leader(username="leader", **extra):
+    """A provincial leader: reads the whole province, changes nothing."""
+    return user(username, Role.LEADER, **extra)
+
+
+def province_staff(username="province", *, admin=False, **extra):
+    """Provincial organizing-committee staff: the whole province; with `admin`, Django's admin too."""
+    return user(username, Role.PROVINCE_STAFF, is_staff=admin, is_superuser=admin, **extra)
+
+
+def login(client, user):
+    """`client` logged in as `user` (left anonymous for an anonymous user)."""
+    if user.is_authenticated:
+        client.force_login(user)
+    return client
+
+
+# Ratings -----------------------------------------------------------------------------------------
 
 
 def level(year, code):

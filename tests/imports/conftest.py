@@ -1,9 +1,8 @@
-"""A small tree for the import tests: committees A and B, their units, staff of A, a provincial user."""
+"""The import tests: messages in English, uploads in the test's folder, the shared tree by role."""
 
 import pytest
 from django.utils import translation
 
-from accounts.models import Role, User
 from tests import builders as b
 
 
@@ -24,29 +23,17 @@ def upload_root(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def tree(db):
-    a = b.committee("A", name="Huyện ủy Đắk Hà")
-    base = b.base_org(a, "A-001")
-    cells = [b.cell(base, f"A-001-{j:02d}") for j in (1, 2)]
-    other = b.base_org(a, "A-002", with_cells=False)
-    other_committee = b.committee("B", name="Huyện ủy Sa Thầy")
-    b.base_org(other_committee, "B-001")
-    return {"committee": a, "base": base, "cells": cells, "other": other, "b": other_committee}
-
-
-@pytest.fixture
-def staff(tree):
-    return User.objects.create(username="dakha", role=Role.COMMITTEE_STAFF, committee=tree["committee"])
-
-
-@pytest.fixture
-def province_staff(db):
-    return User.objects.create(username="btc", role=Role.PROVINCE_STAFF)
-
-
-@pytest.fixture
-def leader(db):
-    return User.objects.create(username="lanhdao", role=Role.LEADER)
+def tree(committee_a, committee_b):
+    """The shared tree (tests/conftest.py) by role in an import: {"committee": A, "base": A-001,
+    "cells": [A-001-01, A-001-02], "other": A-002, "b": B}. The users are the shared ones too
+    (staff, province_staff, leader)."""
+    return {
+        "committee": committee_a,
+        "base": b.unit("A-001"),
+        "cells": [b.unit("A-001-01"), b.unit("A-001-02")],
+        "other": b.unit("A-002"),
+        "b": committee_b,
+    }
 
 
 def db_state():
