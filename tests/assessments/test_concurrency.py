@@ -11,7 +11,6 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from accounts.models import Role, User
 from assessments.models import MemberStats, Rating
 from assessments.services import ConflictError, MemberChange, RatingChange, save_member_stats, save_ratings
 from tests import builders as b
@@ -55,37 +54,32 @@ def first_entry_race(save_first, save_second):
 
 
 @pytest.fixture
-def world():
-    committee = b.committee("A")
-    unit = b.base_org(committee, "A-001")
-    staff = [
-        User.objects.create_user(username=name, password="x", role=Role.COMMITTEE_STAFF, committee=committee)
-        for name in ("a1", "a2")
-    ]
-    return committee, unit, staff
+def second_staff(committee_a):
+    """Another member of committee A's staff, who enters the same unit at the same time."""
+    return b.staff_of(committee_a, "staff-a2")
 
 
-def test_the_second_first_entry_of_member_statistics_is_a_conflict(world):
-    committee, unit, (one, two) = world
+def test_the_second_first_entry_of_member_statistics_is_a_conflict(committee_a, staff, second_staff):
+    unit = b.unit("A-001")
 
     def save(user, members):
         change = MemberChange(unit=unit, values={"member_count": members}, expected_version=0)
-        return lambda: save_member_stats(user=user, committee=committee, year=2019, changes=[change])
+        return lambda: save_member_stats(user=user, committee=committee_a, year=2019, changes=[change])
 
-    conflict = first_entry_race(save(one, 20), save(two, 30))
+    conflict = first_entry_race(save(staff, 20), save(second_staff, 30))
     (stored,) = [c.stored for c in conflict.conflicts]
     assert stored.member_count == 20
     assert MemberStats.objects.get().member_count == 20
 
 
-def test_the_second_first_entry_of_a_rating_is_a_conflict(world):
-    committee, unit, (one, two) = world
+def test_the_second_first_entry_of_a_rating_is_a_conflict(committee_a, staff, second_staff):
+    unit = b.unit("A-001")
 
     def save(user, code):
         change = RatingChange(unit=unit, level=b.level(2015, code), expected_version=0)
-        return lambda: save_ratings(user=user, committee=committee, year=2015, changes=[change])
+        return lambda: save_ratings(user=user, committee=committee_a, year=2015, changes=[change])
 
-    conflict = first_entry_race(save(one, "TSVM"), save(two, "HTNV"))
+    conflict = first_entry_race(save(staff, "TSVM"), save(second_staff, "HTNV"))
     (stored,) = [c.stored for c in conflict.conflicts]
     assert stored.level.code == "TSVM"
     assert Rating.objects.get().level.code == "TSVM"

@@ -5,31 +5,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role, User
 from assessments.models import MEMBER_COUNT_MAX, MemberStats
 from assessments.services import MemberChange, save_member_stats, set_year_lock
 from tests import builders as b
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def committee():
-    parent = b.committee("A")
-    b.base_org(parent, "A-001")
-    return parent
-
-
-@pytest.fixture
-def staff(committee):
-    return User.objects.create_user(
-        username="a", password="x", role=Role.COMMITTEE_STAFF, committee=committee
-    )
-
-
-@pytest.fixture
-def province():
-    return User.objects.create_user(username="p", password="x", role=Role.PROVINCE_STAFF)
 
 
 def url(year=2019):
@@ -55,29 +35,29 @@ def test_each_input_is_labelled_with_its_unit_and_field(client, staff):
 
 
 def test_the_excellent_cap_is_shown_beside_the_row_as_a_warning(client, staff):
-    b.member_stats(staff.committee.scoped_units.get(), 2019, members=20, excellent=5, good=10, completed=5)
+    b.member_stats(b.unit("A-001"), 2019, members=20, excellent=5, good=10, completed=5)
     client.force_login(staff)
     page = client.get(url()).content.decode()
     warning = page[page.index('class="small text-warning-emphasis member-warning"') :][:400]
     assert "Cảnh báo" in warning and "5" in warning and "10" in warning
 
 
-def test_a_locked_year_shows_disabled_inputs_and_no_save_button(client, staff, province):
-    set_year_lock(user=province, year=2019, locked=True)
+def test_a_locked_year_shows_disabled_inputs_and_no_save_button(client, staff, province_staff):
+    set_year_lock(user=province_staff, year=2019, locked=True)
     client.force_login(staff)
     page = client.get(url()).content.decode()
     assert "Năm 2019 đã khóa" in page and 'id="save-grid"' not in page
     assert re.search(r'name="form-0-member_count"[^>]*disabled', page)
 
 
-def test_after_a_conflict_saving_again_keeps_the_editors_values(client, staff, province, committee):
-    unit = committee.scoped_units.get()
+def test_after_a_conflict_saving_again_keeps_the_editors_values(client, staff, province_staff, committee_a):
+    unit = b.unit("A-001")
     b.member_stats(unit, 2019, members=20, good=10)
     client.force_login(staff)
     data = rendered_form(client.get(url()).content.decode())
     mine = {**data, "form-0-member_count": "25", "form-0-good": "12"}
     change = MemberChange(unit=unit, values={"member_count": 30, "good": 20}, expected_version=1)
-    save_member_stats(user=province, committee=committee, year=2019, changes=[change])
+    save_member_stats(user=province_staff, committee=committee_a, year=2019, changes=[change])
 
     response = client.post(url(), mine)
     assert response.status_code == 409

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def unit():
-    return b.base_org(b.committee("A"), "A-001")
+def unit(committee_a):
+    return b.unit("A-001")
 
 
 def test_both_schemes_ship_in_rank_order():
@@ -92,15 +92,15 @@ def test_it_refuses_a_level_of_another_years_scheme(unit):
         record_rating(unit=unit, year=2019, level=b.level(2015, "TSVM"))
 
 
-def test_it_refuses_a_unit_that_did_not_exist_that_year():
-    unit = b.base_org(b.committee("A"), "A-002", founded=datetime.date(2019, 7, 1))
+def test_it_refuses_a_unit_that_did_not_exist_that_year(committee_a):
+    unit = b.base_org(committee_a, "A-003", founded=datetime.date(2019, 7, 1))
     with pytest.raises(ValidationError):
         b.rate(unit, 2018, "HTTNV")
 
 
-def test_committees_are_not_rated():
+def test_committees_are_not_rated(committee_a):
     with pytest.raises(ValidationError):
-        b.rate(b.committee("A"), 2015, "TSVM")
+        b.rate(committee_a, 2015, "TSVM")
 
 
 def test_ratings_keep_the_committee_and_tier_they_were_counted_as(unit):
@@ -130,8 +130,7 @@ def test_one_member_statistics_row_per_unit_and_year(unit):
         b.member_stats(unit, 2015, members=12)
 
 
-def test_the_database_refuses_a_member_count_beyond_the_bound():
-    unit = b.base_org(b.committee("A"), "A-001")
+def test_the_database_refuses_a_member_count_beyond_the_bound(unit):
     with pytest.raises(IntegrityError), transaction.atomic():
         b.member_stats(unit, 2019, members=MEMBER_COUNT_MAX + 1)
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -3,7 +3,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import Role, User
 from assessments.models import AuditEntry, Rating, Status
 from assessments.policy import EditRefused
 from assessments.services import (
@@ -23,65 +22,44 @@ from tests import builders as b
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def committee():
-    parent = b.committee("A")
-    base = b.base_org(parent, "A-001")
-    for j in range(1, 4):
-        b.cell(base, f"A-001-{j:02d}")
-    return parent
-
-
-@pytest.fixture
-def staff(committee):
-    return User.objects.create_user(
-        username="a", password="x", role=Role.COMMITTEE_STAFF, committee=committee
-    )
-
-
-@pytest.fixture
-def province():
-    return User.objects.create_user(username="p", password="x", role=Role.PROVINCE_STAFF)
-
-
 def changes(committee, code, **extra):
     return [RatingChange(unit=u, level=b.level(2015, code), **extra) for u in committee.scoped_units.all()]
 
 
-def test_it_saves_all_rows_with_one_audit_record_each(committee, staff):
-    result = save_ratings(user=staff, committee=committee, year=2015, changes=changes(committee, "TSVM"))
+def test_it_saves_all_rows_with_one_audit_record_each(committee_a, staff):
+    result = save_ratings(user=staff, committee=committee_a, year=2015, changes=changes(committee_a, "TSVM"))
     assert (result.created, result.updated, result.unchanged) == (4, 0, 0)
     entry = AuditEntry.objects.filter(action="rating.create").first()
     assert (entry.user, entry.channel, entry.changes["level"]) == (staff, "form", [None, "TSVM"])
     assert AuditEntry.objects.count() == 4
 
 
-def test_it_records_old_and_new_values_and_skips_unchanged_rows(committee, staff):
-    save_ratings(user=staff, committee=committee, year=2015, changes=changes(committee, "TSVM"))
-    rows = changes(committee, "TSVM")
+def test_it_records_old_and_new_values_and_skips_unchanged_rows(committee_a, staff):
+    save_ratings(user=staff, committee=committee_a, year=2015, changes=changes(committee_a, "TSVM"))
+    rows = changes(committee_a, "TSVM")
     rows[0].level = b.level(2015, "HTNV")
     result = save_ratings(
-        user=staff, committee=committee, year=2015, changes=rows, channel="import", source="f.xlsx"
+        user=staff, committee=committee_a, year=2015, changes=rows, channel="import", source="f.xlsx"
     )
     assert (result.created, result.updated, result.unchanged) == (0, 1, 3)
     entry = AuditEntry.objects.get(action="rating.update")
     assert (entry.changes, entry.channel, entry.source) == ({"level": ["TSVM", "HTNV"]}, "import", "f.xlsx")
 
 
-def test_the_second_of_two_concurrent_editors_is_told_of_the_conflict(committee, staff, province):
-    save_ratings(user=staff, committee=committee, year=2015, changes=changes(committee, "TSVM"))
+def test_the_second_of_two_concurrent_editors_is_told_of_the_conflict(committee_a, staff, province_staff):
+    save_ratings(user=staff, committee=committee_a, year=2015, changes=changes(committee_a, "TSVM"))
     seen = Rating.objects.get(unit__code="A-001", year=2015).version
-    unit = committee.scoped_units.get(code="A-001")
+    unit = committee_a.scoped_units.get(code="A-001")
     save_ratings(
-        user=province,
-        committee=committee,
+        user=province_staff,
+        committee=committee_a,
         year=2015,
         changes=[RatingChange(unit=unit, level=b.level(2015, "HTTNV"), expected_version=seen)],
     )
     with pytest.raises(ConflictError) as caught:
         save_ratings(
             user=staff,
-            committee=committee,
+            committee=committee_a,
             year=2015,
             changes=[RatingChange(unit=unit, level=b.level(2015, "YK"), expected_version=seen)],
         )
@@ -89,64 +67,65 @@ def test_the_second_of_two_concurrent_editors_is_told_of_the_conflict(committee,
     assert Rating.objects.get(unit=unit, year=2015).level.code == "HTTNV"
 
 
-def test_a_row_created_meanwhile_is_a_conflict_too(committee, staff, province):
-    unit = committee.scoped_units.get(code="A-001")
+def test_a_row_created_meanwhile_is_a_conflict_too(committee_a, staff, province_staff):
+    unit = committee_a.scoped_units.get(code="A-001")
     save_ratings(
-        user=province,
-        committee=committee,
+        user=province_staff,
+        committee=committee_a,
         year=2015,
         changes=[RatingChange(unit=unit, level=b.level(2015, "HTTNV"), expected_version=0)],
     )
     with pytest.raises(ConflictError):
         save_ratings(
             user=staff,
-            committee=committee,
+            committee=committee_a,
             year=2015,
             changes=[RatingChange(unit=unit, level=b.level(2015, "YK"), expected_version=0)],
         )
 
 
-def test_one_bad_row_writes_nothing(committee, staff):
-    rows = changes(committee, "TSVM")
+def test_one_bad_row_writes_nothing(committee_a, staff):
+    rows = changes(committee_a, "TSVM")
     rows[2].level = b.level(2019, "HTXSNV")
     with pytest.raises(RowErrors, match="A-001-02"):
-        save_ratings(user=staff, committee=committee, year=2015, changes=rows)
+        save_ratings(user=staff, committee=committee_a, year=2015, changes=rows)
     assert not Rating.objects.exists() and not AuditEntry.objects.exists()
 
 
-def test_it_rejects_a_unit_of_another_committee(committee, staff):
-    other = b.base_org(b.committee("B"), "B-001")
+def test_it_rejects_a_unit_of_another_committee(committee_a, staff, committee_b):
+    other = b.unit("B-001")
     with pytest.raises(EditRefused, match="B-001"):
         save_ratings(
             user=staff,
-            committee=committee,
+            committee=committee_a,
             year=2015,
             changes=[RatingChange(unit=other, level=b.level(2015, "TSVM"))],
         )
 
 
-def test_leaders_cannot_write(committee):
-    leader = User.objects.create_user(username="l", password="x", role=Role.LEADER)
+def test_leaders_cannot_write(committee_a, leader):
     with pytest.raises(PermissionDenied):
-        save_ratings(user=leader, committee=committee, year=2015, changes=changes(committee, "TSVM"))
+        save_ratings(user=leader, committee=committee_a, year=2015, changes=changes(committee_a, "TSVM"))
 
 
-def test_a_future_year_is_refused(committee, staff):
+def test_a_future_year_is_refused(committee_a, staff):
     with pytest.raises(EditRefused, match="2099"):
-        save_ratings(user=staff, committee=committee, year=2099, changes=[])
+        save_ratings(user=staff, committee=committee_a, year=2099, changes=[])
 
 
-def test_a_locked_year_is_refused_to_everybody_until_unlocked_with_a_reason(committee, staff, province):
-    set_year_lock(user=province, year=2015, locked=True)
-    for user in (staff, province):
+def test_a_locked_year_is_refused_to_everybody_until_unlocked_with_a_reason(
+    committee_a, staff, province_staff
+):
+    set_year_lock(user=province_staff, year=2015, locked=True)
+    for user in (staff, province_staff):
         with pytest.raises(EditRefused, match="2015"):
-            save_ratings(user=user, committee=committee, year=2015, changes=changes(committee, "TSVM"))
+            save_ratings(user=user, committee=committee_a, year=2015, changes=changes(committee_a, "TSVM"))
     with pytest.raises(EditRefused):
-        set_year_lock(user=province, year=2015, locked=False)
-    set_year_lock(user=province, year=2015, locked=False, reason="Sửa sai sót theo Công văn 12")
-    save_ratings(user=staff, committee=committee, year=2015, changes=changes(committee, "TSVM"))
+        set_year_lock(user=province_staff, year=2015, locked=False)
+    set_year_lock(user=province_staff, year=2015, locked=False, reason="Sửa sai sót theo Công văn 12")
+    save_ratings(user=staff, committee=committee_a, year=2015, changes=changes(committee_a, "TSVM"))
     unlock = AuditEntry.objects.get(action="year.unlock")
-    assert (unlock.user, unlock.reason) == (province, "Sửa sai sót theo Công văn 12")
+    assert (unlock.user, unlock.reason) == (province_staff, "Sửa sai sót theo Công văn 12")
 
 
 def test_committee_staff_cannot_lock_a_year(staff):
@@ -154,47 +133,49 @@ def test_committee_staff_cannot_lock_a_year(staff):
         set_year_lock(user=staff, year=2015, locked=True)
 
 
-def test_the_workflow_from_draft_to_approved_and_back(committee, staff, province):
-    save_ratings(user=staff, committee=committee, year=2015, changes=changes(committee, "TSVM"))
-    submission = submit(user=staff, committee=committee, year=2015)
+def test_the_workflow_from_draft_to_approved_and_back(committee_a, staff, province_staff):
+    save_ratings(user=staff, committee=committee_a, year=2015, changes=changes(committee_a, "TSVM"))
+    submission = submit(user=staff, committee=committee_a, year=2015)
     assert (submission.status, submission.submitted_by) == (Status.SUBMITTED, staff)
     with pytest.raises(EditRefused):
-        save_ratings(user=staff, committee=committee, year=2015, changes=changes(committee, "HTNV"))
+        save_ratings(user=staff, committee=committee_a, year=2015, changes=changes(committee_a, "HTNV"))
     with pytest.raises(PermissionDenied):
-        approve(user=staff, committee=committee, year=2015)
-    submission = approve(user=province, committee=committee, year=2015)
-    assert (submission.status, submission.approved_by) == (Status.APPROVED, province)
+        approve(user=staff, committee=committee_a, year=2015)
+    submission = approve(user=province_staff, committee=committee_a, year=2015)
+    assert (submission.status, submission.approved_by) == (Status.APPROVED, province_staff)
     with pytest.raises(EditRefused):
-        return_to_draft(user=province, committee=committee, year=2015, reason=" ")
-    submission = return_to_draft(user=province, committee=committee, year=2015, reason="Thiếu số quyết định")
+        return_to_draft(user=province_staff, committee=committee_a, year=2015, reason=" ")
+    submission = return_to_draft(
+        user=province_staff, committee=committee_a, year=2015, reason="Thiếu số quyết định"
+    )
     assert (submission.status, submission.returned_reason) == (Status.DRAFT, "Thiếu số quyết định")
-    save_ratings(user=staff, committee=committee, year=2015, changes=changes(committee, "HTNV"))
+    save_ratings(user=staff, committee=committee_a, year=2015, changes=changes(committee_a, "HTNV"))
     assert list(
         AuditEntry.objects.filter(action__startswith="submission").values_list("action", flat=True)
     ) == ["submission.draft", "submission.approved", "submission.submitted"]
 
 
-def test_member_statistics_are_validated_and_audited(committee, staff):
-    base = committee.scoped_units.get(code="A-001")
+def test_member_statistics_are_validated_and_audited(committee_a, staff):
+    base = committee_a.scoped_units.get(code="A-001")
     good = {"member_count": 50, "excellent": 5, "good": 30, "completed": 14, "not_completed": 1}
     save_member_stats(
-        user=staff, committee=committee, year=2015, changes=[MemberChange(unit=base, values=good)]
+        user=staff, committee=committee_a, year=2015, changes=[MemberChange(unit=base, values=good)]
     )
     too_many = {**good, "completed": 20}
     with pytest.raises(RowErrors, match="56"):
         save_member_stats(
-            user=staff, committee=committee, year=2015, changes=[MemberChange(unit=base, values=too_many)]
+            user=staff, committee=committee_a, year=2015, changes=[MemberChange(unit=base, values=too_many)]
         )
     entry = AuditEntry.objects.get(action="memberstats.create")
     assert entry.changes["member_count"] == [None, 50]
 
 
-def test_member_statistics_belong_to_grassroots_organizations(committee, staff):
-    cell = committee.scoped_units.get(code="A-001-01")
+def test_member_statistics_belong_to_grassroots_organizations(committee_a, staff):
+    cell = committee_a.scoped_units.get(code="A-001-01")
     with pytest.raises(RowErrors):
         save_member_stats(
             user=staff,
-            committee=committee,
+            committee=committee_a,
             year=2015,
             changes=[MemberChange(unit=cell, values={"member_count": 5})],
         )
@@ -230,7 +211,7 @@ def test_updating_the_grid_takes_the_same_number_of_queries_at_any_size(staff):
     assert counts[0] == counts[1] <= 11
 
 
-def test_many_distinct_changes_are_all_written(committee, staff):
+def test_many_distinct_changes_are_all_written(committee_a, staff):
     # More distinct value sets than MAX_UPDATE_GROUPS: the bulk_update path.
     parent = staff.committee
     base = b.base_org(parent, "A-800")

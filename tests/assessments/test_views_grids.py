@@ -5,44 +5,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import Role, User
 from assessments.models import AuditEntry, MemberStats, Rating
 from assessments.services import set_year_lock
 from organizations.models import Unit
 from tests import builders as b
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def committee():
-    parent = b.committee("A")
-    base = b.base_org(parent, "A-001")
-    b.cell(base, "A-001-01")
-    b.cell(base, "A-001-02")
-    b.base_org(parent, "A-002", with_cells=False)
-    return parent
-
-
-@pytest.fixture
-def other():
-    parent = b.committee("B")
-    b.base_org(parent, "B-001")
-    return parent
-
-
-def make_user(username, role, committee=None):
-    return User.objects.create_user(username=username, password="x", role=role, committee=committee)
-
-
-@pytest.fixture
-def staff(committee):
-    return make_user("a", Role.COMMITTEE_STAFF, committee)
-
-
-@pytest.fixture
-def province():
-    return make_user("p", Role.PROVINCE_STAFF)
 
 
 def grid_url(year=2015, committee=None, name="assessments:rating-grid"):
@@ -106,15 +74,15 @@ def test_one_save_stores_every_changed_row_with_its_audit(client, staff):
     assert client.get(grid_url()).context["done"] == 3
 
 
-def test_it_rejects_other_committee_by_url(client, staff, other):
+def test_it_rejects_other_committee_by_url(client, staff, committee_b):
     client.force_login(staff)
     assert client.get(grid_url(committee="B")).status_code == 404
 
 
-def test_it_rejects_other_committees_unit_in_a_crafted_post(client, staff, other):
+def test_it_rejects_other_committees_unit_in_a_crafted_post(client, staff, committee_b):
     client.force_login(staff)
     data = post_data(client.get(grid_url()), **{"A-001": {"level": level_pk(2015, "TSVM")}})
-    data["form-0-unit"] = str(other.scoped_units.get(code="B-001").pk)
+    data["form-0-unit"] = str(committee_b.scoped_units.get(code="B-001").pk)
     assert client.post(grid_url(), data).status_code == 404
     assert not Rating.objects.exists()
 
@@ -137,10 +105,10 @@ def test_not_rated_without_a_reason_is_refused(client, staff):
     assert response.status_code == 400 and not Rating.objects.exists()
 
 
-def test_a_locked_year_is_read_only_and_refuses_a_save(client, staff, province):
+def test_a_locked_year_is_read_only_and_refuses_a_save(client, staff, province_staff):
     client.force_login(staff)
     data = post_data(client.get(grid_url()), **{"A-001": {"level": level_pk(2015, "TSVM")}})
-    set_year_lock(user=province, year=2015, locked=True)
+    set_year_lock(user=province_staff, year=2015, locked=True)
     response = client.post(grid_url(), data)
     assert response.status_code == 400 and not Rating.objects.exists()
     assert "2015" in response.context["read_only_reason"]
@@ -159,11 +127,11 @@ def test_a_year_outside_the_range_is_not_found(client, staff):
     assert client.get(grid_url(1800)).status_code == 404
 
 
-def test_the_second_editor_is_told_of_the_conflict_and_shown_the_stored_value(client, staff, province):
+def test_the_second_editor_is_told_of_the_conflict_and_shown_the_stored_value(client, staff, province_staff):
     client.force_login(staff)
     b.rate(staff.committee.scoped_units.get(code="A-001"), 2015, "TSVM")
     stale = client.get(grid_url())
-    b.rate(staff.committee.scoped_units.get(code="A-001"), 2015, "HTNV", by=province)
+    b.rate(staff.committee.scoped_units.get(code="A-001"), 2015, "HTNV", by=province_staff)
     response = client.post(grid_url(), post_data(stale, **{"A-001": {"level": level_pk(2015, "YK")}}))
     assert response.status_code == 409
     unit = staff.committee.scoped_units.get(code="A-001")
@@ -172,16 +140,15 @@ def test_the_second_editor_is_told_of_the_conflict_and_shown_the_stored_value(cl
     assert Rating.objects.get(unit=unit).level.code == "HTNV"
 
 
-def test_leaders_read_the_grid_but_cannot_save(client, committee):
-    leader = make_user("l", Role.LEADER)
+def test_leaders_read_the_grid_but_cannot_save(client, leader, committee_a):
     client.force_login(leader)
     page = client.get(grid_url(committee="A"))
     assert page.status_code == 200 and page.context["read_only_reason"]
     assert client.post(grid_url(committee="A"), post_data(page)).status_code == 403
 
 
-def test_provincial_staff_choose_a_committee_first(client, province, committee, other):
-    client.force_login(province)
+def test_provincial_staff_choose_a_committee_first(client, province_staff, committee_a, committee_b):
+    client.force_login(province_staff)
     response = client.get(grid_url())
     assert [c.code for c in response.context["committees"]] == ["A", "B"]
     assert client.get(grid_url(committee="B")).status_code == 200
@@ -242,12 +209,12 @@ def test_the_excellent_cap_is_a_warning_with_the_numbers(client, staff):
     assert "5" in response.context["warnings"][base.pk] and "10" in response.context["warnings"][base.pk]
 
 
-def test_saving_again_after_a_conflict_keeps_the_users_value(client, staff, province):
+def test_saving_again_after_a_conflict_keeps_the_users_value(client, staff, province_staff):
     client.force_login(staff)
     unit = staff.committee.scoped_units.get(code="A-001")
     b.rate(unit, 2015, "TSVM")
     stale = client.get(grid_url())
-    b.rate(unit, 2015, "HTNV", by=province)
+    b.rate(unit, 2015, "HTNV", by=province_staff)
     conflict = client.post(grid_url(), post_data(stale, **{"A-001": {"level": level_pk(2015, "YK")}}))
     assert conflict.status_code == 409
     again = client.post(grid_url(), post_data(conflict, **{"A-001": {"level": level_pk(2015, "YK")}}))
@@ -263,11 +230,11 @@ def test_a_tampered_form_count_is_a_bad_request_and_changes_nothing(client, staf
     assert not Rating.objects.exists()
 
 
-def test_two_editors_of_different_rows_do_not_conflict(client, staff, province):
+def test_two_editors_of_different_rows_do_not_conflict(client, staff, province_staff):
     client.force_login(staff)
     page = client.get(grid_url())
     other_unit = staff.committee.scoped_units.get(code="A-002")
-    b.rate(other_unit, 2015, "HTNV", by=province)  # somebody else saves another row meanwhile
+    b.rate(other_unit, 2015, "HTNV", by=province_staff)  # somebody else saves another row meanwhile
     response = client.post(grid_url(), post_data(page, **{"A-001": {"level": level_pk(2015, "TSVM")}}))
     assert response.status_code == 302
     stored = {r.unit.code: r.level.code for r in Rating.objects.select_related("unit", "level")}

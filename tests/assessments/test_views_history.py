@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
 from assessments.services import RatingChange, approve, save_ratings, submit
 from tests import builders as b
 
@@ -12,29 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def committee():
-    parent = b.committee("A")
-    b.base_org(parent, "A-001")
-    return parent
-
-
-@pytest.fixture
-def unit(committee):
-    return committee.scoped_units.get(code="A-001")
-
-
-def make_user(username, role, committee=None, **extra):
-    return User.objects.create_user(username=username, password="x", role=role, committee=committee, **extra)
-
-
-@pytest.fixture
-def staff(committee):
-    return make_user("a", Role.COMMITTEE_STAFF, committee, first_name="Trần Thị", last_name="Bình")
-
-
-@pytest.fixture
-def province():
-    return make_user("p", Role.PROVINCE_STAFF, first_name="Nguyễn Văn", last_name="An")
+def unit(committee_a):
+    return b.unit("A-001")
 
 
 def history(client, code="A-001"):
@@ -76,23 +54,22 @@ def test_it_is_read_only(client, staff, unit):
     assert client.post(reverse("assessments:unit-history", args=["A-001"])).status_code == 405
 
 
-def test_it_rejects_other_committee_units_for_committee_staff(client, staff):
-    other = b.base_org(b.committee("B"), "B-001")
-    rate(None, other, "TSVM")
+def test_it_rejects_other_committee_units_for_committee_staff(client, staff, committee_b):
+    rate(None, b.unit("B-001"), "TSVM")
     client.force_login(staff)
     assert history(client, "B-001").status_code == 404
 
 
-def test_the_leader_sees_every_unit(client, staff, unit):
+def test_the_leader_sees_every_unit(client, staff, leader, unit):
     rate(staff, unit, "TSVM")
-    client.force_login(make_user("l", Role.LEADER))
+    client.force_login(leader)
     assert "TSVM" in history(client).content.decode()
 
 
-def test_it_shows_who_approved_and_when(client, staff, province, unit, committee):
+def test_it_shows_who_approved_and_when(client, staff, province_staff, unit, committee_a):
     rate(staff, unit, "TSVM")
-    submit(user=staff, committee=committee, year=2015)
-    submission = approve(user=province, committee=committee, year=2015)
+    submit(user=staff, committee=committee_a, year=2015)
+    submission = approve(user=province_staff, committee=committee_a, year=2015)
     client.force_login(staff)
     response = history(client)
     page = response.content.decode()
@@ -100,12 +77,12 @@ def test_it_shows_who_approved_and_when(client, staff, province, unit, committee
     assert timezone.localtime(submission.approved_at).strftime("%d/%m/%Y %H:%M") in page
     actions = [entry.action for entry, _, _ in response.context["entries"]]
     assert actions[:2] == ["submission.approved", "submission.submitted"]
-    assert [(r.year, s.approved_by) for r, s in response.context["ratings"]] == [(2015, province)]
+    assert [(r.year, s.approved_by) for r, s in response.context["ratings"]] == [(2015, province_staff)]
 
 
-def test_the_committee_history_lists_its_workflow(client, staff, province, unit, committee):
+def test_the_committee_history_lists_its_workflow(client, staff, province_staff, unit, committee_a):
     rate(staff, unit, "TSVM")
-    submit(user=staff, committee=committee, year=2015)
-    client.force_login(province)
+    submit(user=staff, committee=committee_a, year=2015)
+    client.force_login(province_staff)
     response = history(client, "A")
     assert [entry.action for entry, _, _ in response.context["entries"]] == ["submission.submitted"]

@@ -6,7 +6,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
 from assessments.models import AuditEntry, Rating, RatingYear, Status, Submission
 from assessments.services import approve, set_year_lock, submit
 from tests import builders as b
@@ -15,32 +14,17 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def committee():
-    return b.committee_with("A", 2015, base_levels=["TSVM", "HTTNV"], cell_levels=["HTNV"])
+def committee(committee_a):
+    """Committee A with every unit rated in 2015 (tests/conftest.py names the tree and the users)."""
+    for code, level in (("A-001", "TSVM"), ("A-001-01", "HTNV"), ("A-001-02", "HTTNV"), ("A-002", "HTTNV")):
+        b.rate(b.unit(code), 2015, level)
+    return committee_a
 
 
 @pytest.fixture
-def other():
-    return b.committee_with("B", 2015, base_levels=["TSVM"])
-
-
-def make_user(username, role, committee=None, **extra):
-    return User.objects.create_user(username=username, password="x", role=role, committee=committee, **extra)
-
-
-@pytest.fixture
-def staff(committee):
-    return make_user("a", Role.COMMITTEE_STAFF, committee)
-
-
-@pytest.fixture
-def province():
-    return make_user("p", Role.PROVINCE_STAFF, first_name="Nguyễn Văn", last_name="An")
-
-
-@pytest.fixture
-def leader():
-    return make_user("l", Role.LEADER)
+def other(committee_b):
+    b.rate(b.unit("B-001"), 2015, "TSVM")
+    return committee_b
 
 
 def url(name, year=2015, committee=None):
@@ -59,14 +43,14 @@ def status_of(committee, year=2015):
 
 
 def test_submit_approve_and_return_are_audited_and_shown_on_the_status_page(
-    client, staff, province, committee
+    client, staff, province_staff, committee
 ):
     client.force_login(staff)
     response = client.post(url("assessments:submit"))
     assert response.status_code == 302 and response.url == url("assessments:rating-grid", committee="A")
     assert status_of(committee) == Status.SUBMITTED
 
-    client.force_login(province)
+    client.force_login(province_staff)
     page = html(client.get(url("assessments:season-status")))
     assert "Đã gửi" in page or "Chờ duyệt" in page
     assert client.post(url("assessments:approve", committee="A")).status_code == 302
@@ -83,30 +67,30 @@ def test_submit_approve_and_return_are_audited_and_shown_on_the_status_page(
     assert "Thiếu số quyết định" in page
     entries = AuditEntry.objects.filter(action__startswith="submission.").order_by("pk")
     assert [(e.action, e.user.username) for e in entries] == [
-        ("submission.submitted", "a"),
-        ("submission.approved", "p"),
-        ("submission.draft", "p"),
+        ("submission.submitted", staff.username),
+        ("submission.approved", province_staff.username),
+        ("submission.draft", province_staff.username),
     ]
     assert entries.last().reason == "Thiếu số quyết định"
 
 
 def test_the_status_page_counts_units_and_shows_buttons_only_on_submitted_committees(
-    client, province, committee, other, staff
+    client, province_staff, committee, other, staff
 ):
     submit(user=staff, committee=committee, year=2015)
-    client.force_login(province)
+    client.force_login(province_staff)
     response = client.get(url("assessments:season-status"))
     rows = {c.code: (c.rated, c.to_rate, s.status) for c, s in response.context["rows"]}
-    assert rows == {"A": (3, 3, Status.SUBMITTED), "B": (1, 1, Status.DRAFT)}
+    assert rows == {"A": (4, 4, Status.SUBMITTED), "B": (1, 1, Status.DRAFT)}
     page = html(response)
     assert page.count(reverse("assessments:approve", args=[2015])) == 1
     assert f"{reverse('assessments:rating-grid', args=[2015])}?committee=B" in page
     assert f"{reverse('assessments:member-grid', args=[2015])}?committee=A" in page
 
 
-def test_approving_from_the_status_page_comes_back_to_it(client, province, committee, staff):
+def test_approving_from_the_status_page_comes_back_to_it(client, province_staff, committee, staff):
     submit(user=staff, committee=committee, year=2015)
-    client.force_login(province)
+    client.force_login(province_staff)
     back = url("assessments:season-status")
     response = client.post(url("assessments:approve", committee="A"), {"next": back})
     assert response.url == back
@@ -145,8 +129,8 @@ def test_it_rejects_other_committee(client, staff, other):
     assert not AuditEntry.objects.filter(action__startswith="submission.").exists()
 
 
-def test_provincial_staff_must_name_the_committee(client, province, committee):
-    client.force_login(province)
+def test_provincial_staff_must_name_the_committee(client, province_staff, committee):
+    client.force_login(province_staff)
     assert client.post(url("assessments:approve")).status_code == 404
     assert client.post(url("assessments:approve", committee="NOPE")).status_code == 404
 
@@ -156,30 +140,30 @@ def test_the_actions_take_post_only(client, staff):
     assert client.get(url("assessments:submit")).status_code == 405
 
 
-def test_it_refuses_a_return_without_reason_in_vietnamese(client, province, committee, staff):
+def test_it_refuses_a_return_without_reason_in_vietnamese(client, province_staff, committee, staff):
     submit(user=staff, committee=committee, year=2015)
-    client.force_login(province)
+    client.force_login(province_staff)
     response = client.post(url("assessments:return", committee="A"), {"reason": "   "}, follow=True)
     assert "Phải ghi rõ lý do trả lại" in html(response)
     assert status_of(committee) == Status.SUBMITTED
     assert not AuditEntry.objects.filter(action="submission.draft").exists()
 
 
-def test_a_refused_transition_is_an_error_message(client, province, committee):
-    client.force_login(province)
+def test_a_refused_transition_is_an_error_message(client, province_staff, committee):
+    client.force_login(province_staff)
     response = client.post(url("assessments:approve", committee="A"), follow=True)
     assert "Chỉ phê duyệt được kết quả đã gửi duyệt" in html(response)
     assert status_of(committee) == Status.DRAFT
 
 
-def test_lock_and_unlock_with_a_reason_from_the_years_page(client, province, committee):
-    client.force_login(province)
+def test_lock_and_unlock_with_a_reason_from_the_years_page(client, province_staff, committee):
+    client.force_login(province_staff)
     page = html(client.get(reverse("assessments:years")))
     assert reverse("assessments:lock-year", args=[2015]) in page
     response = client.post(reverse("assessments:lock-year", args=[2015]), follow=True)
     assert "Năm 2015 đã khóa" in html(response)
     year = RatingYear.objects.get(year=2015)
-    assert (year.is_locked, year.locked_by) == (True, province)
+    assert (year.is_locked, year.locked_by) == (True, province_staff)
     page = html(client.get(reverse("assessments:years")))
     assert "Nguyễn Văn An" in page and reverse("assessments:unlock-year", args=[2015]) in page
 
@@ -190,7 +174,7 @@ def test_lock_and_unlock_with_a_reason_from_the_years_page(client, province, com
     client.post(reverse("assessments:unlock-year", args=[2015]), {"reason": "Sửa sai sót theo Công văn 12"})
     assert not RatingYear.objects.get(year=2015).is_locked
     unlock = AuditEntry.objects.get(action="year.unlock")
-    assert (unlock.user, unlock.reason) == (province, "Sửa sai sót theo Công văn 12")
+    assert (unlock.user, unlock.reason) == (province_staff, "Sửa sai sót theo Công văn 12")
 
 
 def test_the_years_page_lists_rated_years_and_the_current_one(client, leader, committee):
@@ -209,8 +193,8 @@ def test_committee_staff_do_not_see_the_years_page(client, staff):
     assert not RatingYear.objects.exists()
 
 
-def test_after_lock_the_rating_grid_refuses_to_save(client, province, staff, committee):
-    set_year_lock(user=province, year=2015, locked=True)
+def test_after_lock_the_rating_grid_refuses_to_save(client, province_staff, staff, committee):
+    set_year_lock(user=province_staff, year=2015, locked=True)
     client.force_login(staff)
     page = client.get(url("assessments:rating-grid"))
     assert "Năm 2015 đã khóa" in html(page)
@@ -227,16 +211,16 @@ def test_after_lock_the_rating_grid_refuses_to_save(client, province, staff, com
     assert Rating.objects.get(unit=unit, year=2015).level.code == "TSVM"
 
 
-def test_after_lock_the_member_grid_is_read_only(client, province, staff, committee):
-    set_year_lock(user=province, year=2015, locked=True)
+def test_after_lock_the_member_grid_is_read_only(client, province_staff, staff, committee):
+    set_year_lock(user=province_staff, year=2015, locked=True)
     client.force_login(staff)
     page = html(client.get(url("assessments:member-grid")))
     assert "Năm 2015 đã khóa" in page
     assert 'id="save-grid"' not in page and "disabled" in page
 
 
-def test_the_status_page_takes_the_same_queries_for_2_and_5_committees(client, province, staff):
-    client.force_login(province)
+def test_the_status_page_takes_the_same_queries_for_2_and_5_committees(client, province_staff, staff):
+    client.force_login(province_staff)
 
     def count():
         with CaptureQueriesContext(connection) as ctx:
@@ -245,8 +229,12 @@ def test_the_status_page_takes_the_same_queries_for_2_and_5_committees(client, p
 
     b.committee_with("C", 2015, base_levels=["TSVM"], cell_levels=["HTNV"])
     submit(user=staff, committee=staff.committee, year=2015)
-    approve(user=province, committee=staff.committee, year=2015)
+    approve(user=province_staff, committee=staff.committee, year=2015)
     two = count()
     for code in ("D", "E", "F"):
-        submit(user=province, committee=b.committee_with(code, 2015, base_levels=["HTNV", "TSVM"]), year=2015)
+        submit(
+            user=province_staff,
+            committee=b.committee_with(code, 2015, base_levels=["HTNV", "TSVM"]),
+            year=2015,
+        )
     assert count() == two
