@@ -12,8 +12,12 @@ The unit import writes through `organizations.services.save_unit` — the same c
 "import", the file's name) as the admin's form — never by saving the row itself.
 """
 
+import re
+
 from django.db import models
+from django.utils.safestring import mark_safe
 from import_export import fields, resources
+from import_export.resources import Diff
 from import_export.widgets import ForeignKeyWidget
 
 from assessments.models import Channel
@@ -21,6 +25,17 @@ from imports.services import source_name
 from organizations import services
 from organizations.models import Unit
 from reports.export import safe_cell, unescape
+
+
+class PlainDiff(Diff):
+    """The import preview's old → new, without the inline styles the site's Content-Security-Policy
+    blocks (diff_match_patch writes <ins style="...">): static/css/admin_import_export.css colours it.
+    The values themselves are escaped by diff_match_patch before this sees them."""
+
+    STYLE = re.compile(r'<(ins|del) style="[^"<>]*">')
+
+    def as_html(self):
+        return [mark_safe(self.STYLE.sub(r"<\1>", html)) for html in super().as_html()]
 
 
 class EscapedResource(resources.ModelResource):
@@ -68,6 +83,9 @@ class UnitResource(EscapedResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = False
+
+    def get_diff_class(self):
+        return PlainDiff
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)

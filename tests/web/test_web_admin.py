@@ -374,4 +374,4 @@ def test_the_export_script_and_style_are_served_by_the_site(client):
 
     script = finders.find("js/admin_export.js")
     assert script and "select-toggle" in open(script, encoding="utf-8").read()
-    assert finders.find("css/admin_export.css")
+    assert finders.find("css/admin_import_export.css")

@@ -225,3 +225,14 @@ def test_a_unit_renamed_and_dissolved_by_import_is_audited(ratings_2015, superus
 def test_exports_of_rows_deleted_meanwhile_are_not_an_error(ratings_2015, superuser):
     services.delete_ratings(user=superuser, ratings=[ratings_2015[0]], channel="admin")
     assert len(RatingResource().export()) == 3
+
+
+def test_the_import_preview_diff_has_no_inline_style(ratings_2015, superuser):
+    """The site's Content-Security-Policy blocks style attributes: the old → new is marked up plainly."""
+    data = dataset(["code", "name"], ["DAKHA.DAKLA", "Xã <b>Đăk La</b> mới"])
+    result = UnitResource().import_data(data, dry_run=True, user=superuser)
+    (row,) = result.rows
+    html = "".join(row.diff)
+    assert "<ins>" in html and "<del>" in html and "&lt;b&gt;" in html
+    assert "style=" not in html
+    assert Unit.objects.get(code="DAKHA.DAKLA").name == "Đảng bộ xã Đăk La"
