@@ -7,32 +7,33 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import Role, User
+from accounts.models import User
 from demo.generator import load_demo
 from tests import builders as b
 
 pytestmark = pytest.mark.django_db
 
 
-def make_user(username, role, committee=None):
-    return User.objects.create_user(username=username, password="x", role=role, committee=committee)
-
-
 @pytest.fixture
-def small():
-    a = b.committee_with("A", 2015, base_levels=["TSVM", "HTTNV"], cell_levels=["TSVM", "HTNV", "HTTNV"])
-    b.committee_with("B", 2015, base_levels=["TSVM_TB"], cell_levels=["TSVM"])
-    return a
+def rated(committee_a, committee_b):
+    """2015 in committees A and B (tests/conftest.py), with a third cell in A-001 and one in B-001.
 
-
-@pytest.fixture
-def staff_a(small):
-    return make_user("a", Role.COMMITTEE_STAFF, small)
-
-
-@pytest.fixture
-def province():
-    return make_user("p", Role.PROVINCE_STAFF)
+    A: 2 grassroots organizations (TSVM, HTTNV), 3 cells (TSVM, HTNV, HTTNV);
+    B: 1 grassroots organization (TSVM_TB), 1 cell (TSVM).
+    """
+    b.cell(b.unit("A-001"), "A-001-03")
+    b.cell(b.unit("B-001"), "B-001-01")
+    for code, level in [
+        ("A-001", "TSVM"),
+        ("A-002", "HTTNV"),
+        ("A-001-01", "TSVM"),
+        ("A-001-02", "HTNV"),
+        ("A-001-03", "HTTNV"),
+        ("B-001", "TSVM_TB"),
+        ("B-001-01", "TSVM"),
+    ]:
+        b.rate(b.unit(code), 2015, level)
+    return committee_a
 
 
 def test_the_2015_dashboard_shows_the_articles_figures(client):
@@ -48,41 +49,41 @@ def test_the_2015_dashboard_shows_the_articles_figures(client):
     assert "24.321" in html
 
 
-def test_the_dashboard_defaults_to_the_latest_year(client, staff_a):
-    client.force_login(staff_a)
+def test_the_dashboard_defaults_to_the_latest_year(client, rated, staff):
+    client.force_login(staff)
     response = client.get(reverse("reports:dashboard-latest"))
     assert response.status_code == 302 and response.url.endswith("/dashboard/2015/")
 
 
-def test_committee_staff_see_only_their_committee(client, staff_a):
-    client.force_login(staff_a)
+def test_committee_staff_see_only_their_committee(client, rated, staff):
+    client.force_login(staff)
     response = client.get(reverse("reports:dashboard", args=[2015]))
     assert response.context["committee"].code == "A"
     assert response.context["report"].base.total == 2
     assert response.context["by_committee"] == []
 
 
-def test_it_rejects_other_committee_on_the_dashboard(client, staff_a):
-    client.force_login(staff_a)
+def test_it_rejects_other_committee_on_the_dashboard(client, rated, staff):
+    client.force_login(staff)
     assert client.get(reverse("reports:dashboard", args=[2015]) + "?committee=B").status_code == 404
     assert client.get(reverse("reports:drilldown", args=[2015]) + "?committee=B").status_code == 404
     assert client.get(reverse("reports:api-report", args=[2015]) + "?committee=B").status_code == 404
 
 
-def test_provincial_users_pick_any_committee(client, province, small):
-    client.force_login(province)
+def test_provincial_users_pick_any_committee(client, province_staff, rated):
+    client.force_login(province_staff)
     response = client.get(reverse("reports:dashboard", args=[2015]) + "?committee=B")
     assert response.context["report"].base.exemplary == 1
 
 
-def test_the_api_needs_a_session(client, small):
+def test_the_api_needs_a_session(client, rated):
     response = client.get(reverse("reports:api-report", args=[2015]))
     assert response.status_code == 401
     assert response["Content-Type"].startswith("application/json")
 
 
-def test_the_api_and_the_command_agree(client, province, small):
-    client.force_login(province)
+def test_the_api_and_the_command_agree(client, province_staff, rated):
+    client.force_login(province_staff)
     for suffix, args in (("", []), ("?committee=A", ["--committee", "A"])):
         api = client.get(reverse("reports:api-report", args=[2015]) + suffix).json()
         out = io.StringIO()
@@ -90,21 +91,21 @@ def test_the_api_and_the_command_agree(client, province, small):
         assert api == json.loads(out.getvalue())
 
 
-def test_the_api_says_when_a_year_has_no_data(client, province, small):
-    client.force_login(province)
+def test_the_api_says_when_a_year_has_no_data(client, province_staff, rated):
+    client.force_login(province_staff)
     assert client.get(reverse("reports:api-report", args=[2003])).status_code == 404
 
 
-def test_drilldown_lists_the_units_behind_a_count(client, province, small):
-    client.force_login(province)
+def test_drilldown_lists_the_units_behind_a_count(client, province_staff, rated):
+    client.force_login(province_staff)
     response = client.get(reverse("reports:drilldown", args=[2015]) + "?tier=cell&level=clean_strong")
     assert sorted(row.unit.code for row in response.context["rows"]) == ["A-001-01", "B-001-01"]
 
 
-def test_drilldown_export_escapes_formulas(client, province, small):
-    unit = small.scoped_units.get(code="A-001")
+def test_drilldown_export_escapes_formulas(client, province_staff, rated):
+    unit = b.unit("A-001")
     b.rate(unit, 2015, "TSVM", note='=HYPERLINK("http://x")')
-    client.force_login(province)
+    client.force_login(province_staff)
     response = client.get(reverse("reports:drilldown", args=[2015]) + "?committee=A&format=csv")
     body = response.content.decode("utf-8-sig")
     assert "'=HYPERLINK" in body and "\n=HYPERLINK" not in body
@@ -117,32 +118,32 @@ def count_dashboard_queries(client, url):
 
 
 @pytest.mark.parametrize("name", ["reports:dashboard", "reports:api-report"])
-def test_dashboard_and_api_queries_do_not_grow_with_the_units(client, province, small, name):
-    client.force_login(province)
+def test_dashboard_and_api_queries_do_not_grow_with_the_units(client, province_staff, rated, name):
+    client.force_login(province_staff)
     url = reverse(name, args=[2015])
     before = count_dashboard_queries(client, url)
     b.committee_with("C", 2015, base_levels=["TSVM", "HTNV"] * 10, cell_levels=["TSVM", "YK", "HTTNV"] * 15)
     assert count_dashboard_queries(client, url) == before
 
 
-def test_the_print_view_has_no_navigation(client, province, small):
-    client.force_login(province)
+def test_the_print_view_has_no_navigation(client, province_staff, rated):
+    client.force_login(province_staff)
     html = client.get(reverse("reports:dashboard-print", args=[2015])).content.decode()
     assert "<nav" not in html and "print.css" in html
 
 
-def test_a_committee_is_not_judged_against_the_provinces_count_target(client, staff_a):
-    client.force_login(staff_a)
+def test_a_committee_is_not_judged_against_the_provinces_count_target(client, rated, staff):
+    client.force_login(staff)
     report = client.get(reverse("reports:dashboard", args=[2015])).context["report"]
     admissions = next(t for t in report.targets if t.code == "KETNAP_NHIEMKY")
     assert admissions.province_only and admissions.met is None
 
 
-def test_the_xlsx_report_has_four_sheets_and_escapes_formulas(client, province, small):
+def test_the_xlsx_report_has_four_sheets_and_escapes_formulas(client, province_staff, rated):
     import pandas as pd
 
-    b.rate(small.scoped_units.get(code="A-001"), 2015, "TSVM", note="@SUM(A1)")
-    client.force_login(province)
+    b.rate(b.unit("A-001"), 2015, "TSVM", note="@SUM(A1)")
+    client.force_login(province_staff)
     response = client.get(reverse("reports:report-xlsx", args=[2015]))
     assert response.status_code == 200
     sheets = pd.read_excel(io.BytesIO(response.content), sheet_name=None, engine="calamine")
@@ -153,6 +154,6 @@ def test_the_xlsx_report_has_four_sheets_and_escapes_formulas(client, province, 
     assert list(by_committee.iloc[:, 0]) == ["A", "B"]
 
 
-def test_it_rejects_other_committee_on_the_xlsx_report(client, staff_a):
-    client.force_login(staff_a)
+def test_it_rejects_other_committee_on_the_xlsx_report(client, rated, staff):
+    client.force_login(staff)
     assert client.get(reverse("reports:report-xlsx", args=[2015]) + "?committee=B").status_code == 404
