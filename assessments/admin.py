@@ -21,12 +21,14 @@ from assessments.models import (
     MEMBER_FIELDS,
     AuditEntry,
     Channel,
+    CountedLevel,
     MemberStats,
     Rating,
     RatingLevel,
     RatingScheme,
     RatingTally,
     RatingYear,
+    Resolution,
     Submission,
     Target,
 )
@@ -163,20 +165,37 @@ class ServiceWrittenAdmin(PlainYearMixin, ExportMixin, admin.ModelAdmin):
 class RatingLevelInline(admin.TabularInline):
     model = RatingLevel
     extra = 0
-    fields = ("rank", "code", "name", "abbreviation", "is_clean_strong", "is_exemplary")
+    fields = (
+        "rank",
+        "code",
+        "name",
+        "abbreviation",
+        "min_score",
+        "needs_all_on_time",
+        "needs_all_done",
+        "min_exceeded_percent",
+        "max_late_percent",
+        "needs_no_discipline",
+    )
 
 
 @admin.register(RatingScheme)
 class RatingSchemeAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", year_column("valid_from", _("in force from year")))
-    search_fields = ("code", "name")
+    list_display = (
+        "regulation",
+        "guidance",
+        year_column("valid_from", _("in force from year")),
+        year_column("valid_to", _("last year in force")),
+        "scored",
+    )
+    search_fields = ("code", "name", "regulation", "guidance")
     inlines = [RatingLevelInline]
 
 
 @admin.register(RatingLevel)
 class RatingLevelAdmin(admin.ModelAdmin):
-    list_display = ("name", "abbreviation", "code", "scheme", "rank", "is_clean_strong", "is_exemplary")
-    list_filter = ("scheme", "is_clean_strong", "is_exemplary")
+    list_display = ("name", "abbreviation", "code", "scheme", "rank", "min_score")
+    list_filter = ("scheme",)
     search_fields = ("code", "name", "abbreviation")
     list_select_related = ("scheme",)
 
@@ -290,9 +309,40 @@ class TargetAdmin(admin.ModelAdmin):
         year_column("end_year", _("to year")),
         "position",
     )
-    list_filter = ("metric", "denominator")
-    search_fields = ("code", "label", "resolution")
+    list_filter = ("resolution", "metric", "denominator")
+    search_fields = ("code", "label", "resolution__title", "resolution__number")
     list_editable = ("position",)
+
+
+class CountedLevelInline(admin.TabularInline):
+    model = CountedLevel
+    extra = 0
+    autocomplete_fields = ("level",)
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+    fields = (
+        "position",
+        "code",
+        "label",
+        "metric",
+        "comparator",
+        "threshold",
+        "denominator",
+        "start_year",
+        "end_year",
+    )
+
+
+@admin.register(Resolution)
+class ResolutionAdmin(admin.ModelAdmin):
+    """A resolution, the levels it counts as clean and strong or exemplary, and its targets."""
+
+    list_display = ("title", "number", "issuing_body", "term")
+    search_fields = ("title", "number", "issuing_body")
+    inlines = [CountedLevelInline, TargetInline]
 
 
 class ReadOnlyAdmin(PlainYearMixin, admin.ModelAdmin):

@@ -6,7 +6,17 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max
 
-from assessments.models import Rating, RatingLevel, RatingScheme, RatingTally, Status, Submission, Target
+from assessments.models import (
+    CountedAs,
+    Rating,
+    RatingLevel,
+    RatingScheme,
+    RatingTally,
+    Status,
+    Submission,
+    Target,
+)
+from assessments.models.targets import counted_levels_by_year
 from organizations.models import PlaceType, Tier, Unit
 from reports.engine import build_report_set
 from reports.figures import QualityReport, percent
@@ -116,7 +126,8 @@ class TrendYear:
 def trends(committee: Unit | None) -> list[TrendYear]:
     """Clean-and-strong shares per year, from the yearly tallies of the recorded rows.
 
-    Years with different schemes are compared through each level's clean-and-strong flag. The
+    Years with different schemes are compared through what each year's resolution counts as clean
+    and strong. The
     denominator is the units recorded that year (rated or marked not rated): past seasons are
     complete, and the current one's card above counts the units still pending too.
     """
@@ -135,13 +146,14 @@ def trends(committee: Unit | None) -> list[TrendYear]:
         ]
     levels = {level.pk: level for level in RatingLevel.objects.all()}
     schemes = list(RatingScheme.objects.order_by("valid_from"))
+    counted = counted_levels_by_year()  # what each year's resolution counts as clean and strong
     years: dict[int, TrendYear] = {}
     for row in sorted(rows, key=lambda r: (r["year"], levels[r["level_id"]].rank if r["level_id"] else 99)):
         year = years.setdefault(
             row["year"],
             TrendYear(
                 year=row["year"],
-                scheme=next((s.code for s in reversed(schemes) if s.valid_from <= row["year"]), ""),
+                scheme=next((s.title for s in reversed(schemes) if s.valid_from <= row["year"]), ""),
             ),
         )
         bucket = year.base if row["tier"] == Tier.BASE else year.cells
@@ -152,9 +164,10 @@ def trends(committee: Unit | None) -> list[TrendYear]:
             continue
         level = levels[row["level_id"]]
         bucket["levels"][level.abbreviation] = row["n"]
-        if level.is_clean_strong:
+        counted_as = counted.get(row["year"], {}).get(level.pk, ())
+        if CountedAs.CLEAN_STRONG in counted_as:
             bucket["clean_strong"] = bucket.get("clean_strong", 0) + row["n"]
-        if level.is_exemplary:
+        if CountedAs.EXEMPLARY in counted_as:
             bucket["exemplary"] = bucket.get("exemplary", 0) + row["n"]
     for year in years.values():
         for bucket in (year.base, year.cells):

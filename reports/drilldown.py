@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.utils.formats import date_format
 
-from assessments.models import Rating
+from assessments.models import CountedAs, Rating
+from assessments.models.targets import counted_levels
 from organizations.access import Scope
 from organizations.models import RATED_TIERS, PlaceType, Unit
 
@@ -71,10 +72,10 @@ def drill_rows(scope: Scope, year: int, drill: DrillFilter) -> list[DrillRow]:
         ratings = ratings.filter(tier=drill.tier)
     if drill.place_type:
         ratings = ratings.filter(unit__place_type=drill.place_type)
-    if drill.level == "clean_strong":
-        ratings = ratings.filter(level__is_clean_strong=True)
-    elif drill.level == "exemplary":
-        ratings = ratings.filter(level__is_exemplary=True)
+    if drill.level in (CountedAs.CLEAN_STRONG, CountedAs.EXEMPLARY):
+        # What the year's resolution counts as such (nothing when no resolution judges the year).
+        _resolution, counted = counted_levels(year)
+        ratings = ratings.filter(level__in=[pk for pk, groups in counted.items() if drill.level in groups])
     elif drill.level == "not_rated":
         ratings = ratings.filter(not_rated=True)
     elif drill.level:

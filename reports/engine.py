@@ -20,12 +20,15 @@ from django.db.models import Count, Q, Sum
 from assessments.models import (
     MEMBER_FIELDS,
     MEMBER_LEVEL_FIELDS,
+    CountedAs,
     MemberStats,
     Metric,
     Rating,
     RatingLevel,
+    RatingScheme,
     Target,
 )
+from assessments.models.targets import counted_levels, describe_mapping
 from organizations.models import Tier, Unit
 from reports.figures import (
     Admissions,
@@ -39,7 +42,7 @@ from reports.figures import (
 )
 
 
-def _levels_for_year(year: int) -> tuple[str | None, list[RatingLevel]]:
+def _levels_for_year(year: int) -> tuple[RatingScheme | None, list[RatingLevel]]:
     # One query: every level of every scheme in force up to `year`, newest scheme first.
     levels = list(
         RatingLevel.objects.select_related("scheme")
@@ -49,7 +52,7 @@ def _levels_for_year(year: int) -> tuple[str | None, list[RatingLevel]]:
     if not levels:
         return None, []
     scheme = levels[0].scheme
-    return scheme.code, [level for level in levels if level.scheme_id == scheme.pk]
+    return scheme, [level for level in levels if level.scheme_id == scheme.pk]
 
 
 # How each grouping reads on each table: ratings keep the committee and the type of place they
@@ -61,7 +64,7 @@ GROUPINGS = {
 }
 
 
-def _new_summary(tier: str, levels: list[RatingLevel]) -> TierSummary:
+def _new_summary(tier: str, levels: list[RatingLevel], groups: dict[int, set[str]]) -> TierSummary:
     return TierSummary(
         tier=tier,
         levels=[
@@ -70,8 +73,8 @@ def _new_summary(tier: str, levels: list[RatingLevel]) -> TierSummary:
                 label=lv.name,
                 abbreviation=lv.abbreviation,
                 rank=lv.rank,
-                is_clean_strong=lv.is_clean_strong,
-                is_exemplary=lv.is_exemplary,
+                is_clean_strong=CountedAs.CLEAN_STRONG in groups.get(lv.pk, ()),
+                is_exemplary=CountedAs.EXEMPLARY in groups.get(lv.pk, ()),
             )
             for lv in levels
         ],
@@ -82,7 +85,9 @@ def _group_fields(groups, table: str) -> list[str]:
     return sorted({GROUPINGS[g][table] for g in groups if GROUPINGS[g][table]})
 
 
-def _tier_summaries(year: int, committee: Unit | None, levels: list[RatingLevel], groups: tuple):
+def _tier_summaries(
+    year: int, committee: Unit | None, levels: list[RatingLevel], counted: dict, groups: tuple
+):
     """{grouping: {group key: {tier: TierSummary}}} for every grouping asked for, from one query on
     ratings and one on pending units grouped by all their fields at once, folded here."""
     result: dict = {g: {} for g in groups}
@@ -91,7 +96,9 @@ def _tier_summaries(year: int, committee: Unit | None, levels: list[RatingLevel]
         for g in groups:
             field = GROUPINGS[g][table]
             key = row[field] if field else None
-            by_tier = result[g].setdefault(key, {t: _new_summary(t, levels) for t in (Tier.BASE, Tier.CELL)})
+            by_tier = result[g].setdefault(
+                key, {t: _new_summary(t, levels, counted) for t in (Tier.BASE, Tier.CELL)}
+            )
             yield by_tier[row["tier"]]
 
     by_level_id = {lv.pk: index for index, lv in enumerate(levels)}
@@ -207,8 +214,9 @@ def build_report_set(year: int, committee: Unit | None = None, *, groups: tuple 
     """{grouping: {group key: QualityReport}} for each grouping asked for (None: the whole scope,
     under the key None; "committee": by committee id; "place_type": by type of place), all from the
     same fixed handful of queries."""
-    scheme_code, levels = _levels_for_year(year)
-    summaries = _tier_summaries(year, committee, levels, groups)
+    scheme, levels = _levels_for_year(year)
+    resolution, counted = counted_levels(year)
+    summaries = _tier_summaries(year, committee, levels, counted, groups)
     targets = list(Target.objects.applying_to(year))
     term = next((t for t in targets if t.metric == Metric.ADMISSIONS_TERM), None)
     members = _members_and_admissions(year, committee, term, groups)
@@ -218,7 +226,7 @@ def build_report_set(year: int, committee: Unit | None = None, *, groups: tuple 
         reports = result[group] = {}
         for key in keys:
             by_tier = summaries[group].get(key) or {
-                t: _new_summary(t, levels) for t in (Tier.BASE, Tier.CELL)
+                t: _new_summary(t, levels, counted) for t in (Tier.BASE, Tier.CELL)
             }
             member_summary, admissions = members[group].get(key) or (MemberSummary(), Admissions())
             if term:
@@ -228,7 +236,9 @@ def build_report_set(year: int, committee: Unit | None = None, *, groups: tuple 
             reports[key] = QualityReport(
                 year=year,
                 committee=committee,
-                scheme_code=scheme_code,
+                scheme=scheme,
+                resolution=resolution,
+                mapping=describe_mapping(resolution, counted, levels) if resolution else "",
                 base=base,
                 cells=cells,
                 members=member_summary,

@@ -12,7 +12,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from assessments.models import MEMBER_RATED_FIELDS, Comparator, Denominator
+from assessments.models import MEMBER_RATED_FIELDS, Comparator, Denominator, RatingScheme, Resolution
 from organizations.models import Unit
 
 HUNDRED = Decimal(100)
@@ -218,12 +218,19 @@ class TargetResult:
 class QualityReport:
     year: int
     committee: Unit | None
-    scheme_code: str | None
+    scheme: RatingScheme | None
     base: TierSummary
     cells: TierSummary
     members: MemberSummary
     admissions: Admissions
     targets: list[TargetResult] = field(default_factory=list)
+    # The resolution whose targets judge the year, and what it counts as clean and strong.
+    resolution: Resolution | None = None
+    mapping: str = ""
+
+    @property
+    def scheme_title(self) -> str:
+        return self.scheme.title if self.scheme else ""
 
     @property
     def has_data(self) -> bool:
@@ -237,7 +244,8 @@ class QualityReport:
             "year": self.year,
             "committee": self.committee.code if self.committee else None,
             "committee_name": self.committee.name if self.committee else None,
-            "scheme": self.scheme_code,
+            "scheme": self.scheme.as_dict() if self.scheme else None,
+            "resolution": {**self.resolution.as_dict(), "mapping": self.mapping} if self.resolution else None,
             "base_organizations": self.base.as_dict(),
             "cells": self.cells.as_dict(),
             "members": self.members.as_dict(),

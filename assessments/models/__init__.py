@@ -13,7 +13,15 @@ from assessments.models.ratings import (
 from assessments.models.schemes import MAX_YEAR, MIN_YEAR, RatingLevel, RatingScheme, year_validators
 from assessments.models.season import RatingYear, Status, Submission
 from assessments.models.tally import RatingTally
-from assessments.models.targets import Comparator, Denominator, Metric, Target
+from assessments.models.targets import (
+    Comparator,
+    CountedAs,
+    CountedLevel,
+    Denominator,
+    Metric,
+    Resolution,
+    Target,
+)
 
 __all__ = [
     "MAX_YEAR",
@@ -25,11 +33,14 @@ __all__ = [
     "AuditEntry",
     "Channel",
     "Comparator",
+    "CountedAs",
+    "CountedLevel",
     "Denominator",
     "MemberStats",
     "Metric",
     "Rating",
     "RatingLevel",
+    "Resolution",
     "RatingScheme",
     "RatingTally",
     "RatingYear",

@@ -2,6 +2,8 @@
 statistics. Both keep the committee they were counted under that year, and each says, in one
 place, which units it belongs to and what must hold before it is written (`validate_for`)."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -9,8 +11,26 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models.schemes import RatingLevel, RatingScheme, year_validators
+from assessments.models.schemes import (
+    RatingLevel,
+    RatingScheme,
+    band_error,
+    percent_validators,
+    year_validators,
+)
 from organizations.models import RATED_TIERS, PlaceType, ScopedQuerySet, Tier, Unit
+
+# The fields of a scored rating, audited and carried by the grid, the import and the exports.
+SCORE_FIELDS = (
+    "score",
+    "score_general",
+    "score_tasks",
+    "tasks_on_time",
+    "tasks_all_done",
+    "tasks_exceeded_percent",
+    "tasks_late_percent",
+    "disciplined",
+)
 
 
 class Rating(models.Model):
@@ -44,6 +64,26 @@ class Rating(models.Model):
     not_rated = models.BooleanField(_("not rated"), default=False)
     not_rated_reason = models.CharField(_("reason for not rating"), max_length=255, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # The score, where the scheme scores (Quy định 366-QĐ/TW): out of 100, its general part (of 30)
+    # and its task part (of 70) when known, and the conditions its bands ask for.
+    score = models.DecimalField(_("score"), max_digits=4, decimal_places=1, null=True, blank=True)
+    score_general = models.DecimalField(
+        _("score for the general criteria (of 30)"), max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    score_tasks = models.DecimalField(
+        _("score for the results of tasks (of 70)"), max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    tasks_on_time = models.BooleanField(_("every task done on time"), null=True, blank=True)
+    tasks_all_done = models.BooleanField(_("every task done"), null=True, blank=True)
+    tasks_exceeded_percent = models.PositiveSmallIntegerField(
+        _("share of tasks exceeded (%)"), null=True, blank=True, validators=percent_validators
+    )
+    tasks_late_percent = models.PositiveSmallIntegerField(
+        _("share of tasks late (%)"), null=True, blank=True, validators=percent_validators
+    )
+    disciplined = models.BooleanField(
+        _("a subordinate organization or member disciplined"), null=True, blank=True
+    )
     decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     changed_by = models.ForeignKey(
@@ -82,6 +122,12 @@ class Rating(models.Model):
             ),
             models.CheckConstraint(
                 name="rating_tier_is_rated", condition=Q(tier__in=[t.value for t in RATED_TIERS])
+            ),
+            models.CheckConstraint(
+                name="rating_scores_within_bounds",
+                condition=(Q(score__isnull=True) | Q(score__gte=0, score__lte=100))
+                & (Q(score_general__isnull=True) | Q(score_general__gte=0, score_general__lte=30))
+                & (Q(score_tasks__isnull=True) | Q(score_tasks__gte=0, score_tasks__lte=70)),
             ),
         ]
 
@@ -122,8 +168,35 @@ class Rating(models.Model):
             errors["not_rated_reason"] = _("Give the reason why the unit is not rated.")
         if not self.not_rated and not self.level_id:
             errors["level"] = _("Choose a level or mark the unit as not rated.")
+        if not errors and scheme is not None:
+            errors.update(self.score_errors(scheme))
         if errors:
             raise ValidationError(errors)
+
+    def score_errors(self, scheme: RatingScheme) -> dict:
+        """A scored scheme's rules: the parts add up, a rated unit has a score, and its level is no
+        higher than its band allows (lower is allowed: the deciding committee may lower it)."""
+        errors = {}
+        parts = (self.score_general, self.score_tasks)
+        if self.score is None and None not in parts:
+            self.score = parts[0] + parts[1]  # the total of its two parts
+        elif self.score is not None and None not in parts and parts[0] + parts[1] != self.score:
+            errors["score"] = _(
+                "The score %(score)s is not the sum of its parts (%(general)s + %(tasks)s)."
+            ) % {
+                "score": self.score,
+                "general": parts[0],
+                "tasks": parts[1],
+            }
+        if not scheme.scored or self.not_rated:
+            return errors
+        if self.score is None:
+            errors["score"] = _("%(scheme)s rates by points: enter the score out of 100.") % {
+                "scheme": scheme.title
+            }
+        elif not errors and (problem := band_error(scheme.ordered_levels, self.level, self)):
+            errors["level"] = problem
+        return errors
 
     def audit_values(self) -> dict:
         """The audited fields as plain JSON values (a level by its abbreviation)."""
@@ -133,7 +206,12 @@ class Rating(models.Model):
             "note": self.note,
             "decision_number": self.decision_number,
             "decision_date": self.decision_date.isoformat() if self.decision_date else None,
+            **{name: _json(getattr(self, name)) for name in SCORE_FIELDS},
         }
+
+
+def _json(value):
+    return str(value) if isinstance(value, Decimal) else value
 
 
 MEMBER_FIELDS = ("member_count", "excellent", "good", "completed", "not_completed", "not_rated", "admitted")

@@ -1,5 +1,9 @@
-"""The resolution's targets: which figure, compared how, with which threshold and denominator, over
-which years."""
+"""Resolutions and their targets. A resolution (issuing body, number, date, term) judges the
+ratings of the years it covers; it says which levels of each scheme count as "trong sạch vững mạnh"
+and as "tiêu biểu" for its targets (since 2018 no national rule does: the mapping is each
+resolution's own), and holds its targets: which figure, compared how, with which threshold and
+denominator, over which years.
+"""
 
 from django.db import models
 from django.db.models import F, Q
@@ -30,6 +34,121 @@ class Comparator(models.TextChoices):
     GT = ">", ">"
 
 
+class ResolutionQuerySet(models.QuerySet):
+    def in_force(self, year: int):
+        """The resolution that judges the ratings of `year`, or None."""
+        return self.filter(first_year__lte=year, last_year__gte=year).order_by("-first_year").first()
+
+
+class Resolution(models.Model):
+    issuing_body = models.CharField(_("issued by"), max_length=255)
+    number = models.CharField(
+        _("number"), max_length=64, blank=True, help_text=_("As it is cited, e.g. “05-NQ/TU”.")
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=500)
+    term = models.CharField(_("term"), max_length=32, help_text=_("e.g. “2015–2020”."))
+    first_year = models.PositiveSmallIntegerField(_("first year judged"), validators=year_validators)
+    last_year = models.PositiveSmallIntegerField(_("last year judged"), validators=year_validators)
+    levels = models.ManyToManyField(
+        "assessments.RatingLevel", through="CountedLevel", related_name="resolutions", blank=True
+    )
+
+    objects = ResolutionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("resolution")
+        verbose_name_plural = _("resolutions")
+        ordering = ["first_year"]
+        constraints = [
+            models.CheckConstraint(
+                name="resolution_years_ordered", condition=Q(last_year__gte=F("first_year"))
+            ),
+        ]
+
+    def __str__(self):
+        return f"Nghị quyết {self.number}" if self.number else self.title
+
+    def as_dict(self) -> dict:
+        return {
+            "number": self.number,
+            "issued_by": self.issuing_body,
+            "date": self.date.isoformat() if self.date else None,
+            "title": self.title,
+            "term": self.term,
+            "years": [self.first_year, self.last_year],
+        }
+
+
+def counted_levels(year: int) -> tuple[Resolution | None, dict[int, set[str]]]:
+    """The resolution judging `year` and, by level id, what it counts each level as (one query;
+    a second only for a resolution that counts no level)."""
+    rows = list(
+        CountedLevel.objects.filter(resolution__first_year__lte=year, resolution__last_year__gte=year)
+        .select_related("resolution")
+        .order_by("-resolution__first_year")
+    )
+    if not rows:
+        return Resolution.objects.in_force(year), {}
+    resolution = rows[0].resolution
+    groups: dict[int, set[str]] = {}
+    for row in rows:
+        if row.resolution_id == resolution.pk:
+            groups.setdefault(row.level_id, set()).add(row.counted_as)
+    return resolution, groups
+
+
+def counted_levels_by_year() -> dict[int, dict[int, set[str]]]:
+    """{year: {level id: what it counts as}} for every year some resolution judges (one query)."""
+    by_year: dict[int, dict[int, set[str]]] = {}
+    rows = CountedLevel.objects.values_list(
+        "resolution__first_year", "resolution__last_year", "level_id", "counted_as"
+    ).order_by("resolution__first_year")
+    for first, last, level_id, counted_as in rows:
+        for year in range(first, last + 1):
+            by_year.setdefault(year, {}).setdefault(level_id, set()).add(counted_as)
+    return by_year
+
+
+def describe_mapping(resolution: Resolution, groups: dict[int, set[str]], levels) -> str:
+    """ "theo Nghị quyết …: TSVM = HTXSNV + HTTNV; tiêu biểu = HTXSNV" for the levels of a year."""
+    parts = []
+    for counted_as, short in ((CountedAs.CLEAN_STRONG, "TSVM"), (CountedAs.EXEMPLARY, _("exemplary"))):
+        names = [level.abbreviation for level in levels if counted_as in groups.get(level.pk, ())]
+        if names:
+            parts.append(f"{short} = {' + '.join(names)}")
+    return _("according to %(resolution)s: %(mapping)s") % {
+        "resolution": resolution,
+        "mapping": "; ".join(parts) or _("no level is counted"),
+    }
+
+
+class CountedAs(models.TextChoices):
+    CLEAN_STRONG = "clean_strong", _("clean and strong (trong sạch vững mạnh)")
+    EXEMPLARY = "exemplary", _("exemplary (tiêu biểu)")
+
+
+class CountedLevel(models.Model):
+    """One level of one scheme that a resolution counts as clean and strong, or as exemplary."""
+
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="counted_levels")
+    level = models.ForeignKey("assessments.RatingLevel", on_delete=models.PROTECT, related_name="+")
+    counted_as = models.CharField(_("counted as"), max_length=16, choices=CountedAs.choices)
+
+    class Meta:
+        verbose_name = _("level counted by a resolution")
+        verbose_name_plural = _("levels counted by a resolution")
+        constraints = [
+            models.UniqueConstraint(fields=["resolution", "level", "counted_as"], name="counted_level_once"),
+            models.CheckConstraint(
+                name="counted_as_valid", condition=Q(counted_as__in=["clean_strong", "exemplary"])
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.resolution}: {self.level} = {self.get_counted_as_display()}"
+
+
 class TargetQuerySet(models.QuerySet):
     def applying_to(self, year: int):
         return self.filter(
@@ -40,7 +159,9 @@ class TargetQuerySet(models.QuerySet):
 class Target(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     label = models.CharField(_("label"), max_length=255)
-    resolution = models.CharField(_("resolution"), max_length=255, blank=True)
+    resolution = models.ForeignKey(
+        Resolution, verbose_name=_("resolution"), on_delete=models.CASCADE, related_name="targets"
+    )
     metric = models.CharField(_("metric"), max_length=32, choices=Metric.choices)
     comparator = models.CharField(_("comparator"), max_length=2, choices=Comparator.choices)
     threshold = models.DecimalField(_("threshold"), max_digits=10, decimal_places=2)

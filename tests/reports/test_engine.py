@@ -202,11 +202,12 @@ def test_targets_outside_their_years_are_not_reported():
 
 
 def test_the_engine_runs_the_same_few_queries_whatever_the_size(django_assert_num_queries):
+    # levels, the resolution's counted levels, rating counts, pending units, member sums, targets
     b.committee_with("A", 2015, base_levels=[TSVM, HTTNV], cell_levels=[TSVM])
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         small = build_report(2015)
     b.committee_with("B", 2015, base_levels=[TSVM, HTNV] * 15, cell_levels=[TB, HTTNV, YK] * 20)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         large = build_report(2015)
     assert (small.cells.total, large.cells.total) == (1, 61)
 
@@ -219,3 +220,28 @@ def test_the_largest_member_counts_of_many_organizations_sum_without_overflow():
         )
     report = build_report(2019)
     assert report.members.total == 3 * MEMBER_COUNT_MAX
+
+
+def test_the_report_names_its_scheme_by_regulation_and_its_resolution():
+    b.committee_with("A", 2019, base_levels=["HTXSNV", "HTTNV", "HTNV"])
+    document = build_report(2019).as_dict()
+    assert document["scheme"]["regulation"] == "Quy định 132-QĐ/TW"
+    assert document["scheme"]["years"] == [2018, 2022]
+    assert document["resolution"]["term"] == "2015–2020"
+    assert "TSVM = HTXSNV + HTTNV" in document["resolution"]["mapping"]
+
+
+def test_clean_and_strong_is_what_the_resolution_counts_not_a_property_of_the_level():
+    from assessments.models import CountedLevel
+
+    b.committee_with("A", 2019, base_levels=["HTXSNV", "HTTNV", "HTNV"])
+    assert build_report(2019).base.clean_strong == 2
+    CountedLevel.objects.filter(level__code="HTTNV", counted_as="clean_strong").delete()
+    assert build_report(2019).base.clean_strong == 1
+
+
+def test_a_year_no_resolution_judges_has_no_resolution_and_counts_nothing_as_clean_and_strong():
+    b.committee_with("A", 2021, base_levels=["HTXSNV", "HTTNV"])
+    report = build_report(2021)
+    assert report.resolution is None and report.as_dict()["resolution"] is None
+    assert report.base.clean_strong == 0 and report.targets == []
