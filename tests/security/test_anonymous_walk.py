@@ -15,13 +15,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RoutePattern
 
-from accounts.models import Role, User
+from accounts.models import User
 from tests import builders as b
 
 pytestmark = pytest.mark.django_db
 
 YEAR = 2015
-UNIT_CODE = "A-001"  # created by the `world` fixture
+UNIT_CODE = "A-001"  # a unit of committee_a (tests/conftest.py)
 # Values for the path converters: a year of data, an existing unit code; a path is an object id.
 CONVERTER_VALUES = {"int": str(YEAR), "year": str(YEAR), "str": UNIT_CODE, "path": "1", "slug": "a"}
 LOGIN_PAGES = ("/accounts/login/?next=", "/admin/login/?next=")
@@ -91,11 +91,6 @@ def every_url():
 URLS = every_url()
 
 
-@pytest.fixture
-def world():
-    b.base_org(b.committee("A", name="Huyện ủy Alpha"), UNIT_CODE)
-
-
 def test_the_walk_reaches_every_pattern_and_the_admin():
     for name, url, pattern in URLS:
         assert resolve(url).func is pattern.callback, (name, url)
@@ -113,7 +108,7 @@ def test_the_walk_reaches_every_pattern_and_the_admin():
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
 @pytest.mark.parametrize("name,url", [(name, url) for name, url, _p in URLS], ids=[u for _n, u, _p in URLS])
-def test_an_anonymous_user_gets_nothing(world, name, url, method):
+def test_an_anonymous_user_gets_nothing(committee_a, name, url, method):
     client = Client()
     response = client.get(url) if method == "GET" else client.post(url, {})
     assert response.status_code != 500
@@ -164,24 +159,15 @@ def url_of(name: str) -> str:
     return reverse(name, kwargs=kwargs) + query
 
 
-@pytest.fixture
-def province_staff(world):
-    return User.objects.create_user(
-        username="province", password=None, role=Role.PROVINCE_STAFF, is_staff=True, is_superuser=True
-    )
-
-
 @pytest.mark.parametrize("name", POST_ONLY)
-def test_views_that_change_data_refuse_a_get(province_staff, name):
-    client = Client()
-    client.force_login(province_staff)
+def test_views_that_change_data_refuse_a_get(committee_a, superuser, name):
+    client = b.login(Client(), superuser)
     assert client.get(url_of(name)).status_code == 405
 
 
 @pytest.mark.parametrize("name", WRITERS)
-def test_views_that_change_data_refuse_a_post_without_csrf_token(province_staff, name):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(province_staff)
+def test_views_that_change_data_refuse_a_post_without_csrf_token(committee_a, superuser, name):
+    client = b.login(Client(enforce_csrf_checks=True), superuser)
     session_key = client.session.session_key
     response = client.post(url_of(name), {"reason": "x", "language": "en", "next": "/"})
     assert response.status_code == 403
@@ -189,10 +175,11 @@ def test_views_that_change_data_refuse_a_post_without_csrf_token(province_staff,
     assert "django_language" not in client.cookies or client.cookies["django_language"].value != "en"
 
 
-def test_the_admin_and_the_login_refuse_a_post_without_csrf_token(province_staff):
+def test_the_admin_and_the_login_refuse_a_post_without_csrf_token(committee_a, superuser):
     client = Client(enforce_csrf_checks=True)
-    assert client.post(reverse("login"), {"username": "province", "password": "x"}).status_code == 403
-    client.force_login(province_staff)
+    login = {"username": superuser.username, "password": b.PASSWORD}
+    assert client.post(reverse("login"), login).status_code == 403
+    client.force_login(superuser)
     response = client.post(reverse("admin:accounts_user_add"), {"username": "intruder"})
     assert response.status_code == 403
     assert not User.objects.filter(username="intruder").exists()

@@ -3,7 +3,8 @@
 Whatever a client sends — any text in any field (NUL characters, digits of other scripts, huge
 numbers, long strings), fields dropped or repeated, any file bytes — a page answers with success
 or a 4xx, never a server error (the test client re-raises one), and a refused request leaves the
-database exactly as it was: nothing half-written.
+database exactly as it was: nothing half-written. The world is committees A and B of
+tests/conftest.py and their actors (staff, province_staff).
 """
 
 import datetime
@@ -15,9 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from accounts.models import Role, User
 from assessments.models import AuditEntry, MemberStats, Rating, RatingYear, Submission
-from tests import builders as b
 from tests.imports.files import csv_text, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -54,20 +53,6 @@ def check(response, before):
         assert db_state() == before
 
 
-@pytest.fixture
-def world(db):
-    committee = b.committee("A")
-    base = b.base_org(committee, "A-001")
-    b.cell(base, "A-001-01")
-    b.base_org(committee, "A-002", with_cells=False)
-    b.base_org(b.committee("B"), "B-001")
-    staff = User.objects.create_user(
-        username="a", password="x", role=Role.COMMITTEE_STAFF, committee=committee
-    )
-    province = User.objects.create_user(username="p", password="x", role=Role.PROVINCE_STAFF)
-    return {"committee": committee, "staff": staff, "province": province}
-
-
 def grid_post(client, name: str, year: int) -> dict:
     """The grid form as the browser would post it back, unchanged."""
     page = client.get(reverse(name, args=[year]))
@@ -101,8 +86,8 @@ def mutated(data: dict, draw) -> dict:
 )
 @FUZZ
 @given(draw=st.data())
-def test_any_grid_post_is_saved_or_refused_whole(client, world, name, year, draw):
-    client.force_login(world["staff"])
+def test_any_grid_post_is_saved_or_refused_whole(client, committee_b, staff, name, year, draw):
+    client.force_login(staff)
     data = mutated(grid_post(client, name, year), draw.draw)
     # Some examples also choose levels and counts, so that saves happen too.
     for key in [k for k in data if k.endswith("-level") or k.endswith("-member_count")]:
@@ -132,8 +117,8 @@ WORKFLOW = [
     name=st.sampled_from(WORKFLOW),
     fields=st.dictionaries(st.sampled_from(["reason", "next", "committee"]), TEXT),
 )
-def test_any_workflow_post_acts_or_is_refused(client, world, name, fields):
-    client.force_login(world["province"])
+def test_any_workflow_post_acts_or_is_refused(client, committee_a, committee_b, province_staff, name, fields):
+    client.force_login(province_staff)
     before = db_state()
     query = (
         "?committee=A" if name in ("assessments:submit", "assessments:approve", "assessments:return") else ""
@@ -147,7 +132,9 @@ def test_any_workflow_post_acts_or_is_refused(client, world, name, fields):
     password=TEXT,
     language=TEXT,
 )
-def test_any_login_or_language_post_is_answered_without_error(client, world, username, password, language):
+def test_any_login_or_language_post_is_answered_without_error(
+    client, committee_b, staff, province_staff, username, password, language
+):
     before = db_state()
     check(client.post(reverse("login"), {"username": username, "password": password}), before)
     check(client.post(reverse("set_language"), {"language": language, "next": "/"}), before)
@@ -170,16 +157,18 @@ QUERY_KEYS = ["committee", "level", "tier", "place_type", "sort", "year", "kind"
     ),
     query=st.dictionaries(st.sampled_from(QUERY_KEYS), TEXT, max_size=4),
 )
-def test_any_query_string_is_answered_without_error(client, world, name, query):
-    client.force_login(world["province"])
+def test_any_query_string_is_answered_without_error(
+    client, committee_a, committee_b, province_staff, name, query
+):
+    client.force_login(province_staff)
     response = client.get(reverse(name, args=[2015]), query)
     assert response.status_code in {200, 302, 400, 404}
 
 
 @FUZZ
 @given(query=st.dictionaries(st.sampled_from(QUERY_KEYS), TEXT, max_size=4))
-def test_any_template_request_is_a_file_or_a_404(client, world, query):
-    client.force_login(world["staff"])
+def test_any_template_request_is_a_file_or_a_404(client, committee_b, staff, query):
+    client.force_login(staff)
     response = client.get(reverse("imports:template"), query)
     assert response.status_code in {200, 404, 400}
 
@@ -204,9 +193,9 @@ def any_file():
 @FUZZ
 @given(file=any_file(), kind=TEXT, year=TEXT, confirm=st.booleans(), valid_only=st.booleans())
 def test_any_upload_and_confirm_imports_whole_or_nothing(
-    client, world, file, kind, year, confirm, valid_only
+    client, committee_b, staff, file, kind, year, confirm, valid_only
 ):
-    client.force_login(world["staff"])
+    client.force_login(staff)
     before = db_state()
     name, data = file
     response = client.post(

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Role, User
 from tests import builders as b
 from tests.security.test_anonymous_walk import URLS, YEAR
 
@@ -60,26 +59,19 @@ def assert_keeps_to_the_policy(html: str, url: str):
 
 
 @pytest.fixture
-def province_client():
-    alpha = b.committee("A", name="Huyện ủy Alpha")
-    base = b.base_org(alpha, "A-001")
-    b.cell(base, "A-001-01")
-    b.rate(base, YEAR, "TSVM")
-    user = User.objects.create_user(
-        username="province", password=None, role=Role.PROVINCE_STAFF, is_staff=True, is_superuser=True
-    )
-    client = Client()
-    client.force_login(user)
-    return client
+def superuser_client(committee_a, superuser):
+    """Provincial staff who administer the site, logged in; committee A (tests/conftest.py) rated."""
+    b.rate(b.unit("A-001"), YEAR, "TSVM")
+    return b.login(Client(), superuser)
 
 
-def test_every_page_of_a_logged_in_user_has_the_policy_and_keeps_to_it(province_client):
+def test_every_page_of_a_logged_in_user_has_the_policy_and_keeps_to_it(superuser_client):
     pages = 0
     for name, url, _pattern in URLS:
         if url.startswith("/admin/") and name not in ("admin:index", "admin:accounts_user_changelist"):
             continue  # the admin's own pages: two of them stand for all
         query = "" if url.startswith("/admin/") else f"?committee=A&year={YEAR}"
-        response = province_client.get(url + query)
+        response = superuser_client.get(url + query)
         assert response.status_code != 500
         assert_secure_headers(response, url)
         if response.status_code == 200 and response["Content-Type"].startswith("text/html"):

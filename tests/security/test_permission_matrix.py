@@ -4,11 +4,12 @@ The table below is the specification. The URLs are enumerated from the resolver,
 `test_the_table_covers_every_url_of_the_project` fails as soon as a URL is added without a row here,
 so that nobody ships a page whose permissions were never written down.
 
-Columns: anonymous; committee staff of committee A, whose things every request is about
-(own_committee); committee staff of committee B (other_committee); a provincial leader (read only);
-provincial organizing-committee staff (province). Each cell is "GET status/POST status"; a "+"
-after the POST status means that this POST must change data, every other request must change
-nothing (ratings, member statistics, submissions, year locks and audit entries are compared).
+Columns, named as the actors of tests/conftest.py: nobody logged in (anonymous); committee A's
+staff, whose things every request is about (staff); committee B's staff (other_staff); a
+provincial leader, read only (leader); provincial organizing-committee staff (province_staff).
+Each cell is "GET status/POST status"; a "+" after the POST status means that this POST must
+change data, every other request must change nothing (ratings, member statistics, submissions,
+year locks and audit entries are compared).
 
 Read as: anonymous users are sent to the login page (302), except by the JSON API, which answers
 401 (405 to a POST: it is GET-only before it looks at the user). Anything of committee A is a 404
@@ -33,7 +34,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import Role, User
 from assessments.models import AuditEntry, MemberStats, Rating, RatingYear, Submission
 from assessments.services import set_year_lock, submit
 from tests import builders as b
@@ -41,11 +41,11 @@ from tests import builders as b
 pytestmark = pytest.mark.django_db
 
 YEAR = 2015
-USERS = ("anonymous", "own_committee", "other_committee", "leader", "province")
+USERS = ("anonymous", "staff", "other_staff", "leader", "province_staff")
 
 # fmt: off
 TABLE = {
-    #                  anonymous   own_committee  other_committee  leader     province
+    #                  anonymous   staff          other_staff      leader     province_staff
     "reports:home":           ("302/302", "200/405",     "200/405",       "200/405", "200/405"),
     "reports:dashboard-latest": ("302/302", "302/405",   "302/405",       "302/405", "302/405"),
     "reports:dashboard":      ("302/302", "200/405",     "404/405",       "200/405", "200/405"),
@@ -164,57 +164,37 @@ def test_the_table_covers_every_url_of_the_project():
 
 def test_the_table_never_lets_a_leader_or_another_committee_write():
     writers = {(name, who) for (name, who), expected in EXPECTED.items() if expected.post_writes}
-    assert {who for _name, who in writers} == {"own_committee", "province"}
+    assert {who for _name, who in writers} == {"staff", "province_staff"}
     # Where somebody may write, the others are refused: never a 200, nor a 302 but to the login.
-    refused = {"anonymous": (302,), "other_committee": (403, 404), "leader": (403,)}
+    refused = {"anonymous": (302,), "other_staff": (403, 404), "leader": (403,)}
     for name in {name for name, _who in writers}:
         for who, statuses in refused.items():
             assert EXPECTED[name, who].post in statuses, (name, who)
     # Staff of B never reach anything of A: whichever method a URL serves answers 404.
     for name in COMMITTEE_URLS - {"reports:dashboard-latest"}:  # a redirect to the dashboard, which 404s
-        assert 404 in (EXPECTED[name, "other_committee"].get, EXPECTED[name, "other_committee"].post), name
+        assert 404 in (EXPECTED[name, "other_staff"].get, EXPECTED[name, "other_staff"].post), name
 
 
-# The world: committee A (Alpha) and committee B (Beta), with units, and one user of each kind ------
+# The world: committees A (Alpha) and B (Beta) of tests/conftest.py, each with a rating, and its actors
 
 
 @pytest.fixture
-def world():
-    alpha = b.committee("A", name="Huyện ủy Alpha")
-    base = b.base_org(alpha, "A-001")
-    b.cell(base, "A-001-01")
-    b.cell(base, "A-001-02")
-    b.base_org(alpha, "A-002", with_cells=False)
-    b.rate(base, YEAR, "TSVM")  # so that the reports of A have data
-    beta = b.committee("B", name="Huyện ủy Beta")
-    b.rate(b.base_org(beta, "B-001"), YEAR, "HTTNV")
-
-    def user(username, role, committee=None, staff=False):
-        # No password (force_login): hashing one per user would dominate the run time.
-        return User.objects.create_user(
-            username=username,
-            password=None,
-            role=role,
-            committee=committee,
-            is_staff=staff,
-            is_superuser=staff,
-        )
-
+def world(committee_a, committee_b, anonymous, staff, other_staff, leader, province_staff, superuser):
+    b.rate(b.unit("A-001"), YEAR, "TSVM")  # so that the reports of A have data
+    b.rate(b.unit("B-001"), YEAR, "HTTNV")
     return {
-        "committee": alpha,
-        "anonymous": None,
-        "own_committee": user("staff-a", Role.COMMITTEE_STAFF, alpha),
-        "other_committee": user("staff-b", Role.COMMITTEE_STAFF, beta),
-        "leader": user("leader", Role.LEADER),
-        "province": user("province", Role.PROVINCE_STAFF, staff=True),
+        "committee": committee_a,
+        "anonymous": anonymous,
+        "staff": staff,
+        "other_staff": other_staff,
+        "leader": leader,
+        "province_staff": province_staff,
+        "superuser": superuser,
     }
 
 
 def client_for(user, **kwargs) -> Client:
-    client = Client(**kwargs)
-    if user is not None:
-        client.force_login(user)
-    return client
+    return b.login(Client(**kwargs), user)
 
 
 def grid_body(world, name: str, rows: dict) -> dict:
@@ -222,7 +202,7 @@ def grid_body(world, name: str, rows: dict) -> dict:
 
     Read by provincial staff, so that it is the same valid body whoever posts it.
     """
-    page = client_for(world["province"]).get(url_for(name))
+    page = client_for(world["province_staff"]).get(url_for(name))
     assert page.status_code == 200
     formset = page.context["formset"]
     data = {f"form-{key}": value for key, value in formset.management_form.initial.items()}
@@ -249,7 +229,7 @@ def prepare(world, name: str, who: str, client: Client) -> tuple[dict, dict]:
 
     Returns the POST body and the URL's arguments (an import token).
     """
-    committee, province = world["committee"], world["province"]
+    committee, province_staff = world["committee"], world["province_staff"]
     if name == "assessments:rating-grid":
         return grid_body(world, name, {"A-002": {"level": str(b.level(YEAR, "TSVM").pk)}}), {}
     if name == "assessments:member-grid":
@@ -259,7 +239,7 @@ def prepare(world, name: str, who: str, client: Client) -> tuple[dict, dict]:
         return upload_body(), {}
     if name == "imports:confirm":
         # Uploaded by the user themself where they may import; else by the staff of A.
-        uploader = client if who in ("own_committee", "province") else client_for(world["own_committee"])
+        uploader = client if who in ("staff", "province_staff") else client_for(world["staff"])
         uploaded = uploader.post(reverse("imports:upload"), upload_body())
         assert uploaded.status_code == 302
         token = uploaded["Location"].rstrip("/").rsplit("/", 1)[-1]
@@ -267,9 +247,9 @@ def prepare(world, name: str, who: str, client: Client) -> tuple[dict, dict]:
         assert preview.status_code == 200
         return {"confirm": "1", "digest": preview.context["digest"]}, {"token": token}
     if name in ("assessments:approve", "assessments:return"):
-        submit(user=world["own_committee"], committee=committee, year=YEAR)
+        submit(user=world["staff"], committee=committee, year=YEAR)
     if name == "assessments:unlock-year":
-        set_year_lock(user=province, year=YEAR, locked=True)
+        set_year_lock(user=province_staff, year=YEAR, locked=True)
     if name in ("assessments:return", "assessments:unlock-year"):
         return {"reason": "Thiếu quyết định công nhận"}, {}
     return {}, {}
@@ -324,15 +304,15 @@ def test_it_sends_anonymous_users_to_the_login_page(world, name, method):
         assert response["Location"].startswith(reverse(settings.LOGIN_URL) + "?next=")
 
 
-@pytest.mark.parametrize("name,method", cases("own_committee"))
+@pytest.mark.parametrize("name,method", cases("staff"))
 def test_it_lets_committee_staff_work_on_their_own_committee(world, name, method):
-    run(world, name, "own_committee", method)
+    run(world, name, "staff", method)
 
 
-@pytest.mark.parametrize("name,method", cases("other_committee"))
+@pytest.mark.parametrize("name,method", cases("other_staff"))
 def test_it_rejects_other_committee(world, name, method):
-    response = run(world, name, "other_committee", method)
-    if response.status_code == 200:  # a page of their own: nothing of committee A may show
+    response = run(world, name, "other_staff", method)
+    if response.status_code == 200:  # a page of their own: nothing of A (Huyện ủy Alpha) may show
         html = response.content.decode()
         assert "Alpha" not in html and "A-001" not in html
 
@@ -342,27 +322,27 @@ def test_it_lets_leaders_read_but_never_write(world, name, method):
     run(world, name, "leader", method)
 
 
-@pytest.mark.parametrize("name,method", cases("province"))
+@pytest.mark.parametrize("name,method", cases("province_staff"))
 def test_it_lets_provincial_staff_read_and_decide(world, name, method):
-    run(world, name, "province", method)
+    run(world, name, "province_staff", method)
 
 
 # CSRF and the admin --------------------------------------------------------------------------------
 
 
 def test_it_refuses_a_logged_in_post_without_csrf_token(world):
-    body, _arguments = prepare(world, "assessments:rating-grid", "own_committee", None)
+    body, _arguments = prepare(world, "assessments:rating-grid", "staff", None)
     before = state()
-    client = client_for(world["own_committee"], enforce_csrf_checks=True)
+    client = client_for(world["staff"], enforce_csrf_checks=True)
     assert client.post(url_for("assessments:rating-grid"), body).status_code == 403
     assert state() == before
 
 
 @pytest.mark.parametrize(
     "who,status",
-    [("anonymous", 302), ("own_committee", 302), ("leader", 302), ("province", 200)],
+    [("anonymous", 302), ("staff", 302), ("leader", 302), ("province_staff", 302), ("superuser", 200)],
 )
-def test_the_admin_is_for_provincial_staff_only(world, who, status):
+def test_the_admin_is_for_provincial_staff_who_administer_the_site_only(world, who, status):
     response = client_for(world[who]).get(reverse("admin:index"))
     assert response.status_code == status
     if status == 302:
@@ -370,7 +350,7 @@ def test_the_admin_is_for_provincial_staff_only(world, who, status):
 
 
 def test_it_rejects_other_committee_units_in_an_uploaded_file(world):
-    client = client_for(world["other_committee"])
+    client = client_for(world["other_staff"])
     uploaded = client.post(reverse("imports:upload"), upload_body())
     assert uploaded.status_code == 302
     preview = client.get(uploaded["Location"])
