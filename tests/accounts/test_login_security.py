@@ -10,25 +10,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
+from tests import builders as b
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-Long-test-passw0rd"
+PASSWORD = b.PASSWORD  # every user's, tests/builders.py
 LOCKED = "Tài khoản này đã bị tạm khóa trên máy này sau 5 lần đăng nhập sai. Hãy thử lại sau 15 phút."
 
 
 @pytest.fixture(autouse=True)
 def fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def users():
-    return [
-        User.objects.create_user(username=name, password=PASSWORD, role=Role.LEADER)
-        for name in ("leader", "other")
-    ]
 
 
 def log_in(client, username, password, address="10.0.0.1"):
@@ -49,61 +41,61 @@ def test_the_settings_are_the_documented_defaults():
     assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
 
 
-def test_five_failures_lock_the_account_even_for_the_right_password(users):
+def test_five_failures_lock_the_account_even_for_the_right_password(leader):
     client = Client()
     for _ in range(4):
-        assert log_in(client, "leader", "wrong").status_code == 200  # the form, with its error
-    fifth = log_in(client, "leader", "wrong")
+        assert log_in(client, leader.username, "wrong").status_code == 200  # the form, with its error
+    fifth = log_in(client, leader.username, "wrong")
     assert fifth.status_code == 429
-    sixth = log_in(client, "leader", PASSWORD)
+    sixth = log_in(client, leader.username, PASSWORD)
     assert sixth.status_code == 429
     assert LOCKED in " ".join(sixth.content.decode().split())
     assert not logged_in(client)
 
 
-def test_the_lock_holds_neither_for_other_users_nor_for_other_addresses(users):
+def test_the_lock_holds_neither_for_other_users_nor_for_other_addresses(leader, province_staff):
     for _ in range(5):
-        log_in(Client(), "leader", "wrong")
-    assert log_in(Client(), "leader", PASSWORD).status_code == 429
+        log_in(Client(), leader.username, "wrong")
+    assert log_in(Client(), leader.username, PASSWORD).status_code == 429
     other_user = Client()
-    assert log_in(other_user, "other", PASSWORD).status_code == 302 and logged_in(other_user)
+    assert log_in(other_user, province_staff.username, PASSWORD).status_code == 302 and logged_in(other_user)
     other_address = Client()
-    assert log_in(other_address, "leader", PASSWORD, address="10.0.0.2").status_code == 302
+    assert log_in(other_address, leader.username, PASSWORD, address="10.0.0.2").status_code == 302
     assert logged_in(other_address)
 
 
-def test_the_lock_ends_after_the_cool_off(users):
+def test_the_lock_ends_after_the_cool_off(leader):
     for _ in range(5):
-        log_in(Client(), "leader", "wrong")
+        log_in(Client(), leader.username, "wrong")
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
     client = Client()
-    assert log_in(client, "leader", PASSWORD).status_code == 302 and logged_in(client)
+    assert log_in(client, leader.username, PASSWORD).status_code == 302 and logged_in(client)
 
 
-def test_a_success_resets_the_count(users):
+def test_a_success_resets_the_count(leader):
     for _ in range(4):
-        log_in(Client(), "leader", "wrong")
-    assert log_in(Client(), "leader", PASSWORD).status_code == 302
+        log_in(Client(), leader.username, "wrong")
+    assert log_in(Client(), leader.username, PASSWORD).status_code == 302
     for _ in range(4):
-        log_in(Client(), "leader", "wrong")
-    assert log_in(Client(), "leader", PASSWORD).status_code == 302
+        log_in(Client(), leader.username, "wrong")
+    assert log_in(Client(), leader.username, PASSWORD).status_code == 302
 
 
-def test_the_lockout_page_speaks_english_too(users):
+def test_the_lockout_page_speaks_english_too(leader):
     for _ in range(5):
-        log_in(Client(), "leader", "wrong")
+        log_in(Client(), leader.username, "wrong")
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    page = " ".join(log_in(client, "leader", PASSWORD).content.decode().split())
+    page = " ".join(log_in(client, leader.username, PASSWORD).content.decode().split())
     assert "locked on this computer after 5 failed logins. Try again in 15 minutes." in page
 
 
 # Expiry after inactivity ------------------------------------------------------------------------
 
 
-def test_a_session_expires_after_30_minutes_without_a_request(users):
+def test_a_session_expires_after_30_minutes_without_a_request(leader):
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
     client = Client()
-    assert log_in(client, "leader", PASSWORD).status_code == 302
+    assert log_in(client, leader.username, PASSWORD).status_code == 302
     assert client.get(reverse("reports:home")).status_code == 200
     session = Session.objects.get(session_key=client.session.session_key)
     # Each request pushes the expiry 30 minutes further.
@@ -120,9 +112,9 @@ def test_a_session_expires_after_30_minutes_without_a_request(users):
 # Password change --------------------------------------------------------------------------------
 
 
-def test_every_user_can_change_their_password(users):
+def test_every_user_can_change_their_password(leader):
     client = Client()
-    client.force_login(users[0])
+    client.force_login(leader)
     home = client.get(reverse("reports:home")).content.decode()
     assert f'href="{reverse("password_change")}"' in home  # the user's name in the navbar
     page = client.get(reverse("password_change"))
@@ -135,14 +127,14 @@ def test_every_user_can_change_their_password(users):
     assert response.status_code == 302 and response["Location"] == reverse("password_change_done")
     assert "Mật khẩu của bạn đã được thay đổi" in client.get(response["Location"]).content.decode()
     assert client.get(reverse("reports:home")).status_code == 200  # still logged in
-    users[0].refresh_from_db()
-    assert users[0].check_password(new)
-    assert log_in(Client(), "leader", new).status_code == 302
+    leader.refresh_from_db()
+    assert leader.check_password(new)
+    assert log_in(Client(), leader.username, new).status_code == 302
 
 
-def test_the_password_validators_refuse_a_weak_password(users):
+def test_the_password_validators_refuse_a_weak_password(leader):
     client = Client()
-    client.force_login(users[0])
+    client.force_login(leader)
     response = client.post(
         reverse("password_change"),
         {"old_password": PASSWORD, "new_password1": "123", "new_password2": "123"},
@@ -156,25 +148,25 @@ def test_the_password_validators_refuse_a_weak_password(users):
         "Mật khẩu này quá phổ biến.",
         "Mật khẩu này hoàn toàn là số.",
     ]
-    users[0].refresh_from_db()
-    assert users[0].check_password(PASSWORD)
+    leader.refresh_from_db()
+    assert leader.check_password(PASSWORD)
 
 
-def test_a_wrong_current_password_changes_nothing(users):
+def test_a_wrong_current_password_changes_nothing(leader):
     client = Client()
-    client.force_login(users[0])
+    client.force_login(leader)
     new = "Kon-Tum-new-passw0rd"
     response = client.post(
         reverse("password_change"),
         {"old_password": "wrong", "new_password1": new, "new_password2": new},
     )
     assert response.status_code == 200 and response.context["form"].errors["old_password"]
-    users[0].refresh_from_db()
-    assert users[0].check_password(PASSWORD)
+    leader.refresh_from_db()
+    assert leader.check_password(PASSWORD)
 
 
 @pytest.mark.parametrize("length", [151, 256, 5000])
-def test_a_username_longer_than_any_is_a_failed_login_not_a_server_error(client, users, length):
+def test_a_username_longer_than_any_is_a_failed_login_not_a_server_error(client, leader, length):
     response = log_in(client, "x" * length, PASSWORD)
     assert response.status_code == 200 and not logged_in(client)
     assert AccessAttempt.objects.get().username == "x" * 150

@@ -2,7 +2,6 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from accounts.models import Role, User
-from tests import builders as b
 
 pytestmark = pytest.mark.django_db
 
@@ -12,9 +11,9 @@ def test_committee_staff_must_belong_to_a_committee():
         User.objects.create_user(username="x", password="x", role=Role.COMMITTEE_STAFF)
 
 
-def test_provincial_users_belong_to_no_committee():
+def test_provincial_users_belong_to_no_committee(committee_a):
     with pytest.raises(IntegrityError), transaction.atomic():
-        User.objects.create_user(username="x", password="x", role=Role.LEADER, committee=b.committee("A"))
+        User.objects.create_user(username="x", password="x", role=Role.LEADER, committee=committee_a)
 
 
 def test_a_superuser_administers_the_whole_province():
@@ -22,6 +21,5 @@ def test_a_superuser_administers_the_whole_province():
     assert (user.role, user.sees_whole_province, user.can_edit_ratings) == (Role.PROVINCE_STAFF, True, True)
 
 
-def test_leaders_read_but_do_not_edit():
-    leader = User.objects.create_user(username="l", password="x", role=Role.LEADER)
+def test_leaders_read_but_do_not_edit(leader):
     assert (leader.sees_whole_province, leader.can_edit_ratings) == (True, False)

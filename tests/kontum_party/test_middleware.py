@@ -2,14 +2,7 @@
 
 import pytest
 
-from accounts.models import User
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin(db):
-    return User.objects.create_superuser(username="admin", password="x")
 
 
 @pytest.mark.parametrize(
@@ -26,13 +19,13 @@ def admin(db):
         "/?%00=1",
     ],
 )
-def test_a_nul_character_in_the_address_is_a_bad_request(client, admin, url):
-    client.force_login(admin)
+def test_a_nul_character_in_the_address_is_a_bad_request(client, superuser, url):
+    client.force_login(superuser)
     response = client.get(url)
     assert response.status_code == 400
     assert "NUL" in response.content.decode()
 
 
-def test_an_address_without_nul_is_served(client, admin):
-    client.force_login(admin)
+def test_an_address_without_nul_is_served(client, superuser):
+    client.force_login(superuser)
     assert client.get("/dashboard/2015/units/?level=TSVM").status_code == 200

@@ -8,14 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from accounts.models import Role, User
 from kontum_party.middleware import JsonFormatter
 from tests import builders as b
 
 pytestmark = pytest.mark.django_db
 
 LOGGER = "kontum_party.requests"
-SECRET = "Mat-khau-Bi-Mat-9731"
 FILE_SECRET = "NOI-DUNG-TEP-BI-MAT-4417"
 FIELDS = {"time", "level", "logger", "message", "user_id", "username", "method", "path", "status"}
 FIELDS |= {"duration_ms", "remote_addr"}
@@ -39,33 +37,24 @@ def fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def staff():
-    committee = b.committee("A", name="Huyện ủy Alpha")
-    b.base_org(committee, "A-001")
-    return User.objects.create_user(
-        username="staff-a", password=SECRET, role=Role.COMMITTEE_STAFF, committee=committee
-    )
-
-
 def test_a_login_is_logged_without_the_password(log, staff):
     response = Client().post(
-        reverse("login"), {"username": "staff-a", "password": SECRET}, REMOTE_ADDR="10.1.2.3"
+        reverse("login"), {"username": staff.username, "password": b.PASSWORD}, REMOTE_ADDR="10.1.2.3"
     )
     assert response.status_code == 302
     [line] = log()
     assert FIELDS <= set(line)
     assert line["method"] == "POST" and line["path"] == "/accounts/login/" and line["status"] == 302
-    assert line["user_id"] == staff.pk and line["username"] == "staff-a"  # who logged in
+    assert line["user_id"] == staff.pk and line["username"] == staff.username  # who logged in
     assert line["remote_addr"] == "10.1.2.3" and line["duration_ms"] >= 0
-    assert SECRET not in log.text()  # in no logger at all
+    assert b.PASSWORD not in log.text()  # in no logger at all
 
 
 def test_a_failed_login_is_logged_as_anonymous_without_the_password(log, staff):
-    Client().post(reverse("login"), {"username": "staff-a", "password": SECRET + "x"})
+    Client().post(reverse("login"), {"username": staff.username, "password": b.PASSWORD + "x"})
     [line] = log()
     assert line["username"] == "anonymous" and line["user_id"] is None and line["status"] == 200
-    assert SECRET not in log.text()
+    assert b.PASSWORD not in log.text()
 
 
 def test_an_upload_is_logged_without_the_file(log, staff):
@@ -74,7 +63,7 @@ def test_an_upload_is_logged_without_the_file(log, staff):
     content = f"Mã đơn vị,Năm,Xếp loại,Ghi chú\r\nA-001,2015,TSVM,{FILE_SECRET}\r\n".encode()
     client.post(reverse("imports:upload"), {"file": SimpleUploadedFile("xep-loai.csv", content)})
     [line] = log()
-    assert line["method"] == "POST" and line["path"] == "/imports/" and line["username"] == "staff-a"
+    assert line["method"] == "POST" and line["path"] == "/imports/" and line["username"] == staff.username
     assert FILE_SECRET not in log.text()
 
 
@@ -85,7 +74,7 @@ def test_the_query_string_is_not_logged_and_a_logout_names_who_left(log, staff):
     client.post(reverse("logout"))
     dashboard, logout = log()
     assert dashboard["path"] == "/dashboard/2015/" and "SECRET-QUERY" not in log.text()
-    assert logout["path"] == "/accounts/logout/" and logout["username"] == "staff-a"
+    assert logout["path"] == "/accounts/logout/" and logout["username"] == staff.username
 
 
 @override_settings(TRUSTED_PROXY_COUNT=1)

@@ -14,9 +14,7 @@ import psycopg2
 import pytest
 from django.db import connection
 
-from accounts.models import Role, User
 from assessments.models import AuditEntry, Rating
-from organizations.models import Unit
 from tests import builders as b
 from tests.assessments.test_views_grids import grid_url, level_pk, post_data
 from tests.imports.files import csv_text
@@ -95,21 +93,6 @@ def backend_pid() -> int:
         return cur.fetchone()[0]
 
 
-@pytest.fixture
-def tree():
-    a = b.committee("A", name="Huyện ủy Đắk Hà")
-    base = b.base_org(a, "A-001")
-    for j in (1, 2):
-        b.cell(base, f"A-001-{j:02d}")
-    b.base_org(a, "A-002", with_cells=False)
-    return a
-
-
-@pytest.fixture
-def staff(tree):
-    return User.objects.create_user(username="dakha", password="x", role=Role.COMMITTEE_STAFF, committee=tree)
-
-
 def test_an_import_whose_connection_dies_mid_commit_writes_nothing_and_succeeds_when_retried(client, staff):
     client.force_login(staff)
     codes = ["A-001", "A-001-01", "A-001-02", "A-002"]
@@ -145,8 +128,8 @@ def test_an_import_whose_connection_dies_mid_commit_writes_nothing_and_succeeds_
     assert client.get(url).status_code == 404  # the upload is gone once written
 
 
-def test_a_grid_save_whose_connection_dies_writes_nothing_and_succeeds_when_retried(client, staff, tree):
-    b.rate(Unit.objects.get(code="A-001"), 2015, "TSVM")
+def test_a_grid_save_whose_connection_dies_writes_nothing_and_succeeds_when_retried(client, staff):
+    b.rate(b.unit("A-001"), 2015, "TSVM")
     before = sorted(Rating.objects.values_list("unit__code", "level__code", "version"))
     audit_before = AuditEntry.objects.count()
     client.force_login(staff)

@@ -4,7 +4,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from accounts.models import Role, User
 from organizations.models import Kind, Tier, Unit
 from organizations.services import dissolve_unit, move_unit
 from tests import builders as b
@@ -75,48 +74,30 @@ def test_a_unit_cannot_merge_into_a_unit_of_another_tier():
         dissolve_unit(unit=base, on=datetime.date(2018, 12, 31), merged_into=base.parent)
 
 
-@pytest.fixture
-def two_committees():
-    a, other = b.committee("A"), b.committee("B")
-    base = b.base_org(a, "A-001")
-    b.cell(base, "A-001-01")
-    b.base_org(other, "B-001")
-    return a, other
-
-
-def user(role, committee=None):
-    return User.objects.create_user(
-        username=f"{role}-{committee}", password="x", role=role, committee=committee
-    )
+EVERY_UNIT = {"TINH", "A", "B", "A-001", "A-001-01", "A-001-02", "A-002", "B-001"}
 
 
 @pytest.mark.parametrize(
-    ("role", "expected"),
+    ("actor", "expected"),
     [
-        (Role.PROVINCE_STAFF, {"TINH", "A", "B", "A-001", "A-001-01", "B-001"}),
-        (Role.LEADER, {"TINH", "A", "B", "A-001", "A-001-01", "B-001"}),
-        (Role.COMMITTEE_STAFF, {"A", "A-001", "A-001-01"}),
+        ("province_staff", EVERY_UNIT),
+        ("leader", EVERY_UNIT),
+        ("staff", {"A", "A-001", "A-001-01", "A-001-02", "A-002"}),
     ],
 )
-def test_for_user_scopes_units_by_role(two_committees, role, expected):
-    a, _ = two_committees
-    viewer = user(role, a if role == Role.COMMITTEE_STAFF else None)
+def test_for_user_scopes_units_by_role(request, committee_a, committee_b, actor, expected):
+    viewer = request.getfixturevalue(actor)
     assert set(Unit.objects.for_user(viewer).values_list("code", flat=True)) == expected
 
 
-def test_it_rejects_other_committee(two_committees):
-    a, other = two_committees
-    viewer = user(Role.COMMITTEE_STAFF, a)
-    assert not Unit.objects.for_user(viewer).filter(code__startswith="B").exists()
+def test_it_rejects_other_committee(committee_a, committee_b, staff):
+    assert not Unit.objects.for_user(staff).filter(code__startswith="B").exists()
 
 
-def test_anonymous_and_inactive_users_see_nothing(two_committees):
-    from django.contrib.auth.models import AnonymousUser
-
-    inactive = user(Role.PROVINCE_STAFF)
-    inactive.is_active = False
-    assert not Unit.objects.for_user(AnonymousUser()).exists()
-    assert not Unit.objects.for_user(inactive).exists()
+def test_anonymous_and_inactive_users_see_nothing(committee_a, committee_b, anonymous, province_staff):
+    province_staff.is_active = False
+    assert not Unit.objects.for_user(anonymous).exists()
+    assert not Unit.objects.for_user(province_staff).exists()
 
 
 def test_active_in_a_year():
