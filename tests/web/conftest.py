@@ -1,37 +1,32 @@
-"""Fixtures for the web shell tests: a small tree, its committee staff and ratings."""
+"""The web shell's world: Đắk Hà and Kon Tum, with the 2015 ratings behind the home page's figures.
+
+Built with tests/builders.py. The actors are the shared ones of tests/conftest.py
+(province_staff, superuser, ...); this world adds the staff of Đắk Hà (dakha_staff). Two names
+are kept for tests/web/test_web_admin.py: `province` (the province unit, province_unit elsewhere)
+and `committee_user` (dakha_staff).
+"""
 
 import pytest
 
-from accounts.models import Role
 from assessments.models import RatingScheme
-from organizations.models import Unit
-from tests import builders
-
-PASSWORD = "a-Long-test-passw0rd"
+from organizations.models import Kind, PlaceType
+from tests import builders as b
 
 
 @pytest.fixture
-def password():
-    return PASSWORD
+def province(province_unit):
+    """The province unit under the name tests/web/test_web_admin.py uses."""
+    return province_unit
 
 
 @pytest.fixture
-def province(db):
-    return Unit.objects.create(code="PROV", name="Đảng bộ tỉnh", tier="province", kind="province")
+def dakha(db):
+    return b.committee("DAKHA", name="Huyện ủy Đắk Hà")
 
 
 @pytest.fixture
-def dakha(province):
-    return Unit.objects.create(
-        code="DAKHA", name="Huyện ủy Đắk Hà", tier="committee", kind="district", parent=province
-    )
-
-
-@pytest.fixture
-def kontum_city(province):
-    return Unit.objects.create(
-        code="KONTUM", name="Thành ủy Kon Tum", tier="committee", kind="city", parent=province
-    )
+def kontum_city(db):
+    return b.committee("KONTUM", name="Thành ủy Kon Tum", kind=Kind.CITY)
 
 
 @pytest.fixture
@@ -43,64 +38,26 @@ def scheme_2015(db):
 @pytest.fixture
 def ratings_2015(dakha, kontum_city):
     """Đắk Hà: 2 grassroots organizations (TSVM, HTTNV) and 1 cell (HTNV); Kon Tum: 1 (TSVM tiêu biểu)."""
-    dakla = Unit.objects.create(
-        code="DAKHA.DAKLA",
-        name="Đảng bộ xã Đăk La",
-        tier="base",
-        kind="grassroots_committee",
-        place_type="commune",
-        parent=dakha,
+    dakla = b.base_org(dakha, "DAKHA.DAKLA", name="Đảng bộ xã Đăk La")
+    other = b.base_org(
+        dakha, "DAKHA.CB01", with_cells=False, place=PlaceType.AGENCY, name="Chi bộ cơ sở thử nghiệm"
     )
-    other = Unit.objects.create(
-        code="DAKHA.CB01",
-        name="Chi bộ cơ sở thử nghiệm",
-        tier="base",
-        kind="grassroots_cell",
-        place_type="agency",
-        parent=dakha,
-    )
-    thon1a = Unit.objects.create(
-        code="DAKHA.DAKLA.1A",
-        name="Chi bộ thôn 1A",
-        tier="cell",
-        kind="subordinate_cell",
-        place_type="village",
-        parent=dakla,
-    )
-    city_base = Unit.objects.create(
-        code="KONTUM.P01",
-        name="Đảng bộ phường thử nghiệm",
-        tier="base",
-        kind="grassroots_committee",
-        place_type="ward",
-        parent=kontum_city,
-    )
+    thon1a = b.cell(dakla, "DAKHA.DAKLA.1A", name="Chi bộ thôn 1A")
+    city_base = b.base_org(kontum_city, "KONTUM.P01", place=PlaceType.WARD, name="Đảng bộ phường thử nghiệm")
     return [
-        builders.rate(dakla, 2015, "TSVM"),
-        builders.rate(other, 2015, "HTTNV"),
-        builders.rate(thon1a, 2015, "HTNV"),
-        builders.rate(city_base, 2015, "TSVM_TB"),
+        b.rate(dakla, 2015, "TSVM"),
+        b.rate(other, 2015, "HTTNV"),
+        b.rate(thon1a, 2015, "HTNV"),
+        b.rate(city_base, 2015, "TSVM_TB"),
     ]
 
 
 @pytest.fixture
-def province_user(django_user_model):
-    return django_user_model.objects.create_user(
-        username="bantochuc",
-        password=PASSWORD,
-        role=Role.PROVINCE_STAFF,
-        first_name="Nguyễn Văn",
-        last_name="An",
-    )
+def dakha_staff(dakha):
+    return b.staff_of(dakha, "dakha")
 
 
 @pytest.fixture
-def committee_user(django_user_model, dakha):
-    return django_user_model.objects.create_user(
-        username="dakha", password=PASSWORD, role=Role.COMMITTEE_STAFF, committee=dakha
-    )
-
-
-@pytest.fixture
-def superuser(django_user_model):
-    return django_user_model.objects.create_superuser(username="admin", password=PASSWORD)
+def committee_user(dakha_staff):
+    """The staff of Đắk Hà under the name tests/web/test_web_admin.py uses."""
+    return dakha_staff

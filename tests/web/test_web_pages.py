@@ -6,6 +6,8 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
+from tests import builders as b
+
 pytestmark = pytest.mark.django_db
 
 EXTERNAL_ASSET = re.compile(
@@ -33,8 +35,8 @@ def test_anonymous_home_redirects_to_login(client):
     assert response.url.startswith(reverse("login"))
 
 
-def test_login_then_home(client, province_user, password):
-    response = client.post(reverse("login"), {"username": "bantochuc", "password": password})
+def test_login_then_home(client, province_staff):
+    response = client.post(reverse("login"), {"username": province_staff.username, "password": b.PASSWORD})
     assert response.status_code == 302
     assert response.url == reverse("reports:home")
     html = page(client.get(reverse("reports:home")))
@@ -42,14 +44,14 @@ def test_login_then_home(client, province_user, password):
     assert "Toàn tỉnh" in html or "Toàn Đảng bộ tỉnh" in html
 
 
-def test_home_without_data_says_so(client, province_user):
-    client.force_login(province_user)
+def test_home_without_data_says_so(client, province_staff):
+    client.force_login(province_staff)
     html = page(client.get(reverse("reports:home")))
     assert "Chưa có dữ liệu" in html
 
 
-def test_home_for_the_province(client, province_user, ratings_2015):
-    client.force_login(province_user)
+def test_home_for_the_province(client, province_staff, ratings_2015):
+    client.force_login(province_staff)
     html = page(client.get(reverse("reports:home")))
     assert "năm 2015" in html and "2.015" not in html
     # 3 grassroots organizations: 1 exemplary, 1 clean and strong, 1 completed duties well.
@@ -60,8 +62,8 @@ def test_home_for_the_province(client, province_user, ratings_2015):
     assert "Quản trị" not in html  # not staff
 
 
-def test_home_is_scoped_to_the_committee(client, committee_user, ratings_2015):
-    client.force_login(committee_user)
+def test_home_is_scoped_to_the_committee(client, dakha_staff, ratings_2015):
+    client.force_login(dakha_staff)
     html = page(client.get(reverse("reports:home")))
     assert "Huyện ủy Đắk Hà" in html
     # Đắk Hà alone: 2 grassroots organizations, 1 clean and strong = 50,00%; none exemplary.
@@ -69,33 +71,27 @@ def test_home_is_scoped_to_the_committee(client, committee_user, ratings_2015):
     assert "33,33%" not in html
 
 
-def test_committee_without_ratings_in_the_latest_year_sees_no_data(
-    client, django_user_model, kontum_city, ratings_2015
-):
-    from accounts.models import Role
+def test_committee_without_ratings_in_the_latest_year_sees_no_data(client, kontum_city, ratings_2015):
     from assessments.models import Rating
 
     # Its one grassroots organization is merely pending: the engine counts that as no data.
     Rating.objects.filter(committee=kontum_city).delete()
-    user = django_user_model.objects.create_user(
-        username="kontum", password="x", role=Role.COMMITTEE_STAFF, committee=kontum_city
-    )
-    client.force_login(user)
+    client.force_login(b.staff_of(kontum_city, "kontum"))
     assert "Chưa có dữ liệu" in page(client.get(reverse("reports:home")))
 
 
-def test_pending_units_are_shown_in_the_totals(client, committee_user, dakha, ratings_2015):
+def test_pending_units_are_shown_in_the_totals(client, dakha_staff, dakha, ratings_2015):
     from organizations.models import Unit
 
     Unit.objects.create(
         code="DAKHA.NEW", name="Chi bộ cơ sở chưa nhập", tier="base", kind="grassroots_cell", parent=dakha
     )
-    client.force_login(committee_user)
+    client.force_login(dakha_staff)
     html = page(client.get(reverse("reports:home")))
     assert "Tổng số 3: đã xếp loại 2, không xếp loại 0, chưa nhập kết quả 1." in html
 
 
-def test_numbers_use_vietnamese_format(client, province_user, ratings_2015, scheme_2015):
+def test_numbers_use_vietnamese_format(client, province_staff, ratings_2015, scheme_2015):
     from assessments.models import MemberStats
     from organizations.models import Unit
 
@@ -110,13 +106,13 @@ def test_numbers_use_vietnamese_format(client, province_user, ratings_2015, sche
         completed=3000,
         not_completed=1000,
     )
-    client.force_login(province_user)
+    client.force_login(province_staff)
     html = page(client.get(reverse("reports:home")))
     assert "24.300" in html
 
 
-def test_switch_to_english(client, province_user):
-    client.force_login(province_user)
+def test_switch_to_english(client, province_staff):
+    client.force_login(province_staff)
     response = client.post(
         reverse("set_language"), {"language": "en", "next": reverse("reports:home")}, follow=True
     )
@@ -129,15 +125,15 @@ def test_switch_to_english(client, province_user):
     assert '<html lang="vi">' in html
 
 
-def test_english_numbers(client, province_user, ratings_2015):
+def test_english_numbers(client, province_staff, ratings_2015):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    client.force_login(province_user)
+    client.force_login(province_staff)
     html = page(client.get(reverse("reports:home")))
     assert "33.33%" in html and "Quality ratings of 2015" in html
 
 
-def test_logout_is_a_post(client, province_user):
-    client.force_login(province_user)
+def test_logout_is_a_post(client, province_staff):
+    client.force_login(province_staff)
     html = page(client.get(reverse("reports:home")))
     assert f'<form method="post" action="{reverse("logout")}"' in html
     assert client.get(reverse("logout")).status_code == 405
