@@ -19,6 +19,7 @@ from import_export.admin import ExportMixin
 from assessments import services
 from assessments.models import (
     MEMBER_FIELDS,
+    SCORE_FIELDS,
     AuditEntry,
     Channel,
     CountedLevel,
@@ -225,6 +226,7 @@ class RatingAdmin(ServiceWrittenAdmin):
         "note",
         "decision_number",
         "decision_date",
+        *SCORE_FIELDS,
         "committee",
         "tier",
         "changed_by",
@@ -238,7 +240,7 @@ class RatingAdmin(ServiceWrittenAdmin):
         if db_field.name == "level":
             # Schemes share level names (HTTNV is in both): say which scheme a level belongs to.
             formfield.queryset = formfield.queryset.select_related("scheme")
-            formfield.label_from_instance = lambda level: f"{level} — {level.scheme.code}"
+            formfield.label_from_instance = lambda level: f"{level} — {level.scheme.title}"
         return formfield
 
     def write(self, request, obj):
@@ -250,6 +252,7 @@ class RatingAdmin(ServiceWrittenAdmin):
             note=obj.note,
             decision_number=obj.decision_number,
             decision_date=obj.decision_date,
+            scores={name: getattr(obj, name) for name in SCORE_FIELDS},
             by=request.user,
             channel=Channel.ADMIN,
         )
@@ -334,6 +337,14 @@ class TargetInline(admin.TabularInline):
         "start_year",
         "end_year",
     )
+
+
+@admin.register(CountedLevel)
+class CountedLevelAdmin(admin.ModelAdmin):
+    list_display = ("resolution", "level", "counted_as")
+    list_filter = ("resolution", "counted_as")
+    list_select_related = ("resolution", "level__scheme")
+    autocomplete_fields = ("level",)
 
 
 @admin.register(Resolution)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from assessments.forms import NOT_RATED, MemberGridFormSet, RatingGridFormSet, row_digest
-from assessments.models import MEMBER_FIELDS, MemberStats, Rating, RatingLevel, RatingScheme
+from assessments.forms import NOT_RATED, MemberGridFormSet, RatingGridFormSet, editable_names, row_digest
+from assessments.models import MEMBER_FIELDS, SCORE_FIELDS, MemberStats, Rating, RatingLevel, RatingScheme
 from assessments.services import MemberChange, RatingChange, save_member_stats, save_ratings
 from organizations.models import Kind, PlaceType, Unit
 
@@ -81,7 +81,10 @@ class Grid:
         }
 
     def form_kwargs(self) -> dict:
-        return {"level_choices": [(pk, level.abbreviation) for pk, level in self.levels.items()]}
+        return {
+            "level_choices": [(pk, level.abbreviation) for pk, level in self.levels.items()],
+            "scored": bool(self.scheme and self.scheme.scored),
+        }
 
     def initial(self, unit: Unit, row: Rating | None) -> dict:
         if row is None:
@@ -94,14 +97,20 @@ class Grid:
             "decision_number": row.decision_number,
             "decision_date": row.decision_date,
             "note": row.note,
+            **{name: getattr(row, name) for name in SCORE_FIELDS},
         }
 
     def formset(self, units, rows: dict, data=None):
         initial = [self.initial(u, rows.get(u.pk)) for u in units]
-        form_class = self.formset_class.form
+        names = editable_names(self.formset_class.form(**self.form_kwargs()))
         for row in initial:
-            row["shown"] = row_digest(form_class, row)
+            row["shown"] = row_digest(names, row)
         return self.formset_class(data, initial=initial, form_kwargs=self.form_kwargs())
+
+    def column_labels(self) -> list[str]:
+        """The headers of the editable columns, in the order the rows show them."""
+        form = self.formset_class.form(**self.form_kwargs())
+        return [field.label for field in form.visible_fields()]
 
     def change(self, form, unit: Unit) -> RatingChange | None:
         data = form.cleaned_data
@@ -114,6 +123,7 @@ class Grid:
             note=data["note"],
             decision_number=data["decision_number"],
             decision_date=data["decision_date"],
+            scores={name: data[name] for name in SCORE_FIELDS if name in data},
             expected_version=data["version"],
         )
 

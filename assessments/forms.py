@@ -43,9 +43,11 @@ class RatingRowForm(forms.Form):
         label=_("note"), required=False, max_length=2000, widget=forms.TextInput(SMALL_INPUT)
     )
 
-    def __init__(self, *args, level_choices=(), **kwargs):
+    def __init__(self, *args, level_choices=(), scored=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = [("", "—"), *level_choices, (NOT_RATED, _("Not rated"))]
+        if scored:  # the year's scheme rates by points (Quy định 366-QĐ/TW)
+            self.fields.update(score_fields())
 
     def clean(self):
         data = super().clean()
@@ -55,6 +57,52 @@ class RatingRowForm(forms.Form):
         if not level and self.initial.get("level") and not untouched(self):
             self.add_error("level", _("A rating cannot be emptied: choose a level or “not rated”."))
         return data
+
+
+YES_NO = [("", "—"), ("1", _("yes")), ("0", _("no"))]
+
+
+def _yes_no(label) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda value: value == "1",
+        empty_value=None,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+
+def _percent(label) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label, min_value=0, max_value=100, required=False, widget=forms.NumberInput(SMALL_NUMBER)
+    )
+
+
+def score_fields() -> dict:
+    """The columns of a scored scheme, labelled as the model labels them."""
+    from assessments.models import Rating
+
+    def label(name):
+        return Rating._meta.get_field(name).verbose_name
+
+    return {
+        "score": forms.DecimalField(
+            label=label("score"),
+            max_digits=4,
+            decimal_places=1,
+            min_value=0,
+            max_value=100,
+            required=False,
+            localize=True,  # 72,5 as Vietnamese offices write it
+            widget=forms.TextInput({**SMALL_NUMBER, "inputmode": "decimal"}),
+        ),
+        "tasks_on_time": _yes_no(label("tasks_on_time")),
+        "tasks_all_done": _yes_no(label("tasks_all_done")),
+        "tasks_exceeded_percent": _percent(label("tasks_exceeded_percent")),
+        "tasks_late_percent": _percent(label("tasks_late_percent")),
+        "disciplined": _yes_no(label("disciplined")),
+    }
 
 
 RatingGridFormSet = formset_factory(
@@ -109,15 +157,26 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
-def row_digest(form_class, values: dict) -> str:
+def editable_names(form) -> list[str]:
+    return [name for name in form.fields if name not in ("unit", "version", "shown")]
+
+
+def row_digest(names: list[str], values: dict) -> str:
     """The digest of a row's editable values, the same from the initial and the cleaned data."""
-    names = [name for name in form_class.base_fields if name not in ("unit", "version", "shown")]
-    text = "\x1f".join("" if values.get(name) is None else str(values.get(name)) for name in names)
+    text = "\x1f".join(_digest_text(values.get(name)) for name in names)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def _digest_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):  # a yes/no choice is posted as "1"/"0"
+        return "1" if value else "0"
+    return str(value)
+
+
 def untouched(form) -> bool:
-    return form.cleaned_data.get("shown") == row_digest(type(form), form.cleaned_data)
+    return form.cleaned_data.get("shown") == row_digest(editable_names(form), form.cleaned_data)
 
 
 _ID = re.compile(r"^[0-9]{1,18}$")  # ASCII digits only: "²".isdigit() is True, int("١٢") is 12

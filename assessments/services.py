@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import (
     MEMBER_FIELDS,
+    SCORE_FIELDS,
     AuditEntry,
     Channel,
     MemberStats,
@@ -43,6 +44,8 @@ class RatingChange:
     note: str = ""
     decision_number: str = ""
     decision_date: datetime.date | None = None
+    # The score and the conditions of a scored scheme (SCORE_FIELDS); a field left out is cleared.
+    scores: dict = field(default_factory=dict)
     # The version the editor saw; None skips the conflict check (a new row, or a command).
     expected_version: int | None = None
 
@@ -269,6 +272,7 @@ def save_ratings(
             "note": c.note.strip(),
             "decision_number": c.decision_number.strip(),
             "decision_date": c.decision_date,
+            **{name: c.scores.get(name) if c.level else None for name in SCORE_FIELDS},
         }
 
     RatingTally.mark_stale(year)
@@ -320,6 +324,7 @@ def record_rating(
     note: str = "",
     decision_number: str = "",
     decision_date: datetime.date | None = None,
+    scores: dict | None = None,
     by=None,
     channel: str = Channel.COMMAND,
 ) -> Rating:
@@ -332,6 +337,7 @@ def record_rating(
         note=note,
         decision_number=decision_number,
         decision_date=decision_date,
+        scores=scores or {},
     )
     try:
         save_ratings(user=by, committee=unit.committee, year=year, changes=[change], channel=channel)

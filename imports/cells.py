@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from decimal import Decimal
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")
@@ -60,4 +61,27 @@ def parse_date(text: str) -> datetime.date:
             return datetime.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+    raise ValueError(text)
+
+
+_DECIMAL = re.compile(r"^\d{1,3}(?:[.,]\d)?$", re.ASCII)
+_YES = {"co", "x", "yes", "y", "1", "true", "dung", "dat"}
+_NO = {"khong", "no", "n", "0", "false", "sai"}
+
+
+def parse_points(text: str) -> Decimal:
+    """A score with at most one decimal, written 72,5 or 72.5."""
+    text = text.replace(" ", "").replace("\u00a0", "")
+    if not _DECIMAL.match(text):
+        raise ValueError(text)
+    return Decimal(text.replace(",", "."))
+
+
+def parse_yes_no(text: str) -> bool:
+    """Có/Không as offices write it (x, ✓, yes, 1 …)."""
+    k = key(text)
+    if k in _YES or text.strip() in ("✓", "✔", "☑"):
+        return True
+    if k in _NO or text.strip() in ("✗", "✘", "-"):
+        return False
     raise ValueError(text)

@@ -122,7 +122,51 @@ ADMITTED = Column(
 )
 
 IDENTITY = (ORDINAL, CODE, NAME, PARENT, KIND, COMMITTEE, YEAR)
-RATING_COLUMNS = (*IDENTITY, LEVEL, REASON, DECISION_NUMBER, DECISION_DATE, NOTE)
+# A scored scheme's columns (Quy định 366-QĐ/TW); files of other years simply lack them.
+SCORE = Column("score", "Điểm", ("Tổng điểm", "Tổng số điểm", "Điểm đánh giá", "Điểm tự chấm", "Score"))
+SCORE_GENERAL = Column(
+    "score_general",
+    "Điểm tiêu chí chung",
+    ("Điểm chung", "Tiêu chí chung", "Điểm phần chung", "General score"),
+)
+SCORE_TASKS = Column(
+    "score_tasks",
+    "Điểm kết quả thực hiện nhiệm vụ",
+    ("Điểm kết quả nhiệm vụ", "Điểm nhiệm vụ", "Điểm thực hiện nhiệm vụ", "Task score"),
+)
+TASKS_ON_TIME = Column(
+    "tasks_on_time",
+    "100% nhiệm vụ đúng hạn",
+    ("Hoàn thành 100% nhiệm vụ đúng hạn", "Đúng hạn", "Tasks on time"),
+)
+TASKS_ALL_DONE = Column(
+    "tasks_all_done",
+    "Hoàn thành tất cả nhiệm vụ",
+    ("Hoàn thành các nhiệm vụ", "Hoàn thành toàn bộ nhiệm vụ", "All tasks done"),
+)
+TASKS_EXCEEDED = Column(
+    "tasks_exceeded_percent",
+    "Tỷ lệ nhiệm vụ vượt (%)",
+    ("Nhiệm vụ vượt (%)", "Vượt (%)", "Tasks exceeded (%)"),
+)
+TASKS_LATE = Column(
+    "tasks_late_percent", "Tỷ lệ nhiệm vụ chậm (%)", ("Nhiệm vụ chậm (%)", "Chậm (%)", "Tasks late (%)")
+)
+DISCIPLINED = Column(
+    "disciplined", "Có tổ chức, đảng viên bị kỷ luật", ("Có kỷ luật", "Kỷ luật", "Bị kỷ luật", "Disciplined")
+)
+SCORE_COLUMNS = (
+    SCORE,
+    SCORE_GENERAL,
+    SCORE_TASKS,
+    TASKS_ON_TIME,
+    TASKS_ALL_DONE,
+    TASKS_EXCEEDED,
+    TASKS_LATE,
+    DISCIPLINED,
+)
+
+RATING_COLUMNS = (*IDENTITY, LEVEL, REASON, DECISION_NUMBER, DECISION_DATE, NOTE, *SCORE_COLUMNS)
 MEMBER_COLUMNS = (
     *IDENTITY,
     MEMBER_COUNT,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,7 @@ from assessments.models import MEMBER_FIELDS, MemberStats, Rating, RatingLevel, 
 from imports import columns as C
 from imports.kinds import MEMBERS, RATINGS
 from imports.levels import NOT_RATED_LABEL
-from organizations.models import RATED_TIERS, Tier, Unit
+from organizations.models import Unit
 from reports.export import safe_cell
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,20 +56,48 @@ def _date(value) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def _rating_cells(rating: Rating | None) -> list:
+def _rating_cells(rating: Rating | None, scored: bool = False) -> list:
+    scores = (
+        [_score_cell(getattr(rating, c.field)) if rating else "" for c in C.SCORE_COLUMNS] if scored else []
+    )
     if rating is None:
-        return ["", "", "", "", ""]
+        return ["", "", "", "", "", *scores]
     return [
         rating.level.abbreviation if rating.level_id else NOT_RATED_LABEL,
         rating.not_rated_reason,
         rating.decision_number,
         _date(rating.decision_date),
         rating.note,
+        *scores,
     ]
+
+
+def _score_cell(value):
+    """As the import reads it back: points as numbers, conditions as Có/Không."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _is_scored(year: int) -> bool:
+    scheme = RatingScheme.objects.in_force(year)
+    return bool(scheme and scheme.scored)
+
+
+def _columns(kind: str, scored: bool) -> tuple:
+    if kind != RATINGS:
+        return MEMBER_EXPORT
+    return (*RATING_EXPORT, *C.SCORE_COLUMNS) if scored else RATING_EXPORT
 
 
 def _member_cells(stats: MemberStats | None) -> list:
     return ["" for _name in MEMBER_FIELDS] if stats is None else [getattr(stats, n) for n in MEMBER_FIELDS]
+
+
+def _cells(kind: str, row, scored: bool) -> list:
+    return _rating_cells(row, scored) if kind == RATINGS else _member_cells(row)
 
 
 def export_table(*, kind: str, year: int, committee: Unit | None = None, units=None) -> Table:
@@ -81,30 +110,26 @@ def export_table(*, kind: str, year: int, committee: Unit | None = None, units=N
         stored = stored.filter(committee=committee)
     if units is not None:
         stored = stored.filter(unit__in=units)
-    cells = _rating_cells if kind == RATINGS else _member_cells
-    rows = [_identity(row.unit, year) + cells(row) for row in stored.order_by("unit__code").iterator(2000)]
-    columns = RATING_EXPORT if kind == RATINGS else MEMBER_EXPORT
+    scored = kind == RATINGS and _is_scored(year)
+    rows = [
+        _identity(row.unit, year) + _cells(kind, row, scored)
+        for row in stored.order_by("unit__code").iterator(2000)
+    ]
+    columns = _columns(kind, scored)
     return Table(headers=[c.header for c in columns], rows=rows, title=[], notes=[])
 
 
 def template_table(*, kind: str, year: int, committee: Unit, units) -> Table:
     """Every unit of a committee to rate in `year`, with what is stored already; the rest empty."""
-    tiers = RATED_TIERS if kind == RATINGS else (Tier.BASE,)
-    chosen = list(
-        units.filter(committee=committee, tier__in=tiers)
-        .active_in(year)
-        .select_related("parent")
-        .order_by("code")
-    )
-    chosen.sort(key=lambda u: (u.parent.code, 1, u.code) if u.tier == Tier.CELL else (u.code, 0, ""))
     model = Rating if kind == RATINGS else MemberStats
+    chosen = units.to_rate(year, committee=committee, tiers=model.TIERS).in_tree_order()
     stored = model.objects.filter(year=year, unit__in=[u.pk for u in chosen])
     if kind == RATINGS:
         stored = stored.select_related("level")
     by_unit = {row.unit_id: row for row in stored}
-    cells = _rating_cells if kind == RATINGS else _member_cells
-    rows = [_identity(u, year) + cells(by_unit.get(u.pk)) for u in chosen]
-    columns = RATING_EXPORT if kind == RATINGS else MEMBER_EXPORT
+    scored = kind == RATINGS and _is_scored(year)
+    rows = [_identity(u, year) + _cells(kind, by_unit.get(u.pk), scored) for u in chosen]
+    columns = _columns(kind, scored)
     if kind == RATINGS:
         heading = _("QUALITY RATINGS OF PARTY ORGANIZATIONS, YEAR %(year)s") % {"year": year}
     else:

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from assessments.models import MEMBER_FIELDS, MemberStats, Rating
+from assessments.models import MEMBER_FIELDS, SCORE_FIELDS, MemberStats, Rating
 from assessments.services import MemberChange, RatingChange
 from imports import columns as C
-from imports.cells import parse_date, parse_int
+from imports.cells import parse_date, parse_int, parse_points, parse_yes_no
 from imports.levels import NOT_RATED_LABEL, LevelError, LevelParser
 from reports.export import unescape
 
@@ -38,8 +39,15 @@ class RatingKind:
     model = Rating
     columns = C.RATING_COLUMNS
     required = C.LEVEL
-    value_fields = ("level", "not_rated_reason", "decision_number", "decision_date", "note")
-    stored_fields = ("level_id", "not_rated_reason", "note", "decision_number", "decision_date")
+    value_fields = ("level", "not_rated_reason", "decision_number", "decision_date", "note", *SCORE_FIELDS)
+    stored_fields = (
+        "level_id",
+        "not_rated_reason",
+        "note",
+        "decision_number",
+        "decision_date",
+        *SCORE_FIELDS,
+    )
 
     def __init__(self):
         self.parsers: dict[int, LevelParser] = {}
@@ -56,7 +64,8 @@ class RatingKind:
         """The values stored for the row's unit-year (`stored`: the row as plain values, or None)."""
         if stored is None:
             return {"level": None, "not_rated": False, "not_rated_reason": "", "note": "",
-                    "decision_number": "", "decision_date": None}  # fmt: skip
+                    "decision_number": "", "decision_date": None,
+                    **dict.fromkeys(SCORE_FIELDS)}  # fmt: skip
         return {
             "level": levels.get(stored["level_id"]),
             "not_rated": stored["level_id"] is None,
@@ -64,6 +73,7 @@ class RatingKind:
             "note": stored["note"],
             "decision_number": stored["decision_number"],
             "decision_date": stored["decision_date"],
+            **{name: stored[name] for name in SCORE_FIELDS},
         }
 
     def parse(self, row: Row, old: dict) -> dict | None:
@@ -93,9 +103,46 @@ class RatingKind:
                 except ValueError:
                     row.error("decision_date", _("Not a date: write it as dd/mm/yyyy."))
                     return None
+        if not self._parse_scores(row, values):
+            return None
         if values["level"] is not None:
             values["not_rated_reason"] = ""  # as the service stores it
+        else:
+            values.update(dict.fromkeys(SCORE_FIELDS))  # a unit not rated has no score
         return values
+
+    # How each score column is read, and what its error says.
+    SCORE_PARSERS = {
+        "score": (parse_points, gettext_lazy("Not a score: write the points out of 100, e.g. 72,5.")),
+        "score_general": (parse_points, gettext_lazy("Not a score: write the points out of 30, e.g. 25,5.")),
+        "score_tasks": (parse_points, gettext_lazy("Not a score: write the points out of 70, e.g. 47.")),
+        "tasks_on_time": (parse_yes_no, gettext_lazy("Write “Có” or “Không”.")),
+        "tasks_all_done": (parse_yes_no, gettext_lazy("Write “Có” or “Không”.")),
+        "tasks_exceeded_percent": (
+            parse_int,
+            gettext_lazy("Not a percentage: write a whole number from 0 to 100."),
+        ),
+        "tasks_late_percent": (
+            parse_int,
+            gettext_lazy("Not a percentage: write a whole number from 0 to 100."),
+        ),
+        "disciplined": (parse_yes_no, gettext_lazy("Write “Có” or “Không”.")),
+    }
+
+    def _parse_scores(self, row: Row, values: dict) -> bool:
+        ok = True
+        for name, (parse, message) in self.SCORE_PARSERS.items():
+            if not row.table.has(name):
+                continue
+            text = row.cells.get(name, "")
+            try:
+                values[name] = parse(text) if text else None
+            except ValueError:
+                row.error(name, message)
+                ok = False
+        if ok and values["score"] is None and None not in (values["score_general"], values["score_tasks"]):
+            values["score"] = values["score_general"] + values["score_tasks"]  # the total of its parts
+        return ok
 
     def compare(self, old: dict, new: dict, row: Row) -> dict:
         shown = {
@@ -104,6 +151,7 @@ class RatingKind:
             "decision_number": str,
             "decision_date": lambda d: d.strftime("%d/%m/%Y") if d else "",
             "note": str,
+            **dict.fromkeys(SCORE_FIELDS, _score_text),
         }
         changes = {}
         for name, show in shown.items():
@@ -134,6 +182,7 @@ class RatingKind:
             note=values["note"],
             decision_number=values["decision_number"],
             decision_date=values["decision_date"],
+            **{name: values[name] for name in SCORE_FIELDS},
         )
         try:
             obj.clean_fields(exclude=["unit", "committee", "level", "changed_by"])
@@ -142,7 +191,12 @@ class RatingKind:
             return error
         return None
 
-    error_columns = {"unit": "code", "level": "level", "not_rated_reason": "not_rated_reason"}
+    error_columns = {
+        "unit": "code",
+        "level": "level",
+        "not_rated_reason": "not_rated_reason",
+        "score": "score",
+    }
     fallback_column = "level"
 
     def change(self, row: Row) -> RatingChange:
@@ -154,11 +208,20 @@ class RatingKind:
             note=v["note"],
             decision_number=v["decision_number"],
             decision_date=v["decision_date"],
+            scores={name: v[name] for name in SCORE_FIELDS},
             expected_version=row.version,
         )
 
     def same(self, a: dict, b: dict) -> bool:
         return {**a, "level": a["level"] and a["level"].pk} == {**b, "level": b["level"] and b["level"].pk}
+
+
+def _score_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value).replace(".", ",")
 
 
 def _level_text(level) -> str:

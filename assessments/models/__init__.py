@@ -7,6 +7,7 @@ from assessments.models.ratings import (
     MEMBER_FIELDS,
     MEMBER_LEVEL_FIELDS,
     MEMBER_RATED_FIELDS,
+    SCORE_FIELDS,
     MemberStats,
     Rating,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "MEMBER_LEVEL_FIELDS",
     "MEMBER_RATED_FIELDS",
     "MIN_YEAR",
+    "SCORE_FIELDS",
     "AuditEntry",
     "Channel",
     "Comparator",

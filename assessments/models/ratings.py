@@ -178,9 +178,7 @@ class Rating(models.Model):
         higher than its band allows (lower is allowed: the deciding committee may lower it)."""
         errors = {}
         parts = (self.score_general, self.score_tasks)
-        if self.score is None and None not in parts:
-            self.score = parts[0] + parts[1]  # the total of its two parts
-        elif self.score is not None and None not in parts and parts[0] + parts[1] != self.score:
+        if self.score is not None and None not in parts and parts[0] + parts[1] != self.score:
             errors["score"] = _(
                 "The score %(score)s is not the sum of its parts (%(general)s + %(tasks)s)."
             ) % {

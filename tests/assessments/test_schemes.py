@@ -129,16 +129,16 @@ def test_a_rating_above_its_band_is_refused_by_the_model(unit):
 
 
 def test_the_score_is_the_sum_of_its_parts(unit):
-    rating = rating_2025(
+    right = rating_2025(
         unit,
         "HTNV",
+        score=Decimal(55),
         score_general=Decimal(20),
         score_tasks=Decimal(35),
         tasks_all_done=True,
         tasks_late_percent=0,
     )
-    rating.validate_for(RatingScheme.objects.in_force(2025))
-    assert rating.score == Decimal(55)
+    right.validate_for(RatingScheme.objects.in_force(2025))
     wrong = rating_2025(unit, "HTNV", score=Decimal(60), score_general=Decimal(20), score_tasks=Decimal(35))
     with pytest.raises(ValidationError) as error:
         wrong.validate_for(RatingScheme.objects.in_force(2025))
