@@ -17,14 +17,17 @@ from organizations.models import Kind, PlaceType, Tier, Unit
 PASSWORD = "a-Long-test-passw0rd"
 
 
-def province(code="TINH"):
+def province_unit(code="TINH"):
+    """The province, root of the tree (at most one)."""
     return Unit.objects.get_or_create(
         code=code, defaults={"name": "Đảng bộ tỉnh", "tier": Tier.PROVINCE, "kind": Kind.PROVINCE}
     )[0]
 
 
 def committee(code="DAKHA", name=None, kind=Kind.DISTRICT):
-    unit = Unit(code=code, name=name or f"Huyện ủy {code}", tier=Tier.COMMITTEE, kind=kind, parent=province())
+    unit = Unit(
+        code=code, name=name or f"Huyện ủy {code}", tier=Tier.COMMITTEE, kind=kind, parent=province_unit()
+    )
     unit.save()
     return unit
 

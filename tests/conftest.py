@@ -28,7 +28,7 @@ from tests import builders as b
 
 @pytest.fixture
 def province_unit(db):
-    return b.province()
+    return b.province_unit()
 
 
 @pytest.fixture

@@ -20,11 +20,11 @@ def test_a_unit_gets_its_committee_from_its_parent():
 
 def test_the_database_refuses_a_kind_of_another_tier():
     with pytest.raises(IntegrityError):
-        Unit.objects.create(code="X", name="X", tier=Tier.CELL, kind=Kind.DISTRICT, parent=b.province())
+        Unit.objects.create(code="X", name="X", tier=Tier.CELL, kind=Kind.DISTRICT, parent=b.province_unit())
 
 
 def test_the_database_refuses_a_second_root():
-    b.province()
+    b.province_unit()
     with pytest.raises(IntegrityError):
         Unit.objects.create(code="Y", name="Y", tier=Tier.COMMITTEE, kind=Kind.DISTRICT)
 
