@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from assessments import rules
 from assessments.forms import NOT_RATED, MemberGridFormSet, RatingGridFormSet, editable_names, row_digest
 from assessments.models import MEMBER_FIELDS, SCORE_FIELDS, MemberStats, Rating, RatingLevel, RatingScheme
 from assessments.services import MemberChange, RatingChange, save_member_stats, save_ratings
@@ -128,7 +129,8 @@ class Grid:
         )
 
     def warnings(self, rows: dict) -> dict[int, str]:
-        return {}
+        """The scheme's cross-unit rules broken by the committee's grassroots organizations."""
+        return rules.by_unit(rules.findings(self.year, committee_ids=[self.committee.pk]))
 
     def save(self, changes, *, channel="form"):
         return save_ratings(

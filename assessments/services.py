@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments import rules
 from assessments.models import (
     MEMBER_FIELDS,
     SCORE_FIELDS,
@@ -31,9 +32,10 @@ from assessments.models import (
     RatingYear,
     Status,
     Submission,
+    SubordinateRule,
 )
 from assessments.policy import EditRefused, check_can_edit, submission_for
-from organizations.models import Unit
+from organizations.models import Tier, Unit
 
 
 @dataclass
@@ -262,7 +264,9 @@ def save_ratings(
     """Create or change many ratings of one committee-year at once, all or nothing."""
     check_can_edit(user=user, committee=committee, year=year)
     _check_in_committee([c.unit for c in changes], committee)
-    scheme = RatingScheme.objects.in_force(year)
+    # With, in the same query, whether one of its cross-unit rules refuses rather than warns.
+    refusing = SubordinateRule.objects.filter(level__scheme=OuterRef("pk"), refuses=True)
+    scheme = RatingScheme.objects.annotate(refusing_rules=Exists(refusing)).in_force(year)
 
     def values(c: RatingChange) -> dict:
         return {
@@ -276,7 +280,7 @@ def save_ratings(
         }
 
     RatingTally.mark_stale(year)
-    return _save_rows(
+    result = _save_rows(
         model=Rating,
         rows=changes,
         user=user,
@@ -287,6 +291,24 @@ def save_ratings(
         build_values=values,
         validate=lambda obj: obj.validate_for(scheme),
     )
+    if scheme is not None and scheme.refusing_rules:
+        _check_cross_unit_rules(year=year, committee=committee, units=[c.unit for c in changes])
+    return result
+
+
+def _check_cross_unit_rules(*, year: int, committee: Unit, units: list[Unit]) -> None:
+    """After the rows are written (in the same transaction): a refusing cross-unit rule broken by
+    a grassroots organization saved here, or by the organization of a cell saved here, undoes it."""
+    touched = {u.pk if u.tier == Tier.BASE else u.parent_id for u in units}
+    broken = [f for f in rules.findings(year, unit_ids=touched) if f.refuses]
+    if broken:
+        by_pk = {u.pk: u for u in Unit.objects.filter(pk__in={f.unit_id for f in broken})}
+        raise RowErrors(
+            {
+                by_pk[pk]: ValidationError({"level": [f.message for f in broken if f.unit_id == pk]})
+                for pk in by_pk
+            }
+        )
 
 
 @transaction.atomic

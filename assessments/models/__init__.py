@@ -11,7 +11,14 @@ from assessments.models.ratings import (
     MemberStats,
     Rating,
 )
-from assessments.models.schemes import MAX_YEAR, MIN_YEAR, RatingLevel, RatingScheme, year_validators
+from assessments.models.schemes import (
+    MAX_YEAR,
+    MIN_YEAR,
+    RatingLevel,
+    RatingScheme,
+    SubordinateRule,
+    year_validators,
+)
 from assessments.models.season import RatingYear, Status, Submission
 from assessments.models.tally import RatingTally
 from assessments.models.targets import (
@@ -47,6 +54,7 @@ __all__ = [
     "RatingTally",
     "RatingYear",
     "Status",
+    "SubordinateRule",
     "Submission",
     "Target",
     "year_validators",

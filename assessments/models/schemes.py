@@ -222,3 +222,60 @@ def band_error(levels: list[RatingLevel], chosen: RatingLevel, result) -> str | 
         "reason": reason,
         "level": allowed.name,
     }
+
+
+class SubordinateRule(models.Model):
+    """A cross-unit rule of a scheme: a grassroots party committee rated `level` needs at least
+    `share_num`/`share_den` of its rated subordinate cells at `at_or_above` or better (Hướng dẫn
+    21-HD/BTCTW: HTXSNV needs 100% of them at HTNV or better and 80% at HTTNV or better).
+    `refuses`: the rating is refused; otherwise it is shown as a warning with the numbers."""
+
+    level = models.ForeignKey(
+        RatingLevel,
+        verbose_name=gettext_lazy("level"),
+        on_delete=models.CASCADE,
+        related_name="subordinate_rules",
+    )
+    at_or_above = models.ForeignKey(
+        RatingLevel,
+        verbose_name=gettext_lazy("subordinate cells at or above"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    share_num = models.PositiveSmallIntegerField(gettext_lazy("share: numerator"))
+    share_den = models.PositiveSmallIntegerField(gettext_lazy("share: denominator"))
+    refuses = models.BooleanField(gettext_lazy("refuses the rating (else warns)"), default=False)
+
+    class Meta:
+        verbose_name = gettext_lazy("cross-unit rule")
+        verbose_name_plural = gettext_lazy("cross-unit rules")
+        constraints = [
+            models.CheckConstraint(
+                name="subordinate_rule_share_valid",
+                condition=Q(share_den__gt=0, share_num__lte=F("share_den")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.level.abbreviation}: {self.share_text} ≥ {self.at_or_above.abbreviation}"
+
+    @property
+    def share_text(self) -> str:
+        return f"{self.share_num * 100 // self.share_den}%"
+
+    def met_by(self, at_or_above: int, rated: int) -> bool:
+        """Exact, never on a rounded percentage: 2 of 3 meets "2/3", 66.67% would not."""
+        return at_or_above * self.share_den >= self.share_num * rated
+
+    def finding(self, unit_name: str, at_or_above: int, rated: int) -> str:
+        return _(
+            "%(unit)s is rated %(level)s, which needs %(share)s of its rated subordinate cells at "
+            "%(minimum)s or better: %(count)s of %(rated)s are."
+        ) % {
+            "unit": unit_name,
+            "level": self.level.abbreviation,
+            "share": self.share_text,
+            "minimum": self.at_or_above.abbreviation,
+            "count": at_or_above,
+            "rated": rated,
+        }

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
+from assessments import rules
 from assessments.forms import ReasonForm
 from assessments.models import MemberStats, Rating, RatingYear, Submission
 from assessments.policy import EditRefused
@@ -32,7 +33,8 @@ def _count(queryset):
 
 
 def _season_rows(user, year: int):
-    """Per committee in scope: its counts for the year and its submission. Two queries in all."""
+    """Per committee in scope: its counts for the year, its grassroots organizations breaking a
+    cross-unit rule, and its submission. A fixed handful of queries in all."""
     to_rate = Unit.objects.to_rate(year).filter(committee=OuterRef("pk"))
     bases = Unit.objects.to_rate(year, tiers=MemberStats.TIERS).filter(committee=OuterRef("pk"))
     committees = list(
@@ -45,6 +47,9 @@ def _season_rows(user, year: int):
             with_stats=_count(bases.recorded_in(year, MemberStats)),
         )
     )
+    warned = rules.count_by_committee(rules.findings(year, committee_ids=[c.pk for c in committees]))
+    for committee in committees:
+        committee.rule_warnings = warned.get(committee.pk, 0)
     submissions = Submission.objects.filter(year=year, committee__in=[c.pk for c in committees])
     by_committee = {s.committee_id: s for s in submissions.select_related("submitted_by", "approved_by")}
     return [(c, by_committee.get(c.pk) or Submission(committee=c, year=year)) for c in committees]
