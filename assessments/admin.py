@@ -31,6 +31,7 @@ from assessments.models import (
     RatingYear,
     Resolution,
     Submission,
+    SubordinateRule,
     Target,
 )
 from assessments.policy import EditRefused, check_can_edit
@@ -337,6 +338,21 @@ class TargetInline(admin.TabularInline):
         "start_year",
         "end_year",
     )
+
+
+class SubordinateRuleInline(admin.TabularInline):
+    model = SubordinateRule
+    fk_name = "level"
+    extra = 0
+
+
+@admin.register(SubordinateRule)
+class SubordinateRuleAdmin(admin.ModelAdmin):
+    """The scheme's cross-unit rules; whether each refuses or warns is data too."""
+
+    list_display = ("level", "at_or_above", "share_num", "share_den", "refuses")
+    list_filter = ("level__scheme", "refuses")
+    list_select_related = ("level__scheme", "at_or_above")
 
 
 @admin.register(CountedLevel)

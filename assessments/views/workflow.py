@@ -21,7 +21,7 @@ from assessments import rules
 from assessments.forms import ReasonForm
 from assessments.models import MemberStats, Rating, RatingYear, Submission
 from assessments.policy import EditRefused
-from assessments.services import approve, return_to_draft, set_year_lock, submit
+from assessments.season import approve, return_to_draft, set_year_lock, submit
 from organizations.access import Scope, committee_for_request
 from organizations.models import Unit
 

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts.models import Role, User
-from assessments import services
+from assessments import season, services
 from assessments.models import AuditEntry, MemberStats, Rating, RatingTally
 from assessments.policy import EditRefused
 from tests import builders as b
@@ -57,7 +57,7 @@ def staff(tree):
 
 
 def lock(year, user):
-    services.set_year_lock(user=user, year=year, locked=True)
+    season.set_year_lock(user=user, year=year, locked=True)
 
 
 def history_url(code: str) -> str:
@@ -120,7 +120,7 @@ def test_one_refused_row_refuses_the_whole_delete(ratings, province):
 
 
 def test_committee_staff_follow_the_workflow_and_their_scope(ratings, staff, province, tree):
-    services.submit(user=staff, committee=tree["committee"], year=2015)
+    season.submit(user=staff, committee=tree["committee"], year=2015)
     with pytest.raises(EditRefused):
         services.delete_ratings(user=staff, ratings=[ratings["cell"]], channel="form")
     with pytest.raises(PermissionDenied):
@@ -233,7 +233,7 @@ def test_delete_selected_audits_every_row(client, ratings, stats, province):
 
 
 def test_the_workflow_of_a_deleted_year_stays_in_the_history(client, ratings, province, staff, tree):
-    services.submit(user=staff, committee=tree["committee"], year=2015)
+    season.submit(user=staff, committee=tree["committee"], year=2015)
     services.delete_ratings(user=province, ratings=[ratings["base"]], channel="admin")
     client.force_login(province)
     page = client.get(history_url("A-001"))

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import MEMBER_COUNT_MAX, MemberStats
-from assessments.services import MemberChange, save_member_stats, set_year_lock
+from assessments.season import set_year_lock
+from assessments.services import MemberChange, save_member_stats
 from tests import builders as b
 
 pytestmark = pytest.mark.django_db

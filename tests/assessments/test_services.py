@@ -5,17 +5,14 @@ from django.test.utils import CaptureQueriesContext
 
 from assessments.models import AuditEntry, Rating, Status
 from assessments.policy import EditRefused
+from assessments.season import approve, return_to_draft, set_year_lock, submit
 from assessments.services import (
     ConflictError,
     MemberChange,
     RatingChange,
     RowErrors,
-    approve,
-    return_to_draft,
     save_member_stats,
     save_ratings,
-    set_year_lock,
-    submit,
 )
 from tests import builders as b
 

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import AuditEntry, MemberStats, Rating
-from assessments.services import set_year_lock
+from assessments.season import set_year_lock
 from organizations.models import Unit
 from tests import builders as b
 

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.services import RatingChange, approve, save_ratings, submit
+from assessments.season import approve, submit
+from assessments.services import RatingChange, save_ratings
 from tests import builders as b
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import AuditEntry, Rating, RatingYear, Status, Submission
-from assessments.services import approve, set_year_lock, submit
+from assessments.season import approve, set_year_lock, submit
 from tests import builders as b
 
 pytestmark = pytest.mark.django_db

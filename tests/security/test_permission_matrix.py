@@ -35,7 +35,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import AuditEntry, MemberStats, Rating, RatingYear, Submission
-from assessments.services import set_year_lock, submit
+from assessments.season import set_year_lock, submit
 from tests import builders as b
 
 pytestmark = pytest.mark.django_db

@@ -29,7 +29,7 @@ def test_every_model_is_registered(model):
 @pytest.fixture
 def every_model_filled(superuser, committee_user, dakha, ratings_2015):
     """At least one row of every model, the workflow ones made the way the product makes them."""
-    from assessments import services
+    from assessments import season
     from assessments.models import MemberStats
     from organizations.models import Unit
 
@@ -44,8 +44,8 @@ def every_model_filled(superuser, committee_user, dakha, ratings_2015):
         completed=15,
         not_completed=5,
     )
-    services.submit(user=committee_user, committee=dakha, year=2015)
-    services.set_year_lock(user=superuser, year=2015, locked=True)
+    season.submit(user=committee_user, committee=dakha, year=2015)
+    season.set_year_lock(user=superuser, year=2015, locked=True)
 
 
 @pytest.mark.parametrize("model", PROJECT_MODELS, ids=lambda m: m._meta.label)
@@ -306,10 +306,10 @@ def test_admin_refuses_a_merger_across_tiers(client, superuser, ratings_2015):
 
 
 def test_admin_refuses_changes_to_a_locked_year_with_a_form_error(client, superuser, ratings_2015):
-    from assessments import services
+    from assessments import season
     from assessments.models import Rating
 
-    services.set_year_lock(user=superuser, year=2015, locked=True)
+    season.set_year_lock(user=superuser, year=2015, locked=True)
     rating = ratings_2015[0]
     client.force_login(superuser)
     response = client.post(

@@ -1,0 +1,111 @@
+"""The rating season's transitions: a committee submits its year's ratings, provincial staff
+approve them or return them with a reason, and lock a year (or unlock it, with a reason). Each
+transition is checked (role, state) and audited in one transaction; the views only call them.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import AuditEntry, Channel, RatingYear, Status, Submission
+from assessments.policy import EditRefused, check_can_edit, submission_for
+from organizations.models import Unit
+
+
+def _transition(*, user, submission: Submission, to: str, changes: dict, reason: str = "") -> Submission:
+    old = submission.status
+    submission.status = to
+    for name, value in changes.items():
+        setattr(submission, name, value)
+    submission.full_clean()
+    submission.save()
+    AuditEntry.objects.create(
+        user=user,
+        channel=Channel.FORM,
+        action=f"submission.{to}",
+        committee=submission.committee,
+        year=submission.year,
+        changes={"status": [old, to]},
+        reason=reason,
+    )
+    return submission
+
+
+@transaction.atomic
+def submit(*, user, committee: Unit, year: int) -> Submission:
+    check_can_edit(user=user, committee=committee, year=year)
+    submission = submission_for(committee, year)
+    if submission.status != Status.DRAFT:
+        raise EditRefused(_("Only a draft can be submitted."))
+    return _transition(
+        user=user,
+        submission=submission,
+        to=Status.SUBMITTED,
+        changes={"submitted_by": user, "submitted_at": timezone.now(), "returned_reason": ""},
+    )
+
+
+def _check_provincial(user):
+    if not (user.sees_whole_province and user.can_edit_ratings):
+        raise PermissionDenied(_("Only the provincial organizing committee can do this."))
+
+
+@transaction.atomic
+def approve(*, user, committee: Unit, year: int) -> Submission:
+    _check_provincial(user)
+    check_can_edit(user=user, committee=committee, year=year)
+    submission = submission_for(committee, year)
+    if submission.status != Status.SUBMITTED:
+        raise EditRefused(_("Only submitted ratings can be approved."))
+    return _transition(
+        user=user,
+        submission=submission,
+        to=Status.APPROVED,
+        changes={"approved_by": user, "approved_at": timezone.now()},
+    )
+
+
+@transaction.atomic
+def return_to_draft(*, user, committee: Unit, year: int, reason: str) -> Submission:
+    _check_provincial(user)
+    check_can_edit(user=user, committee=committee, year=year)
+    if not reason.strip():
+        raise EditRefused(_("Write the reason for returning the ratings."))
+    submission = submission_for(committee, year)
+    if submission.status == Status.DRAFT:
+        raise EditRefused(_("These ratings are already a draft."))
+    return _transition(
+        user=user,
+        submission=submission,
+        to=Status.DRAFT,
+        reason=reason.strip(),
+        changes={"returned_reason": reason.strip(), "approved_by": None, "approved_at": None},
+    )
+
+
+@transaction.atomic
+def set_year_lock(*, user, year: int, locked: bool, reason: str = "") -> RatingYear:
+    _check_provincial(user)
+    if not locked and not reason.strip():
+        raise EditRefused(_("Unlocking a year needs a written reason."))
+    rating_year, _created = RatingYear.objects.select_for_update().get_or_create(year=year)
+    if rating_year.is_locked == locked:
+        raise EditRefused(
+            _("Year %(year)s is already %(state)s.")
+            % {"year": year, "state": _("locked") if locked else _("open")}
+        )
+    rating_year.is_locked = locked
+    rating_year.locked_by, rating_year.locked_at = (user, timezone.now()) if locked else (None, None)
+    rating_year.save()
+    AuditEntry.objects.create(
+        user=user,
+        channel=Channel.FORM,
+        action="year.lock" if locked else "year.unlock",
+        year=year,
+        changes={"locked": [not locked, locked]},
+        reason=reason.strip(),
+    )
+    return rating_year
