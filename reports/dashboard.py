@@ -1,13 +1,23 @@
-"""What the dashboard shows, built from the engine in a fixed number of queries."""
+"""What the dashboard shows, built from the engine in a fixed number of queries.
+
+Every "clean and strong" figure of a committee or a type of place comes from the engine's report
+objects (`reports.figures`); this module arranges them: one row per committee with one cell per
+target, the targets' short names and units of count, and the names of the resolutions.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Max
+from django.utils.formats import number_format
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from assessments.models import (
+    Comparator,
     CountedAs,
+    Metric,
     Rating,
     RatingLevel,
     RatingScheme,
@@ -19,11 +29,125 @@ from assessments.models import (
 from assessments.models.targets import counted_levels_by_year
 from organizations.models import PlaceType, Tier, Unit
 from reports.engine import build_report_set
-from reports.figures import QualityReport, percent
+from reports.figures import QualityReport, TargetResult, percent
 
 
 def latest_year(user) -> int | None:
     return Rating.objects.for_user(user).aggregate(year=Max("year"))["year"]
+
+
+# The targets as column headings and list labels: interface words, short enough for a table
+# heading (the resolution's own wording, a datum, is in each target's `label`).
+SHORT_NAMES = {
+    Metric.BASE_CLEAN_STRONG: pgettext_lazy("short target name", "Organizations clean and strong"),
+    Metric.CELL_CLEAN_STRONG: pgettext_lazy("short target name", "Cells clean and strong"),
+    Metric.BASE_EXEMPLARY: pgettext_lazy("short target name", "Organizations exemplary"),
+    Metric.CELL_EXEMPLARY: pgettext_lazy("short target name", "Cells exemplary"),
+    Metric.MEMBERS_GOOD: pgettext_lazy("short target name", "Members completing duties well"),
+    Metric.ADMISSIONS_TERM: pgettext_lazy("short target name", "Members admitted over the term"),
+}
+
+# What a target's count counts: grassroots organizations, subordinate cells or members.
+COUNTS = {
+    Metric.BASE_CLEAN_STRONG: "organizations",
+    Metric.BASE_EXEMPLARY: "organizations",
+    Metric.CELL_CLEAN_STRONG: "cells",
+    Metric.CELL_EXEMPLARY: "cells",
+    Metric.MEMBERS_GOOD: "members",
+    Metric.ADMISSIONS_TERM: "members",
+}
+
+
+def short_name(metric: str) -> str:
+    return str(SHORT_NAMES.get(metric, metric))
+
+
+def counted(metric: str) -> str:
+    """The unit of count of a target's figures ("TCCSĐ", "chi bộ", "đảng viên")."""
+    kind = COUNTS.get(metric, "members")
+    if kind == "organizations":
+        return pgettext("unit of count", "organizations")
+    if kind == "cells":
+        return pgettext("unit of count", "cells")
+    return pgettext("unit of count", "members")
+
+
+def shortfall_text(metric: str, count: int) -> str:
+    """ "3 cells short" ("thiếu 3 chi bộ"): a shortfall with its unit of count."""
+    n = number_format(count, force_grouping=True)
+    kind = COUNTS.get(metric, "members")
+    if kind == "organizations":
+        return ngettext("%(count)s organization short", "%(count)s organizations short", count) % {"count": n}
+    if kind == "cells":
+        return ngettext("%(count)s cell short", "%(count)s cells short", count) % {"count": n}
+    return ngettext("%(count)s member short", "%(count)s members short", count) % {"count": n}
+
+
+def comparator_sign(comparator: str) -> str:
+    """≥ or >, as the resolution writes it."""
+    return Comparator(comparator).label if comparator in Comparator.values else comparator
+
+
+def threshold_text(result: TargetResult) -> str:
+    """ "≥ 50%" or "> 5.000", in the active locale."""
+    if result.denominator_kind == "none":
+        value = number_format(int(result.threshold), force_grouping=True)
+    else:
+        places = 0 if Decimal(result.threshold) == Decimal(result.threshold).to_integral() else 2
+        value = f"{number_format(result.threshold, places)}%"
+    return f"{comparator_sign(result.comparator)} {value}"
+
+
+@dataclass
+class TargetColumn:
+    """One target as a column of the committee table (and a line of its phone list)."""
+
+    code: str
+    metric: str
+    label: str
+    short: str
+    threshold: str
+    sort: str
+
+    @classmethod
+    def of(cls, result: TargetResult) -> TargetColumn:
+        return cls(
+            code=result.code,
+            metric=result.metric,
+            label=result.label,
+            short=short_name(result.metric),
+            threshold=threshold_text(result),
+            sort=f"target-{result.code}",
+        )
+
+
+def target_columns(report: QualityReport) -> list[TargetColumn]:
+    return [TargetColumn.of(t) for t in report.targets]
+
+
+@dataclass
+class TargetCell:
+    column: TargetColumn
+    result: TargetResult
+
+    @property
+    def state(self) -> str:
+        """met, missed, in_progress, province_only or no_data."""
+        t = self.result
+        if t.province_only:
+            return "province_only"
+        if t.met is None:
+            return "no_data"
+        if t.met:
+            return "met"
+        return "in_progress" if t.in_progress else "missed"
+
+    @property
+    def shortfall(self) -> str:
+        t = self.result
+        if t.met is False and t.shortfall_units:
+            return shortfall_text(t.metric, t.shortfall_units)
+        return ""
 
 
 @dataclass
@@ -35,6 +159,23 @@ class CommitteeRow:
     @property
     def below_target(self) -> bool:
         return any(t.met is False and not t.in_progress for t in self.report.targets)
+
+    @property
+    def cells(self) -> list[TargetCell]:
+        return [TargetCell(column=TargetColumn.of(t), result=t) for t in self.report.targets]
+
+    @property
+    def targets_missed(self) -> int:
+        return sum(1 for t in self.report.targets if t.met is False and not t.in_progress)
+
+    @property
+    def units_short(self) -> int:
+        """Organizations and cells short, over the targets that count units (members apart)."""
+        return sum(
+            t.shortfall_units or 0
+            for t in self.report.targets
+            if t.met is False and COUNTS.get(t.metric) in ("organizations", "cells")
+        )
 
     @property
     def units(self) -> int:
@@ -52,13 +193,33 @@ SORTS = {
     "base_clean": lambda row: row.report.base.clean_strong_percent or -1,
     "cell_clean": lambda row: row.report.cells.clean_strong_percent or -1,
     "base_exemplary": lambda row: row.report.base.exemplary_percent_of_clean_strong or -1,
-    "shortfall": lambda row: -sum(t.shortfall_units or 0 for t in row.report.targets if t.denominator),
+    "shortfall": lambda row: (-row.targets_missed, -row.units_short, row.committee.code),
 }
 
 
+def _target_sort(code: str):
+    """Worst first by a target's figure (its share, or its count for a count target)."""
+
+    def key(row: CommitteeRow):
+        result = next((t for t in row.report.targets if t.code == code), None)
+        if result is None:
+            return (1, 0, row.committee.code)
+        value = result.actual if result.denominator is not None else result.count
+        return (0 if value is not None else 1, value or 0, row.committee.code)
+
+    return key
+
+
+def sort_key(sort: str):
+    if sort.startswith("target-"):
+        return _target_sort(sort.removeprefix("target-"))
+    return SORTS.get(sort, SORTS["code"])
+
+
 def committee_rows(year: int, reports: dict, sort: str = "code") -> list[CommitteeRow]:
-    """One row per committee that has units or ratings that year, from the engine's reports
-    grouped by committee (whole province only)."""
+    """One row per committee that existed that year (or had ratings counted under it), from the
+    engine's reports grouped by committee (whole province only). A committee dissolved earlier
+    can still appear among the groups through its members' term admissions: it is left out."""
     committees = Unit.objects.committees().in_bulk([key for key in reports if key is not None])
     statuses = dict(Submission.objects.filter(year=year).values_list("committee_id", "status"))
     rows = [
@@ -66,7 +227,8 @@ def committee_rows(year: int, reports: dict, sort: str = "code") -> list[Committ
         for key, report in reports.items()
         if key in committees
     ]
-    return sorted(rows, key=SORTS.get(sort, SORTS["code"]))
+    rows = [row for row in rows if row.committee.is_active_in(year) or row.recorded]
+    return sorted(rows, key=sort_key(sort))
 
 
 @dataclass
@@ -115,6 +277,16 @@ def village_cells_against_others(rows: list[PlaceRow]) -> dict:
     return {"village": share(village), "others": share(others)}
 
 
+def resolution_name(report: QualityReport) -> str:
+    """The resolution judging the report's year, by its Vietnamese name ("" when none does)."""
+    resolution = report.resolution
+    if resolution is None:
+        return ""
+    name = str(resolution)
+    title = getattr(resolution, "title", "")
+    return f"{name}: {title}" if title and title not in name else name
+
+
 @dataclass
 class TrendYear:
     year: int
@@ -161,6 +333,9 @@ def trends(committee: Unit | None) -> list[TrendYear]:
         bucket["total"] = bucket.get("total", 0) + row["n"]
         if row["not_rated"]:
             bucket["not_rated"] = bucket.get("not_rated", 0) + row["n"]
+            continue
+        if row["level_id"] is None:  # not decided yet: not a recorded rating of that year
+            bucket["total"] -= row["n"]
             continue
         level = levels[row["level_id"]]
         bucket["levels"][level.abbreviation] = row["n"]

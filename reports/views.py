@@ -54,8 +54,11 @@ def dashboard(request, year, template="reports/dashboard.html"):
     context = {
         "report": report,
         "committee": committee,
-        "committees": scope.committees() if request.user.sees_whole_province else [],
+        "scope_name": committee.name if committee else _("Whole province"),
+        "committees": committees_of_year(scope, year, committee) if request.user.sees_whole_province else [],
         "by_committee": figures.committees,
+        "columns": dash.target_columns(report),
+        "resolution": dash.resolution_name(report),
         "sort": request.GET.get("sort", "code"),
         "places": places,
         "village": dash.village_cells_against_others(places),
@@ -78,6 +81,14 @@ def dashboard(request, year, template="reports/dashboard.html"):
         + urlencode({"committee": committee.code} if committee else {}),
     }
     return render(request, template, context)
+
+
+def committees_of_year(scope, year: int, selected) -> list:
+    """The committees to choose between: those that existed in `year`, and the one shown."""
+    committees = list(scope.committees().active_in(year))
+    if selected is not None and selected not in committees:
+        committees.append(selected)
+    return committees
 
 
 @login_required

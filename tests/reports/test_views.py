@@ -157,3 +157,83 @@ def test_the_xlsx_report_has_four_sheets_and_escapes_formulas(client, province_s
 def test_it_rejects_other_committee_on_the_xlsx_report(client, rated, staff):
     client.force_login(staff)
     assert client.get(reverse("reports:report-xlsx", args=[2015]) + "?committee=B").status_code == 404
+
+
+def test_the_committee_table_names_its_targets_and_each_shortfall_with_its_unit(client, leader, rated):
+    client.force_login(leader)
+    response = client.get(reverse("reports:dashboard", args=[2015]), HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    table = html[html.index('id="by-committee"') : html.index("</table>", html.index('id="by-committee"'))]
+    for heading in (
+        "Organizations clean and strong",
+        "Cells clean and strong",
+        "Organizations exemplary",
+        "Members completing duties well",
+        "Members admitted over the term",
+        "≥ 50%",
+        "&gt; 60%",
+        "&gt; 5,000",
+    ):
+        assert heading in table, heading
+    assert "<abbr" not in table  # no target known only by its number
+    # A: 1 of 3 cells clean and strong; more than 60% of 3 needs 2: one cell short, said so.
+    row = table[table.index('data-committee="A"') :]
+    row = row[: row.index("</tr>")]
+    assert "1 cell short" in row and "✗" in row and "Not met" in row
+    assert [c.column.short for c in response.context["by_committee"][0].cells][:2] == [
+        "Organizations clean and strong",
+        "Cells clean and strong",
+    ]
+
+
+def test_a_committee_appears_only_in_the_years_it_existed(client, leader, rated):
+    import datetime
+
+    gone = b.committee("Z", name="Đảng bộ Khối đã giải thể")
+    base = b.base_org(gone, "Z-001")
+    b.rate(base, 2015, "TSVM")
+    b.member_stats(base, 2015, members=10, good=8, admitted=2)
+    gone.dissolved = datetime.date(2015, 12, 31)
+    gone.save()
+    base.dissolved = datetime.date(2015, 12, 31)
+    base.save()
+    b.rate(b.unit("A-001"), 2016, "TSVM")
+    client.force_login(leader)
+    dashboard = reverse("reports:dashboard", args=[2015])
+    assert "Z" in [row.committee.code for row in client.get(dashboard).context["by_committee"]]
+    later = client.get(reverse("reports:dashboard", args=[2016]))
+    assert "Z" not in [row.committee.code for row in later.context["by_committee"]]
+    assert "Z" not in [c.code for c in later.context["committees"]]  # nor in the committee selector
+    assert "Đảng bộ Khối đã giải thể" not in later.content.decode()
+
+
+def test_schemes_and_resolutions_by_their_names_and_captions_above_their_charts(client, leader, rated):
+    client.force_login(leader)
+    html = client.get(reverse("reports:dashboard", args=[2015])).content.decode()
+    assert "TSVM-2015" not in html and "HTNV-2018" not in html
+    assert "Hướng dẫn 27-HD/BTCTW" in html
+    assert "Nghị quyết của Ban Thường vụ Tỉnh ủy (khóa XV)" in html
+    figure = html[html.index('<figure class="trend-figure') :]
+    assert figure.index("<figcaption") < figure.index("<svg")
+    table = html[html.index('id="trend-table"') :]
+    assert table.index("<caption>") < table.index("<thead>")
+
+
+def test_the_print_view_carries_its_page_headers_and_a_print_button(client, province_staff, rated):
+    client.force_login(province_staff)
+    html = client.get(
+        reverse("reports:dashboard-print", args=[2015]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert 'data-print-title="Targets dashboard 2015 — Whole province"' in html
+    assert 'data-print-printed="Printed ' in html and 'data-print-page="Page"' in html
+    assert "data-print-now" in html and "reports.js" in html
+    assert "style=" not in html and "<style" not in html and "onclick" not in html
+    assert html.count('class="print-page') == 3  # summary; committees (landscape); trends (landscape)
+
+
+def test_the_print_view_queries_do_not_grow_with_the_units(client, province_staff, rated):
+    client.force_login(province_staff)
+    url = reverse("reports:dashboard-print", args=[2015])
+    before = count_dashboard_queries(client, url)
+    b.committee_with("C", 2015, base_levels=["TSVM", "HTNV"] * 10, cell_levels=["TSVM", "YK", "HTTNV"] * 15)
+    assert count_dashboard_queries(client, url) == before
