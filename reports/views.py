@@ -5,6 +5,7 @@ anything out of scope): views only hand them on."""
 import csv
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,10 +16,22 @@ from django.views.decorators.http import require_GET
 from organizations.access import scope_for_request
 from reports import dashboard as dash
 from reports.charts import line_chart
-from reports.drilldown import DrillFilter, drill_rows
+from reports.drilldown import (
+    PAGE_SIZE,
+    DrillFilter,
+    DrillRow,
+    describe,
+    level_choices,
+    place_choices,
+    selection,
+    tier_choices,
+    year_levels,
+)
 from reports.engine import build_report
 from reports.export import safe_cell
-from reports.xlsx import workbook
+from reports.xlsx import TitleBlock, unit_sheet, user_label, workbook, write_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -101,15 +114,45 @@ def dashboard_print(request, year):
 @require_GET
 def drilldown(request, year):
     scope = scope_for_request(request)
-    drill = DrillFilter.from_query(request.GET)
-    rows = drill_rows(scope, year, drill)
-    if request.GET.get("format") == "csv":
+    levels = year_levels(year)
+    drill = DrillFilter.from_query(request.GET).within(levels)
+    rows = selection(scope, year, drill)
+    title = describe(drill, year, levels)
+    export = request.GET.get("format")
+    if export == "csv":
         return drilldown_csv(rows, year)
+    if export == "xlsx":
+        return drilldown_xlsx(request, scope, rows, year, title)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = drill.as_query() | ({"committee": scope.committee.code} if scope.committee else {})
     return render(
         request,
         "reports/drilldown.html",
-        {"rows": rows, "year": year, "committee": scope.committee, "drill": drill},
+        {
+            "rows": page.object_list,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "year": year,
+            "committee": scope.committee,
+            "committees": committees_of_year(scope, year, scope.committee)
+            if request.user.sees_whole_province
+            else [],
+            "scope_name": scope.committee.name if scope.committee else _("Whole province"),
+            "drill": drill,
+            "title": title,
+            "level_choices": level_choices(levels),
+            "tier_choices": tier_choices(),
+            "place_choices": place_choices(),
+            "query": urlencode(query),
+            "back": reverse("reports:dashboard", args=[year])
+            + (f"?{urlencode({'committee': scope.committee.code})}" if scope.committee else ""),
+        },
     )
+
+
+def _filename(prefix: str, year: int, scope, extension: str) -> str:
+    suffix = f"-{scope.committee.code}" if scope.committee else ""
+    return f"{prefix}-{year}{suffix}.{extension}"
 
 
 def drilldown_csv(rows, year) -> HttpResponse:
@@ -117,19 +160,22 @@ def drilldown_csv(rows, year) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="don-vi-{year}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 with a BOM as UTF-8
     writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Code"),
-            _("Unit"),
-            _("Counted under committee"),
-            _("Level"),
-            _("Decision number"),
-            _("Decision date"),
-            _("Note"),
-        ]
-    )
+    writer.writerow(DrillRow.headers())
     for row in rows:
         writer.writerow([safe_cell(value) for value in row.as_list()])
+    return response
+
+
+def drilldown_xlsx(request, scope, rows, year, title) -> HttpResponse:
+    block = TitleBlock(
+        report=title,
+        year=year,
+        scope=scope.committee.name if scope.committee else _("Whole province"),
+        made_by=user_label(request.user),
+    )
+    content = write_workbook(block, [unit_sheet(None, rows, subject=title)])
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{_filename("don-vi", year, scope, "xlsx")}"'
     return response
 
 
@@ -143,13 +189,11 @@ def report_xlsx(request, year):
         report=figures.report,
         committees=figures.committees,
         places=figures.places,
-        units=drill_rows(scope, year, DrillFilter()),
+        units=selection(scope, year, DrillFilter()),
+        user=request.user,
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    suffix = f"-{committee.code}" if committee else ""
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-{year}{suffix}.xlsx"'
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{_filename("bao-cao", year, scope, "xlsx")}"'
     return response
 
 

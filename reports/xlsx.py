@@ -1,113 +1,520 @@
-"""The year's report as an XLSX workbook (pandas): summary against targets, by committee, by type of
-place, and the unit list. Every text cell goes through `safe_cell`."""
+"""The year's report as an XLSX workbook (openpyxl), and the drill-down's selection as one sheet.
+
+Every sheet opens with the same title block (report, year, scope, resolution, scheme, when and by
+whom it was made), then one table whose header row is frozen with the title block above it.
+Numbers are numbers: counts with a thousands format, shares as percentages (0.5687 shown as
+56,87% in a Vietnamese Excel), dates as dates. Comparators are written as the resolution writes
+them (≥, >) and verdicts in words (Đạt / Chưa đạt). Every text cell goes through `safe_cell`.
+
+Sheets of the report: the targets, the levels, by committee (the whole province) or by grassroots
+organization (one committee), by type of place, and every unit with its tier and parent.
+"""
 
 from __future__ import annotations
 
+import datetime
 import io
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-import pandas as pd
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 
-from reports.dashboard import CommitteeRow, PlaceRow
+from assessments.models import MemberStats, Rating, Status
+from organizations.models import Tier, Unit
+from reports.dashboard import (
+    CommitteeRow,
+    PlaceRow,
+    TargetCell,
+    comparator_sign,
+    counted,
+    resolution_name,
+    short_name,
+    threshold_text,
+)
 from reports.drilldown import DrillRow
 from reports.export import safe_cell
-from reports.figures import QualityReport
+from reports.figures import QualityReport, TargetResult, TierSummary, percent
+
+INT_FORMAT = "#,##0"
+PERCENT_FORMAT = "0.00%"
+WHOLE_PERCENT_FORMAT = "0%"
+DATE_FORMAT = "DD/MM/YYYY"
+MAX_WIDTH = 60
+MIN_WIDTH = 6
 
 
-def _num(value):
-    return None if value is None else float(value)
+@dataclass(frozen=True)
+class Pct:
+    """A share in percent (56.87), written as the fraction 0.5687 with a percentage format (two
+    decimals; a threshold written as the resolution writes it, "50%", with `whole`)."""
+
+    value: Decimal | float | None
+    whole: bool = False
+
+    @property
+    def fraction(self) -> float | None:
+        return None if self.value is None else float(Decimal(self.value) / 100)
 
 
-def _frame(rows: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows)
-    return frame.map(safe_cell) if not frame.empty else frame
+@dataclass
+class Sheet:
+    name: str  # the tab (at most 31 characters)
+    subject: str  # what the table lists, the title block's last line
+    headers: list[str]
+    rows: list[list] = field(default_factory=list)
+    freeze_columns: int = 1  # kept in view when scrolling sideways
 
 
-def summary_rows(report: QualityReport) -> list[dict]:
+@dataclass
+class TitleBlock:
+    report: str
+    year: int
+    scope: str
+    resolution: str = ""
+    scheme: str = ""
+    made_by: str = ""
+    made_at: datetime.datetime | None = None
+
+    def lines(self) -> list[str]:
+        made_at = timezone.localtime(self.made_at or timezone.now())
+        lines = [
+            self.report,
+            _("Year: %(year)s") % {"year": self.year},
+            _("Scope: %(scope)s") % {"scope": self.scope},
+        ]
+        if self.resolution:
+            lines.append(_("Resolution: %(resolution)s") % {"resolution": self.resolution})
+        if self.scheme:
+            lines.append(_("Rating scheme: %(scheme)s") % {"scheme": self.scheme})
+        lines.append(
+            _("Made on %(date)s by %(user)s")
+            % {"date": date_format(made_at, "SHORT_DATETIME_FORMAT"), "user": self.made_by}
+        )
+        return lines
+
+
+def user_label(user) -> str:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    full = user.get_full_name()
+    return f"{full} ({user.get_username()})" if full else user.get_username()
+
+
+def _text(value: str) -> str:
+    return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
+def _put(cell, value) -> int:
+    """Write `value` with its number format; returns the width its text needs."""
+    if isinstance(value, Pct):
+        cell.value = value.fraction
+        if value.value is not None:
+            whole = value.whole and Decimal(value.value) == Decimal(value.value).to_integral()
+            cell.number_format = WHOLE_PERCENT_FORMAT if whole else PERCENT_FORMAT
+        return 9
+    if isinstance(value, bool):
+        cell.value = _("yes") if value else _("no")
+        return len(cell.value)
+    if isinstance(value, int):
+        cell.value = value
+        cell.number_format = INT_FORMAT
+        return len(f"{value:,}") + 1
+    if isinstance(value, Decimal | float):
+        cell.value = float(value)
+        cell.number_format = "#,##0.00"
+        return len(f"{value:,.2f}") + 1
+    if isinstance(value, datetime.date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+        return 11
+    if value is None or value == "":
+        cell.value = None
+        return 0
+    text = _text(str(value))
+    cell.value = text
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+HEADER_FILL = PatternFill("solid", fgColor="E9ECEF")
+HEADER_BORDER = Border(bottom=Side(style="thin", color="808080"))
+
+
+def write_sheet(ws, block: TitleBlock, sheet: Sheet) -> None:
+    lines = block.lines() + [sheet.subject]
+    for row, line in enumerate(lines, start=1):
+        cell = ws.cell(row=row, column=1, value=_text(line))
+        cell.font = Font(bold=True, size=14) if row == 1 else Font(bold=row == len(lines))
+    header_row = len(lines) + 2
+    widths = [0] * len(sheet.headers)
+    for column, header in enumerate(sheet.headers, start=1):
+        cell = ws.cell(row=header_row, column=column, value=_text(header))
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = HEADER_BORDER
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
+        # A long header wraps on up to three lines rather than widening its column.
+        widths[column - 1] = max(MIN_WIDTH, min(len(header), max(12, math.ceil(len(header) / 3))))
+    for offset, values in enumerate(sheet.rows, start=1):
+        for column, value in enumerate(values, start=1):
+            needed = _put(ws.cell(row=header_row + offset, column=column), value)
+            widths[column - 1] = max(widths[column - 1], needed)
+    header_lines = 1
+    for column, width in enumerate(widths, start=1):
+        width = min(MAX_WIDTH, width + 2)
+        ws.column_dimensions[get_column_letter(column)].width = width
+        header_lines = max(header_lines, math.ceil(len(sheet.headers[column - 1]) / max(1, width - 1)))
+    ws.row_dimensions[header_row].height = 15 * min(header_lines, 4)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=sheet.freeze_columns + 1)
+    if sheet.rows:
+        last = get_column_letter(len(sheet.headers))
+        ws.auto_filter.ref = f"A{header_row}:{last}{header_row + len(sheet.rows)}"
+    ws.sheet_view.zoomScale = 100
+
+
+def write_workbook(block: TitleBlock, sheets: list[Sheet]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for sheet in sheets:
+        write_sheet(book.create_sheet(title=sheet.name[:31]), block, sheet)
+    book.properties.title = block.report
+    book.properties.creator = block.made_by or None
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# --- The report's sheets ---------------------------------------------------------------------------
+
+
+def verdict(result: TargetResult) -> str:
+    if result.province_only:
+        return _("Set for the whole province")
+    if result.met is None:
+        return _("No data")
+    if result.met:
+        return _("Met")
+    return _("In progress") if result.in_progress else _("Not met")
+
+
+def _actual(result: TargetResult):
+    return result.count if result.denominator is None else Pct(result.actual)
+
+
+def _threshold(result: TargetResult):
+    return int(result.threshold) if result.denominator is None else Pct(result.threshold, whole=True)
+
+
+def targets_sheet(report: QualityReport) -> Sheet:
     rows = []
     for t in report.targets:
-        rows.append(
-            {
-                _("Target"): t.label,
-                _("Comparator"): t.comparator,
-                _("Threshold"): _num(t.threshold),
-                _("Actual"): _num(t.actual) if t.denominator is not None else t.count,
-                _("Count"): t.count,
-                _("Denominator"): t.denominator,
-                _("Met"): "" if t.met is None else (_("yes") if t.met else _("no")),
-                _("Margin (units)"): t.margin_units,
-                _("Short (units)"): t.shortfall_units,
+        note = ""
+        if t.in_progress and t.years_left:
+            note = _("%(years)s year(s) left: %(pace)s a year needed") % {
+                "years": t.years_left,
+                "pace": t.pace_needed_per_year,
             }
+        elif t.province_only:
+            note = _("A committee's count is shown, not judged.")
+        rows.append(
+            [
+                t.label,
+                comparator_sign(t.comparator),
+                _threshold(t),
+                _actual(t),
+                t.count,
+                t.denominator,
+                verdict(t),
+                t.margin_units,
+                t.shortfall_units,
+                counted(t.metric),
+                note,
+            ]
         )
-    for title, summary in (
-        (_("Grassroots organizations"), report.base),
-        (_("Subordinate cells"), report.cells),
-    ):
-        for level in summary.levels:
-            rows.append(
-                {
-                    _("Target"): f"{title}: {level.label}",
-                    _("Count"): level.count,
-                    _("Actual"): _num(level.percent),
-                    _("Denominator"): summary.total,
-                }
-            )
+    return Sheet(
+        name=_("Targets"),
+        subject=_("Targets of the resolution"),
+        headers=[
+            _("Target"),
+            _("Comparator"),
+            _("Threshold"),
+            _("Actual"),
+            _("Count"),
+            _("Denominator"),
+            _("Result"),
+            _("Margin"),
+            _("Short"),
+            _("Counted in"),
+            _("Note"),
+        ],
+        rows=rows,
+    )
+
+
+def _tier_rows(title: str, summary: TierSummary) -> list[list]:
+    rows = [
+        [title, level.label, level.abbreviation, level.count, Pct(level.percent)] for level in summary.levels
+    ]
+    rows += [
+        [
+            title,
+            _("Clean and strong (including exemplary)"),
+            "",
+            summary.clean_strong,
+            Pct(summary.clean_strong_percent),
+        ],
+        [
+            title,
+            _("of which exemplary (share of the clean and strong)"),
+            "",
+            summary.exemplary,
+            Pct(summary.exemplary_percent_of_clean_strong),
+        ],
+        [title, _("Not rated"), "", summary.not_rated, None],
+        [title, _("Not yet entered"), "", summary.pending, None],
+        [title, _("Total"), "", summary.total, None],
+    ]
     return rows
 
 
-def committee_sheet(rows: list[CommitteeRow]) -> list[dict]:
-    return [
-        {
-            _("Code"): row.committee.code,
-            _("Committee"): row.committee.name,
-            _("Units"): row.units,
-            _("Grassroots org. clean and strong (%)"): _num(row.report.base.clean_strong_percent),
-            _("Cells clean and strong (%)"): _num(row.report.cells.clean_strong_percent),
-            _("Exemplary of clean and strong (%)"): _num(row.report.base.exemplary_percent_of_clean_strong),
-            _("Below a target"): _("yes") if row.below_target else _("no"),
-            _("Units short"): sum(t.shortfall_units or 0 for t in row.report.targets if t.denominator),
+def levels_sheet(report: QualityReport) -> Sheet:
+    return Sheet(
+        name=_("Rating levels"),
+        subject=_("Rating levels: shares of all units, rated or not"),
+        headers=[_("Tier"), _("Level"), _("Abbreviation"), _("Count"), _("Share")],
+        rows=_tier_rows(_("Grassroots organizations"), report.base)
+        + _tier_rows(_("Subordinate cells"), report.cells),
+        freeze_columns=2,
+    )
+
+
+def _target_headers(report: QualityReport) -> list[str]:
+    headers = []
+    for t in report.targets:
+        name = f"{short_name(t.metric)} {threshold_text(t)}"
+        headers += [
+            name,
+            _("%(target)s: result") % {"target": short_name(t.metric)},
+            _("%(target)s: short (%(unit)s)") % {"target": short_name(t.metric), "unit": counted(t.metric)},
+        ]
+    return headers
+
+
+def _target_values(cells: list[TargetCell]) -> list:
+    values = []
+    for cell in cells:
+        t = cell.result
+        short = t.shortfall_units if t.met is False else (0 if t.met else None)
+        values += [_actual(t), verdict(t), short]
+    return values
+
+
+def status_label(status: str) -> str:
+    return {Status.APPROVED: _("approved"), Status.SUBMITTED: _("submitted")}.get(status, _("draft"))
+
+
+def committee_sheet(report: QualityReport, rows: list[CommitteeRow]) -> Sheet:
+    return Sheet(
+        name=_("By committee"),
+        subject=_("By committee directly under the province"),
+        headers=[
+            _("Code"),
+            _("Committee"),
+            _("Units to rate"),
+            _("Units entered"),
+            _("Season"),
+            *_target_headers(report),
+        ],
+        rows=[
+            [
+                row.committee.code,
+                row.committee.name,
+                row.units,
+                row.recorded,
+                status_label(row.status),
+                *_target_values(row.cells),
+            ]
+            for row in rows
+        ],
+        freeze_columns=2,
+    )
+
+
+def grassroots_sheet(report: QualityReport, committee: Unit) -> Sheet:
+    """A committee's grassroots organizations: each one's level, its cells and their levels, its
+    members. Whether a level counts as clean and strong is read from the engine's report (the
+    levels of `report.base` and `report.cells`), never decided here. Four queries."""
+    year = report.year
+    base_clean = {lv.code for lv in report.base.levels if lv.is_clean_strong}
+    cell_clean = {lv.code for lv in report.cells.levels if lv.is_clean_strong}
+    ratings = {
+        r.unit_id: r
+        for r in Rating.objects.filter(year=year, committee=committee, tier=Tier.BASE).select_related("level")
+    }
+    counted_here = Rating.objects.filter(year=year, committee=committee, tier=Tier.BASE).values("unit_id")
+    to_rate = Unit.objects.to_rate(year, committee=committee, tiers=(Tier.BASE,)).values("pk")
+    organizations = {u.pk: u for u in Unit.objects.filter(Q(pk__in=counted_here) | Q(pk__in=to_rate))}
+    cells: dict[int, dict[str, int]] = {}
+    for row in (
+        Rating.objects.filter(year=year, committee=committee, tier=Tier.CELL)
+        .values("unit__parent_id", "level__code", "not_rated")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts = cells.setdefault(row["unit__parent_id"], {"recorded": 0, "clean": 0})
+        counts["recorded"] += row["n"]
+        if not row["not_rated"] and row["level__code"] in cell_clean:
+            counts["clean"] += row["n"]
+    for row in (
+        Unit.objects.to_rate(year, committee=committee, tiers=(Tier.CELL,))
+        .pending_in(year)
+        .values("parent_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        cells.setdefault(row["parent_id"], {"recorded": 0, "clean": 0})["pending"] = row["n"]
+    members = {
+        m.unit_id: m
+        for m in MemberStats.objects.filter(year=year, committee=committee).only(
+            "unit_id", "member_count", "admitted"
+        )
+    }
+    rows = []
+    for unit in sorted(organizations.values(), key=lambda u: u.code):
+        rating = ratings.get(unit.pk)
+        if rating is None:
+            level = _("Not yet entered")
+        elif rating.level_id:
+            level = rating.level.name
+        else:
+            level = _("Not rated: %(reason)s") % {"reason": rating.not_rated_reason}
+        counts = cells.get(unit.pk, {})
+        total_cells = counts.get("recorded", 0) + counts.get("pending", 0)
+        stats = members.get(unit.pk)
+        rows.append(
+            [
+                unit.code,
+                unit.name,
+                unit.get_kind_display(),
+                unit.get_place_type_display() if unit.place_type else "",
+                level,
+                rating.level.code in base_clean if rating and rating.level_id else None,
+                total_cells,
+                counts.get("clean", 0) if total_cells else None,
+                Pct(percent(counts.get("clean", 0), total_cells)) if total_cells else None,
+                stats.member_count if stats else None,
+                stats.admitted if stats else None,
+            ]
+        )
+    return Sheet(
+        name=_("By grassroots organization"),
+        subject=_("The committee's grassroots organizations"),
+        headers=[
+            _("Code"),
+            _("Grassroots organization"),
+            _("Kind"),
+            _("Type of place"),
+            _("Level"),
+            _("Clean and strong"),
+            _("Subordinate cells"),
+            _("Cells clean and strong"),
+            _("Share of cells clean and strong"),
+            _("Members"),
+            _("Admitted this year"),
+        ],
+        rows=rows,
+        freeze_columns=2,
+    )
+
+
+def place_sheet(rows: list[PlaceRow]) -> Sheet:
+    return Sheet(
+        name=_("By type of place"),
+        subject=_("By type of place"),
+        headers=[
+            _("Type of place"),
+            _("Grassroots organizations"),
+            _("Grassroots organizations clean and strong"),
+            _("Share of grassroots organizations clean and strong"),
+            _("Subordinate cells"),
+            _("Cells clean and strong"),
+            _("Share of cells clean and strong"),
+        ],
+        rows=[
+            [
+                row.label,
+                row.report.base.total,
+                row.report.base.clean_strong,
+                Pct(row.report.base.clean_strong_percent),
+                row.report.cells.total,
+                row.report.cells.clean_strong,
+                Pct(row.report.cells.clean_strong_percent),
+            ]
+            for row in rows
+        ],
+    )
+
+
+def unit_sheet(report: QualityReport | None, rows, subject: str = "") -> Sheet:
+    """Every unit of a selection with its tier, parent, committee, level and decision; whether its
+    level counts as clean and strong is read from the engine's report when one is given."""
+    clean = set()
+    if report is not None:
+        clean = {("base", lv.code) for lv in report.base.levels if lv.is_clean_strong} | {
+            ("cell", lv.code) for lv in report.cells.levels if lv.is_clean_strong
         }
-        for row in rows
-    ]
+    headers = DrillRow.headers()
+    values = []
+    for row in rows:
+        line = row.as_list(dates_as_text=False)
+        if report is not None:
+            rating = row.rating
+            line.insert(
+                7,
+                None if rating is None or not rating.level_id else (row.tier, rating.level.code) in clean,
+            )
+        values.append(line)
+    if report is not None:
+        headers.insert(7, _("Clean and strong"))
+    return Sheet(
+        name=_("Unit list"),
+        subject=subject or _("Every unit, with its tier and parent"),
+        headers=headers,
+        rows=values,
+        freeze_columns=2,
+    )
 
 
-def place_sheet(rows: list[PlaceRow]) -> list[dict]:
-    return [
-        {
-            _("Type of place"): row.label,
-            _("Grassroots organizations"): row.report.base.total,
-            _("clean and strong (%)"): _num(row.report.base.clean_strong_percent),
-            _("Subordinate cells"): row.report.cells.total,
-            _("cells clean and strong (%)"): _num(row.report.cells.clean_strong_percent),
-        }
-        for row in rows
-    ]
-
-
-def unit_sheet(rows: list[DrillRow]) -> list[dict]:
-    headers = [
-        _("Code"),
-        _("Unit"),
-        _("Counted under committee"),
-        _("Level"),
-        _("Decision number"),
-        _("Decision date"),
-        _("Note"),
-    ]
-    return [dict(zip(headers, row.as_list(), strict=True)) for row in rows]
+def title_block(report: QualityReport, user, title: str = "") -> TitleBlock:
+    return TitleBlock(
+        report=title or _("Quality ratings of party organizations, %(year)s") % {"year": report.year},
+        year=report.year,
+        scope=report.committee.name if report.committee else _("Whole province"),
+        resolution=resolution_name(report),
+        scheme=report.scheme_title,
+        made_by=user_label(user),
+    )
 
 
 def workbook(
-    *, report: QualityReport, committees: list[CommitteeRow], places: list[PlaceRow], units: list[DrillRow]
+    *,
+    report: QualityReport,
+    committees: list[CommitteeRow],
+    places: list[PlaceRow],
+    units,
+    user=None,
 ) -> bytes:
-    buffer = io.BytesIO()
-    sheets = {
-        _("Summary"): summary_rows(report),
-        _("By committee"): committee_sheet(committees),
-        _("By type of place"): place_sheet(places),
-        _("Units"): unit_sheet(units),
-    }
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, rows in sheets.items():
-            _frame(rows).to_excel(writer, sheet_name=name[:31], index=False)
-    return buffer.getvalue()
+    sheets = [targets_sheet(report), levels_sheet(report)]
+    if report.committee is None:
+        sheets.append(committee_sheet(report, committees))
+    else:
+        sheets.append(grassroots_sheet(report, report.committee))
+    sheets += [place_sheet(places), unit_sheet(report, units)]
+    return write_workbook(title_block(report, user), sheets)

@@ -139,19 +139,22 @@ def test_a_committee_is_not_judged_against_the_provinces_count_target(client, ra
     assert admissions.province_only and admissions.met is None
 
 
-def test_the_xlsx_report_has_four_sheets_and_escapes_formulas(client, province_staff, rated):
-    import pandas as pd
+def test_the_xlsx_report_has_five_sheets_and_escapes_formulas(client, province_staff, rated):
+    from openpyxl import load_workbook
 
     b.rate(b.unit("A-001"), 2015, "TSVM", note="@SUM(A1)")
     client.force_login(province_staff)
     response = client.get(reverse("reports:report-xlsx", args=[2015]))
     assert response.status_code == 200
-    sheets = pd.read_excel(io.BytesIO(response.content), sheet_name=None, engine="calamine")
-    assert len(sheets) == 4
-    units = list(sheets.values())[3]
-    assert len(units) == 7 and "'@SUM(A1)" in units.astype(str).to_string()
-    by_committee = list(sheets.values())[1]
-    assert list(by_committee.iloc[:, 0]) == ["A", "B"]
+    book = load_workbook(io.BytesIO(response.content))
+    assert len(book.worksheets) == 5  # targets, levels, by committee, by type of place, units
+    units = book.worksheets[4]
+    header = units[units.freeze_panes].row - 1
+    assert units.max_row - header == 7
+    assert "'@SUM(A1)" in [cell.value for row in units.iter_rows() for cell in row]
+    by_committee = book.worksheets[2]
+    header = by_committee[by_committee.freeze_panes].row - 1
+    assert [row[0].value for row in by_committee.iter_rows(min_row=header + 1)] == ["A", "B"]
 
 
 def test_it_rejects_other_committee_on_the_xlsx_report(client, rated, staff):
@@ -231,9 +234,24 @@ def test_the_print_view_carries_its_page_headers_and_a_print_button(client, prov
     assert html.count('class="print-page') == 3  # summary; committees (landscape); trends (landscape)
 
 
-def test_the_print_view_queries_do_not_grow_with_the_units(client, province_staff, rated):
+@pytest.mark.parametrize("name", ["reports:dashboard-print", "reports:report-xlsx"])
+def test_the_print_view_and_the_xlsx_report_queries_do_not_grow_with_the_units(
+    client, province_staff, rated, name
+):
     client.force_login(province_staff)
-    url = reverse("reports:dashboard-print", args=[2015])
+    url = reverse(name, args=[2015])
     before = count_dashboard_queries(client, url)
     b.committee_with("C", 2015, base_levels=["TSVM", "HTNV"] * 10, cell_levels=["TSVM", "YK", "HTTNV"] * 15)
+    assert count_dashboard_queries(client, url) == before
+
+
+def test_the_committee_xlsx_report_queries_do_not_grow_with_the_units(client, staff, rated):
+    client.force_login(staff)
+    url = reverse("reports:report-xlsx", args=[2015])
+    before = count_dashboard_queries(client, url)
+    for i in range(3, 13):
+        base = b.base_org(b.unit("A"), f"A-{i:03d}")
+        b.rate(base, 2015, "TSVM")
+        b.rate(b.cell(base, f"A-{i:03d}-01"), 2015, "HTNV")
+        b.member_stats(base, 2015, members=12, good=9)
     assert count_dashboard_queries(client, url) == before
