@@ -1,6 +1,7 @@
 """Reading files: formats, encodings, and the protections, each refused with a clear message and
 the database unchanged."""
 
+import codecs
 import io
 import zipfile
 
@@ -177,3 +178,36 @@ def test_a_zip_whose_headers_lie_about_the_size(tree, staff):
     assert zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(name.decode()).file_size == 1000
     message = refused(staff, bytes(data), "liar.xlsx")
     assert "liar.xlsx" in message
+
+
+# Text that is not what it claims to be ----------------------------------------------------------
+
+UTF16_BROKEN = [
+    ("odd-le.csv", codecs.BOM_UTF16_LE + csv_text(HEADERS, ROW).encode("utf-16-le") + b"x"),
+    ("odd-be.csv", codecs.BOM_UTF16_BE + csv_text(HEADERS, ROW).encode("utf-16-be") + b"x"),
+    ("high-le.csv", codecs.BOM_UTF16_LE + "a,".encode("utf-16-le") + b"\x00\xd8" + "b".encode("utf-16-le")),
+    ("low-be.csv", codecs.BOM_UTF16_BE + "a,".encode("utf-16-be") + b"\xdc\x00" + "b".encode("utf-16-be")),
+    ("utf32.csv", codecs.BOM_UTF32_LE + b"\x00\xd8\x00\x00"),
+]
+
+
+@pytest.mark.parametrize(("name", "data"), UTF16_BROKEN)
+def test_a_csv_that_is_not_valid_utf16_after_its_bom_is_refused(tree, staff, name, data):
+    message = refused(staff, data, name)
+    assert name in message and "not valid UTF-16" in message and "CSV UTF-8" in message
+
+
+def test_a_csv_in_utf8_holding_a_lone_surrogate_is_refused(tree, staff):
+    data = csv_text(HEADERS, ROW).encode() + b"\xed\xa0\x80,x\r\n"  # U+D800 as UTF-8 (CESU-8)
+    assert "lone surrogate" in refused(staff, data, "cesu.csv")
+
+
+def test_the_import_command_reports_a_broken_utf16_csv(tree, staff, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "odd.csv"
+    path.write_bytes(UTF16_BROKEN[0][1])
+    with pytest.raises(CommandError, match="not valid UTF-16"):
+        call_command(
+            "import_ratings", str(path), user=staff.username, stdout=io.StringIO(), stderr=io.StringIO()
+        )
