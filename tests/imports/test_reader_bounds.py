@@ -10,9 +10,11 @@ import codecs
 import io
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -354,3 +356,66 @@ def test_read_file_runs_check_file_first(monkeypatch):
 )
 def test_check_file_passes_a_legitimate_file(name, data):
     assert check_file(data, name) is None
+
+
+# The scan against calamine ------------------------------------------------------------------
+
+
+def random_xlsx(rnd: random.Random) -> bytes:
+    """Rows and cells with and without references, self-closing, empty or not, outside rows."""
+    parts = []
+    for _ in range(rnd.randint(1, 12)):
+        if rnd.random() < 0.15:
+            parts.append(rnd.choice(["<row/>", f'<row r="{rnd.randint(1, 40)}"/>']))
+            continue
+        cells = []
+        for _ in range(rnd.randint(0, 6)):
+            ref = (
+                f' r="{reader.column_name(rnd.randint(1, 30))}{rnd.randint(1, 40)}"'
+                if rnd.random() < 0.5
+                else ""
+            )
+            body = rnd.choice(["", "<v>1</v>", "<v></v>", "<f>1</f>", "<is><t>x</t></is>"])
+            kind = ' t="inlineStr"' if "is" in body else ""
+            cells.append(f"<c{ref}{kind}>{body}</c>" if body else f"<c{ref}/>")
+        if rnd.random() < 0.15:
+            parts.extend(cells)
+        else:
+            ref = f' r="{rnd.randint(1, 40)}"' if rnd.random() < 0.5 else ""
+            parts.append(f"<row{ref}>{''.join(cells)}</row>")
+    return xlsx_from_xml({"S": "".join(parts)})
+
+
+def random_ods(rnd: random.Random) -> bytes:
+    rows = []
+    for _ in range(rnd.randint(1, 10)):
+        cells = [
+            ods_cell(rnd.choice([None, None, 1, "x"]), repeat=rnd.choice([None, 2, 50]))
+            for _ in range(rnd.randint(0, 6))
+        ]
+        rows.append(ods_row(*cells, repeat=rnd.choice([None, None, 2, 100])))
+    return ods_from_xml({"S": "".join(rows)})
+
+
+def scanned_extents(data: bytes, name: str) -> list[tuple[int, int]]:
+    ext = reader.extension(name)
+    archive, holding = reader._check_zip(data, name, ext)
+    budget, extents = reader._Budget(name, ext), []
+    budget.add = lambda extent, times=1: extents.append((extent.rows, extent.columns))
+    (reader._check_xlsx if ext == ".xlsx" else reader._check_ods)(archive, holding, budget)
+    return extents
+
+
+@pytest.mark.parametrize(("name", "make"), [("random.xlsx", random_xlsx), ("random.ods", random_ods)])
+def test_the_scan_never_counts_less_than_calamine_builds(name, make):
+    from python_calamine import load_workbook
+
+    for seed in range(150):
+        data = make(random.Random(seed))
+        with tempfile.NamedTemporaryFile(suffix=reader.extension(name)) as file:
+            file.write(data)
+            file.flush()
+            sheet = load_workbook(file.name).get_sheet_by_name("S")
+        built = (0, 0) if sheet.end is None else (sheet.end[0] + 1, sheet.end[1] + 1)
+        ((rows, columns),) = scanned_extents(data, name)
+        assert built[0] <= rows and built[1] <= columns, (seed, built, (rows, columns))
