@@ -68,7 +68,7 @@ class Grid:
         """The rows stored for `units` this year, by unit id."""
         rows = self.model.objects.filter(year=self.year, unit__in=[u.pk for u in units])
         if self.model is Rating:
-            rows = rows.select_related("level")
+            rows = rows.select_related("level", "self_level", "appraised_level")
         return {row.unit_id: row for row in rows}
 
     # Forms ---------------------------------------------------------------------------------
@@ -85,6 +85,7 @@ class Grid:
         return {
             "level_choices": [(pk, level.abbreviation) for pk, level in self.levels.items()],
             "scored": bool(self.scheme and self.scheme.scored),
+            "three_steps": bool(self.scheme and self.scheme.three_steps),
         }
 
     def initial(self, unit: Unit, row: Rating | None) -> dict:
@@ -98,6 +99,8 @@ class Grid:
             "decision_number": row.decision_number,
             "decision_date": row.decision_date,
             "note": row.note,
+            "self_level": str(row.self_level_id or ""),
+            "appraised_level": str(row.appraised_level_id or ""),
             **{name: getattr(row, name) for name in SCORE_FIELDS},
         }
 
@@ -115,11 +118,14 @@ class Grid:
 
     def change(self, form, unit: Unit) -> RatingChange | None:
         data = form.cleaned_data
-        if not data["level"]:
+        steps = {name: self.levels.get(data.get(name) or "") for name in ("self_level", "appraised_level")}
+        if not data["level"] and not any(steps.values()):
             return None  # left empty: nothing entered yet
         return RatingChange(
             unit=unit,
-            level=None if data["level"] == NOT_RATED else self.levels[data["level"]],
+            decided=bool(data["level"]),
+            **steps,
+            level=None if data["level"] in ("", NOT_RATED) else self.levels[data["level"]],
             not_rated_reason=data["not_rated_reason"],
             note=data["note"],
             decision_number=data["decision_number"],

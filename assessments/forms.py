@@ -43,9 +43,16 @@ class RatingRowForm(forms.Form):
         label=_("note"), required=False, max_length=2000, widget=forms.TextInput(SMALL_INPUT)
     )
 
-    def __init__(self, *args, level_choices=(), scored=False, **kwargs):
+    def __init__(self, *args, level_choices=(), scored=False, three_steps=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = [("", "—"), *level_choices, (NOT_RATED, _("Not rated"))]
+        if three_steps:  # Quy định 124/366: the self-assessment and the appraisal before the decision
+            steps = {
+                "self_level": _step_field(_("self-assessment"), level_choices),
+                "appraised_level": _step_field(_("appraisal"), level_choices),
+            }
+            self.fields = {**steps, **self.fields}
+            self.fields["level"].label = _("decision")
         if scored:  # the year's scheme rates by points (Quy định 366-QĐ/TW)
             self.fields.update(score_fields())
 
@@ -57,6 +64,15 @@ class RatingRowForm(forms.Form):
         if not level and self.initial.get("level") and not untouched(self):
             self.add_error("level", _("A rating cannot be emptied: choose a level or “not rated”."))
         return data
+
+
+def _step_field(label, level_choices) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", "—"), *level_choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
 
 
 YES_NO = [("", "—"), ("1", _("yes")), ("0", _("no"))]

@@ -45,6 +45,11 @@ class RatingChange:
     decision_date: datetime.date | None = None
     # The score and the conditions of a scored scheme (SCORE_FIELDS); a field left out is cleared.
     scores: dict = field(default_factory=dict)
+    # The first two of the three steps (Quy định 124/366); `decided` False: no decision yet, so
+    # `level` None means "under way", not "not rated".
+    self_level: RatingLevel | None = None
+    appraised_level: RatingLevel | None = None
+    decided: bool = True
     # The version the editor saw; None skips the conflict check (a new row, or a command).
     expected_version: int | None = None
 
@@ -186,7 +191,7 @@ def _save_rows(*, model, rows, user, committee, year, channel, source, build_val
         year=year, unit__in=[r.unit.pk for r in rows]
     )
     if model is Rating:
-        locked = locked.select_related("level")  # the audit reads the old level
+        locked = locked.select_related("level", "self_level", "appraised_level")  # the audit reads the old
     existing = {obj.unit_id: obj for obj in locked}
     conflicts = [
         Conflict(unit=r.unit, stored=existing[r.unit.pk])
@@ -266,14 +271,17 @@ def save_ratings(
     scheme = RatingScheme.objects.annotate(refusing_rules=Exists(refusing)).in_force(year)
 
     def values(c: RatingChange) -> dict:
+        not_rated = c.decided and c.level is None
         return {
-            "level": c.level,
-            "not_rated": c.level is None,
-            "not_rated_reason": "" if c.level else c.not_rated_reason.strip(),
+            "level": c.level if c.decided else None,
+            "not_rated": not_rated,
+            "self_level": c.self_level,
+            "appraised_level": c.appraised_level,
+            "not_rated_reason": c.not_rated_reason.strip() if not_rated else "",
             "note": c.note.strip(),
             "decision_number": c.decision_number.strip(),
             "decision_date": c.decision_date,
-            **{name: c.scores.get(name) if c.level else None for name in SCORE_FIELDS},
+            **{name: c.scores.get(name) if c.level or not c.decided else None for name in SCORE_FIELDS},
         }
 
     RatingTally.mark_stale(year)
@@ -363,6 +371,51 @@ def record_rating(
     except RowErrors as error:
         raise ValidationError(error.by_unit[unit].message_dict) from None
     return Rating.objects.get(unit=unit, year=year)
+
+
+@transaction.atomic
+def cancel_decision(*, user, rating: Rating, reason: str, channel: str = Channel.FORM) -> Rating | None:
+    """The deciding committee cancels a decided rating, with a written reason, to rate it again.
+
+    The first two steps (self-assessment, appraisal) stay, and the unit is pending again; a rating
+    without them has nothing left and goes. Audited with the reason, in one transaction.
+    """
+    if not reason.strip():
+        raise EditRefused(_("Write the reason for cancelling the decision."))
+    rating = (
+        Rating.objects.select_for_update(of=("self",))
+        .select_related("level", "self_level", "appraised_level", "unit")
+        .get(pk=rating.pk)
+    )
+    check_can_edit(user=user, committee=rating.committee, year=rating.year)
+    if not rating.is_decided:
+        raise EditRefused(_("%(unit)s has no decision to cancel.") % {"unit": rating.unit.name})
+    before = rating.audit_values()
+    RatingTally.mark_stale(rating.year)
+    entry = _audit(
+        user=user,
+        channel=channel,
+        source="",
+        action="rating.cancel",
+        unit=rating.unit,
+        committee=rating.committee,
+        year=rating.year,
+        changes={},
+        reason=reason.strip(),
+    )
+    if not (rating.self_level_id or rating.appraised_level_id):
+        entry.changes = {k: [v, None] for k, v in before.items() if v not in (None, "")}
+        entry.save()
+        rating.delete()
+        return None
+    rating.level, rating.not_rated, rating.not_rated_reason = None, False, ""
+    rating.decision_number, rating.decision_date = "", None
+    rating.changed_by, rating.version = user, rating.version + 1
+    rating.save()
+    after = rating.audit_values()
+    entry.changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    entry.save()
+    return rating
 
 
 # Deletes ---

@@ -122,6 +122,17 @@ ADMITTED = Column(
 )
 
 IDENTITY = (ORDINAL, CODE, NAME, PARENT, KIND, COMMITTEE, YEAR)
+# The first two of the three steps (Quy định 124/366): the decision itself is the level column.
+SELF_LEVEL = Column(
+    "self_level",
+    "Tự đánh giá",
+    ("Tự đánh giá, xếp loại", "Tự xếp loại", "Kết quả tự đánh giá", "Đơn vị tự đánh giá", "Self-assessment"),
+)
+APPRAISED_LEVEL = Column(
+    "appraised_level",
+    "Thẩm định",
+    ("Kết quả thẩm định", "Đề xuất thẩm định", "Thẩm định của ban tổ chức", "Appraisal"),
+)
 # A scored scheme's columns (Quy định 366-QĐ/TW); files of other years simply lack them.
 SCORE = Column("score", "Điểm", ("Tổng điểm", "Tổng số điểm", "Điểm đánh giá", "Điểm tự chấm", "Score"))
 SCORE_GENERAL = Column(
@@ -166,7 +177,17 @@ SCORE_COLUMNS = (
     DISCIPLINED,
 )
 
-RATING_COLUMNS = (*IDENTITY, LEVEL, REASON, DECISION_NUMBER, DECISION_DATE, NOTE, *SCORE_COLUMNS)
+RATING_COLUMNS = (
+    *IDENTITY,
+    LEVEL,
+    REASON,
+    DECISION_NUMBER,
+    DECISION_DATE,
+    NOTE,
+    SELF_LEVEL,
+    APPRAISED_LEVEL,
+    *SCORE_COLUMNS,
+)
 MEMBER_COLUMNS = (
     *IDENTITY,
     MEMBER_COUNT,

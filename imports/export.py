@@ -56,48 +56,52 @@ def _date(value) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def _rating_cells(rating: Rating | None, scored: bool = False) -> list:
-    scores = (
-        [_score_cell(getattr(rating, c.field)) if rating else "" for c in C.SCORE_COLUMNS] if scored else []
-    )
+def _rating_cells(rating: Rating | None, extra: tuple = ()) -> list:
+    """The rating's cells, then those of the `extra` columns (steps, scores) the year has."""
+    more = [_extra_cell(rating, column.field) if rating else "" for column in extra]
     if rating is None:
-        return ["", "", "", "", "", *scores]
+        return ["", "", "", "", "", *more]
     return [
-        rating.level.abbreviation if rating.level_id else NOT_RATED_LABEL,
+        rating.level.abbreviation if rating.level_id else (NOT_RATED_LABEL if rating.not_rated else ""),
         rating.not_rated_reason,
         rating.decision_number,
         _date(rating.decision_date),
         rating.note,
-        *scores,
+        *more,
     ]
 
 
-def _score_cell(value):
-    """As the import reads it back: points as numbers, conditions as Có/Không."""
+def _extra_cell(rating: Rating, name: str):
+    """As the import reads it back: levels by abbreviation, points as numbers, Có/Không."""
+    value = getattr(rating, name)
     if value is None:
         return ""
+    if name in ("self_level", "appraised_level"):
+        return value.abbreviation
     if isinstance(value, bool):
         return "Có" if value else "Không"
     return float(value) if isinstance(value, Decimal) else value
 
 
-def _is_scored(year: int) -> bool:
-    scheme = RatingScheme.objects.in_force(year)
-    return bool(scheme and scheme.scored)
+def _extra_columns(kind: str, year: int) -> tuple:
+    """The columns of the year's scheme beyond the decision: its first two steps and its score."""
+    scheme = RatingScheme.objects.in_force(year) if kind == RATINGS else None
+    if scheme is None:
+        return ()
+    steps = (C.SELF_LEVEL, C.APPRAISED_LEVEL) if scheme.three_steps else ()
+    return (*steps, *(C.SCORE_COLUMNS if scheme.scored else ()))
 
 
-def _columns(kind: str, scored: bool) -> tuple:
-    if kind != RATINGS:
-        return MEMBER_EXPORT
-    return (*RATING_EXPORT, *C.SCORE_COLUMNS) if scored else RATING_EXPORT
+def _columns(kind: str, extra: tuple) -> tuple:
+    return (*RATING_EXPORT, *extra) if kind == RATINGS else MEMBER_EXPORT
 
 
 def _member_cells(stats: MemberStats | None) -> list:
     return ["" for _name in MEMBER_FIELDS] if stats is None else [getattr(stats, n) for n in MEMBER_FIELDS]
 
 
-def _cells(kind: str, row, scored: bool) -> list:
-    return _rating_cells(row, scored) if kind == RATINGS else _member_cells(row)
+def _cells(kind: str, row, extra: tuple) -> list:
+    return _rating_cells(row, extra) if kind == RATINGS else _member_cells(row)
 
 
 def export_table(*, kind: str, year: int, committee: Unit | None = None, units=None) -> Table:
@@ -105,17 +109,17 @@ def export_table(*, kind: str, year: int, committee: Unit | None = None, units=N
     model = Rating if kind == RATINGS else MemberStats
     stored = model.objects.filter(year=year).select_related("unit", "unit__parent")
     if kind == RATINGS:
-        stored = stored.select_related("level")
+        stored = stored.select_related("level", "self_level", "appraised_level")
     if committee is not None:
         stored = stored.filter(committee=committee)
     if units is not None:
         stored = stored.filter(unit__in=units)
-    scored = kind == RATINGS and _is_scored(year)
+    extra = _extra_columns(kind, year)
     rows = [
-        _identity(row.unit, year) + _cells(kind, row, scored)
+        _identity(row.unit, year) + _cells(kind, row, extra)
         for row in stored.order_by("unit__code").iterator(2000)
     ]
-    columns = _columns(kind, scored)
+    columns = _columns(kind, extra)
     return Table(headers=[c.header for c in columns], rows=rows, title=[], notes=[])
 
 
@@ -125,11 +129,11 @@ def template_table(*, kind: str, year: int, committee: Unit, units) -> Table:
     chosen = units.to_rate(year, committee=committee, tiers=model.TIERS).in_tree_order()
     stored = model.objects.filter(year=year, unit__in=[u.pk for u in chosen])
     if kind == RATINGS:
-        stored = stored.select_related("level")
+        stored = stored.select_related("level", "self_level", "appraised_level")
     by_unit = {row.unit_id: row for row in stored}
-    scored = kind == RATINGS and _is_scored(year)
-    rows = [_identity(u, year) + _cells(kind, by_unit.get(u.pk), scored) for u in chosen]
-    columns = _columns(kind, scored)
+    extra = _extra_columns(kind, year)
+    rows = [_identity(u, year) + _cells(kind, by_unit.get(u.pk), extra) for u in chosen]
+    columns = _columns(kind, extra)
     if kind == RATINGS:
         heading = _("QUALITY RATINGS OF PARTY ORGANIZATIONS, YEAR %(year)s") % {"year": year}
     else:

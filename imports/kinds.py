@@ -21,6 +21,9 @@ from reports.export import unescape
 if TYPE_CHECKING:
     from imports.rows import Row
 
+# The first two of the three steps: levels, read like the decision.
+STEPS = ("self_level", "appraised_level")
+
 RATINGS = "ratings"
 MEMBERS = "members"
 KINDS = (RATINGS, MEMBERS)
@@ -39,13 +42,24 @@ class RatingKind:
     model = Rating
     columns = C.RATING_COLUMNS
     required = C.LEVEL
-    value_fields = ("level", "not_rated_reason", "decision_number", "decision_date", "note", *SCORE_FIELDS)
+    value_fields = (
+        "level",
+        "not_rated_reason",
+        "decision_number",
+        "decision_date",
+        "note",
+        *STEPS,
+        *SCORE_FIELDS,
+    )
     stored_fields = (
         "level_id",
+        "not_rated",
         "not_rated_reason",
         "note",
         "decision_number",
         "decision_date",
+        "self_level_id",
+        "appraised_level_id",
         *SCORE_FIELDS,
     )
 
@@ -64,11 +78,13 @@ class RatingKind:
         """The values stored for the row's unit-year (`stored`: the row as plain values, or None)."""
         if stored is None:
             return {"level": None, "not_rated": False, "not_rated_reason": "", "note": "",
-                    "decision_number": "", "decision_date": None,
-                    **dict.fromkeys(SCORE_FIELDS)}  # fmt: skip
+                    "decision_number": "", "decision_date": None, "decided": False,
+                    **dict.fromkeys(STEPS), **dict.fromkeys(SCORE_FIELDS)}  # fmt: skip
         return {
             "level": levels.get(stored["level_id"]),
-            "not_rated": stored["level_id"] is None,
+            "not_rated": stored["not_rated"],
+            "decided": stored["level_id"] is not None or stored["not_rated"],
+            **{name: levels.get(stored[f"{name}_id"]) for name in STEPS},
             "not_rated_reason": stored["not_rated_reason"],
             "note": stored["note"],
             "decision_number": stored["decision_number"],
@@ -80,16 +96,26 @@ class RatingKind:
         """The new values; a column the file does not have keeps the stored value."""
         values = dict(old)
         cells = row.cells
+        for name in STEPS:  # a step the file does not have keeps the stored value
+            if row.table.has(name):
+                try:
+                    values[name] = self._step(row, name)
+                except LevelError as error:
+                    row.error(name, error)
+                    return None
         text = cells.get("level", "")
-        if not text:
+        if not text and not any(values[name] for name in STEPS):
             row.error("level", _("This cell is required: write the level."))
             return None
-        try:
-            parsed = self.parser(row.year).parse(text)
-        except LevelError as error:
-            row.error("level", error)
-            return None
-        values["level"], values["not_rated"] = parsed.level, parsed.not_rated
+        if not text:  # self-assessed or appraised, no decision yet
+            values.update(level=None, not_rated=False, decided=False)
+        else:
+            try:
+                parsed = self.parser(row.year).parse(text)
+            except LevelError as error:
+                row.error("level", error)
+                return None
+            values.update(level=parsed.level, not_rated=parsed.not_rated, decided=True)
         for name in ("not_rated_reason", "note", "decision_number"):
             if row.table.has(name):
                 values[name] = unescape(cells.get(name, "")).strip()
@@ -105,11 +131,20 @@ class RatingKind:
                     return None
         if not self._parse_scores(row, values):
             return None
-        if values["level"] is not None:
+        if not values["not_rated"]:
             values["not_rated_reason"] = ""  # as the service stores it
         else:
             values.update(dict.fromkeys(SCORE_FIELDS))  # a unit not rated has no score
         return values
+
+    def _step(self, row: Row, name: str):
+        text = row.cells.get(name, "")
+        if not text:
+            return None
+        parsed = self.parser(row.year).parse(text)
+        if parsed.level is None:
+            raise LevelError(_("A self-assessment or an appraisal is a level, not “not rated”."))
+        return parsed.level
 
     # How each score column is read, and what its error says.
     SCORE_PARSERS = {
@@ -151,6 +186,7 @@ class RatingKind:
             "decision_number": str,
             "decision_date": lambda d: d.strftime("%d/%m/%Y") if d else "",
             "note": str,
+            **dict.fromkeys(STEPS, lambda v: v.abbreviation if v else ""),
             **dict.fromkeys(SCORE_FIELDS, _score_text),
         }
         changes = {}
@@ -162,7 +198,7 @@ class RatingKind:
                 if before != after:
                     changes[row.table.label(name, column_header(name))] = (
                         show(old["level"]) if old["level"] or old["not_rated"] else "",
-                        show(new["level"]),
+                        show(new["level"]) if new["decided"] else "",
                     )
                 continue
             if before != after:
@@ -177,7 +213,9 @@ class RatingKind:
             committee_id=unit.committee_id,
             tier=unit.tier,
             level=values["level"],
-            not_rated=values["level"] is None,
+            not_rated=values["not_rated"],
+            self_level=values["self_level"],
+            appraised_level=values["appraised_level"],
             not_rated_reason=values["not_rated_reason"],
             note=values["note"],
             decision_number=values["decision_number"],
@@ -209,11 +247,17 @@ class RatingKind:
             decision_number=v["decision_number"],
             decision_date=v["decision_date"],
             scores={name: v[name] for name in SCORE_FIELDS},
+            self_level=v["self_level"],
+            appraised_level=v["appraised_level"],
+            decided=v["decided"],
             expected_version=row.version,
         )
 
     def same(self, a: dict, b: dict) -> bool:
-        return {**a, "level": a["level"] and a["level"].pk} == {**b, "level": b["level"] and b["level"].pk}
+        def plain(values):
+            return {k: (v.pk if hasattr(v, "pk") else v) for k, v in values.items()}
+
+        return plain(a) == plain(b)
 
 
 def _score_text(value) -> str:

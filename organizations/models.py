@@ -125,7 +125,8 @@ class UnitQuerySet(models.QuerySet):
         return units if committee is None else units.filter(committee=committee)
 
     def recorded_in(self, year: int, model=None):
-        """Units with a row of `model` (ratings by default) for `year`."""
+        """Units with a row of `model` (ratings by default) recorded for `year` (a rating: decided,
+        or marked not rated; one only self-assessed or appraised is still pending)."""
         return self.filter(_row_exists(year, model))
 
     def pending_in(self, year: int, model=None):
@@ -140,7 +141,7 @@ class UnitQuerySet(models.QuerySet):
 def _row_exists(year: int, model=None) -> Exists:
     # The rows live in `assessments`, which depends on this app: looked up by name, not imported.
     model = model or apps.get_model("assessments", "Rating")
-    return Exists(model.objects.filter(unit=OuterRef("pk"), year=year))
+    return Exists(model.objects.filter(model.RECORDED, unit=OuterRef("pk"), year=year))
 
 
 code_validator = RegexValidator(

@@ -110,6 +110,8 @@ def _tier_summaries(
         for summary in summaries_for(row, "ratings"):
             if row["not_rated"]:
                 summary.not_rated += row["n"]
+            elif row["level_id"] is None:
+                continue  # self-assessed or appraised, not decided yet: counted as pending below
             else:
                 summary.levels[by_level_id[row["level_id"]]].count += row["n"]
 
@@ -257,3 +259,11 @@ def build_reports(year: int, committee: Unit | None = None, *, group: str | None
 
 def build_report(year: int, committee: Unit | None = None) -> QualityReport:
     return build_reports(year, committee)[None]
+
+
+def report_document(report: QualityReport) -> dict:
+    """The JSON document of a report, as `quality_report --format json` prints it and the API
+    answers: the figures, and whether the ratings look honest (`reports.honesty`)."""
+    from reports import honesty
+
+    return {**report.as_dict(), "honesty": honesty.as_dict(report.year, report.committee)}

@@ -27,7 +27,7 @@ from reports.drilldown import (
     tier_choices,
     year_levels,
 )
-from reports.engine import build_report
+from reports.engine import build_report, report_document
 from reports.export import safe_cell
 from reports.xlsx import TitleBlock, unit_sheet, user_label, workbook, write_workbook
 
@@ -205,4 +205,4 @@ def api_report(request, year):
     report = build_report(year, scope_for_request(request).committee)
     if not report.has_data:
         return JsonResponse({"detail": _("No rating data for %(year)s.") % {"year": year}}, status=404)
-    return JsonResponse(report.as_dict(), json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(report_document(report), json_dumps_params={"ensure_ascii": False})

@@ -62,6 +62,25 @@ class Rating(models.Model):
         related_name="ratings",
     )
     not_rated = models.BooleanField(_("not rated"), default=False)
+    # The three steps (Quy định 124 and 366): the unit's self-assessment, the appraisal by the
+    # superior's organizing board, then the decision (`level`, with its number and date). Reports
+    # count the decision only: a row with the first steps and no decision yet is still pending.
+    self_level = models.ForeignKey(
+        RatingLevel,
+        verbose_name=_("self-assessment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    appraised_level = models.ForeignKey(
+        RatingLevel,
+        verbose_name=_("appraisal"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     not_rated_reason = models.CharField(_("reason for not rating"), max_length=255, blank=True)
     note = models.TextField(_("note"), blank=True)
     # The score, where the scheme scores (Quy định 366-QĐ/TW): out of 100, its general part (of 30)
@@ -115,10 +134,16 @@ class Rating(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="one_rating_per_unit_year"),
+            # Decided (a level), not rated (with a reason), or under way (a self-assessment or an
+            # appraisal, no decision yet).
             models.CheckConstraint(
-                name="rating_level_xor_not_rated",
+                name="rating_decided_not_rated_or_under_way",
                 condition=Q(not_rated=False, level__isnull=False)
-                | (Q(not_rated=True, level__isnull=True) & ~Q(not_rated_reason="")),
+                | (Q(not_rated=True, level__isnull=True) & ~Q(not_rated_reason=""))
+                | (
+                    Q(not_rated=False, level__isnull=True)
+                    & (Q(self_level__isnull=False) | Q(appraised_level__isnull=False))
+                ),
             ),
             models.CheckConstraint(
                 name="rating_tier_is_rated", condition=Q(tier__in=[t.value for t in RATED_TIERS])
@@ -138,6 +163,8 @@ class Rating(models.Model):
         self.validate_for(RatingScheme.objects.in_force(self.year) if self.year else None)
 
     TIERS = RATED_TIERS
+    # A row that counts as the year's rating: decided, or marked not rated (see `under_way`).
+    RECORDED = Q(level__isnull=False) | Q(not_rated=True)
 
     @classmethod
     def check_unit(cls, unit: Unit, year: int) -> None:
@@ -157,21 +184,36 @@ class Rating(models.Model):
                 self.check_unit(self.unit, self.year)
             except ValidationError as error:
                 errors.update(error.message_dict)
-        if self.level_id and self.year and (scheme is None or self.level.scheme_id != scheme.pk):
-            errors["level"] = _("“%(level)s” is not a level of the %(year)s rating scheme.") % {
-                "level": self.level.name,
-                "year": self.year,
-            }
+        for name in ("level", "self_level", "appraised_level"):
+            level = getattr(self, name)
+            if level is not None and self.year and (scheme is None or level.scheme_id != scheme.pk):
+                errors[name] = _("“%(level)s” is not a level of the %(year)s rating scheme.") % {
+                    "level": level.name,
+                    "year": self.year,
+                }
         if self.not_rated and self.level_id:
             errors["level"] = _("A unit marked not rated cannot have a level.")
         if self.not_rated and not self.not_rated_reason.strip():
             errors["not_rated_reason"] = _("Give the reason why the unit is not rated.")
-        if not self.not_rated and not self.level_id:
+        if not self.not_rated and not self.level_id and not self.under_way:
             errors["level"] = _("Choose a level or mark the unit as not rated.")
         if not errors and scheme is not None:
             errors.update(self.score_errors(scheme))
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def under_way(self) -> bool:
+        """A self-assessment or an appraisal is recorded, and no decision yet."""
+        return (
+            not self.not_rated
+            and self.level_id is None
+            and bool(self.self_level_id or self.appraised_level_id)
+        )
+
+    @property
+    def is_decided(self) -> bool:
+        return self.level_id is not None or self.not_rated
 
     def score_errors(self, scheme: RatingScheme) -> dict:
         """A scored scheme's rules: the parts add up, a rated unit has a score, and its level is no
@@ -186,7 +228,7 @@ class Rating(models.Model):
                 "general": parts[0],
                 "tasks": parts[1],
             }
-        if not scheme.scored or self.not_rated:
+        if not scheme.scored or self.not_rated or self.level_id is None:
             return errors
         if self.score is None:
             errors["score"] = _("%(scheme)s rates by points: enter the score out of 100.") % {
@@ -200,6 +242,8 @@ class Rating(models.Model):
         """The audited fields as plain JSON values (a level by its abbreviation)."""
         return {
             "level": self.level.abbreviation if self.level_id else None,
+            "self_level": self.self_level.abbreviation if self.self_level_id else None,
+            "appraised_level": self.appraised_level.abbreviation if self.appraised_level_id else None,
             "not_rated_reason": self.not_rated_reason,
             "note": self.note,
             "decision_number": self.decision_number,
@@ -325,6 +369,7 @@ class MemberStats(models.Model):
         }
 
     TIERS = (Tier.BASE,)
+    RECORDED = Q()  # every row of member statistics counts
 
     @classmethod
     def check_unit(cls, unit: Unit, year: int) -> None:

@@ -60,6 +60,11 @@ class RatingScheme(models.Model):
         default=False,
         help_text=gettext_lazy("The level must then agree with the score and the conditions of its band."),
     )
+    three_steps = models.BooleanField(
+        gettext_lazy("rated in three steps (self-assessment, appraisal, decision)"),
+        default=False,
+        help_text=gettext_lazy("Quy định 124-QĐ/TW and later: the grid and the import take each step."),
+    )
     description = models.TextField(gettext_lazy("how a level is reached"), blank=True)
     member_excellent_cap = models.PositiveSmallIntegerField(
         gettext_lazy("cap on excellent members (percent of those completing duties well)"),

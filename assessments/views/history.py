@@ -20,6 +20,7 @@ from organizations.models import Kind, PlaceType, Tier, Unit
 ACTIONS = {
     "rating.create": gettext_lazy("Rating entered"),
     "rating.update": gettext_lazy("Rating changed"),
+    "rating.cancel": gettext_lazy("Decision cancelled, to be rated again"),
     "memberstats.create": gettext_lazy("Member statistics entered"),
     "memberstats.update": gettext_lazy("Member statistics changed"),
     "rating.delete": gettext_lazy("Rating deleted"),

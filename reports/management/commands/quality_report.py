@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kontum_party.converters import command_year
 from organizations.models import Unit
-from reports.engine import build_report
+from reports.engine import build_report, report_document
 from reports.table import render_table
 
 
@@ -29,6 +29,6 @@ class Command(BaseCommand):
         if not report.has_data:
             raise CommandError(f"Không có dữ liệu đánh giá năm {year}.")
         if format == "json":
-            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(report_document(report), ensure_ascii=False, indent=2))
         else:
             self.stdout.write(render_table(report))

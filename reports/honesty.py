@@ -1,0 +1,109 @@
+"""Are ratings honest? The article's own complaint is that ratings "chưa sát, chưa phản ánh đúng
+thực chất". Per committee and year, from the three steps: how often the decision differs from
+the unit's self-assessment (raised, lowered), the share rated at the scheme's top level against
+the province's, and two flags for the provincial staff to look into — a committee that rates
+every unit at the top two levels, and one whose self-assessments are never corrected.
+
+Two grouped queries, whatever the number of units. Flags need a minimum of rows, so that a
+committee with three units is not flagged by chance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from assessments.models import Rating
+from organizations.models import Unit
+from reports.figures import percent
+
+FLAG_MINIMUM = 5  # decided ratings (or self-assessments) a committee needs before it is flagged
+
+
+@dataclass
+class Honesty:
+    committee: Unit | None
+    decided: int = 0
+    top: int = 0  # decided at the scheme's best level (rank 1)
+    top_two: int = 0
+    self_assessed: int = 0  # decided ratings that also have a self-assessment
+    raised: int = 0
+    lowered: int = 0
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def top_percent(self):
+        return percent(self.top, self.decided)
+
+    @property
+    def corrected(self) -> int:
+        return self.raised + self.lowered
+
+    def as_dict(self, province: Honesty | None = None) -> dict:
+        return {
+            "committee": self.committee.code if self.committee else None,
+            "decided": self.decided,
+            "top_level": {"count": self.top, "percent": _num(self.top_percent)},
+            "province_top_level_percent": _num(province.top_percent) if province else None,
+            "self_assessed": self.self_assessed,
+            "decision_raised": self.raised,
+            "decision_lowered": self.lowered,
+            "flags": self.flags,
+        }
+
+
+def _num(value):
+    return None if value is None else float(value)
+
+
+def honesty(year: int, committee: Unit | None = None) -> tuple[Honesty, list[Honesty]]:
+    """(the scope's figures, one per committee under it) for `year`."""
+    ratings = Rating.objects.filter(year=year, level__isnull=False)
+    if committee is not None:
+        ratings = ratings.filter(committee=committee)
+    by_committee: dict[int, Honesty] = {}
+    whole = Honesty(committee=committee)
+    rows = (
+        ratings.values("committee_id", "level__rank", "self_level__rank").annotate(n=Count("id")).order_by()
+    )
+    for row in rows:
+        one = by_committee.setdefault(row["committee_id"], Honesty(committee=None))
+        for figures in (one, whole):
+            _add(figures, row["level__rank"], row["self_level__rank"], row["n"])
+    committees = Unit.objects.in_bulk(list(by_committee))
+    result = []
+    for pk, figures in sorted(by_committee.items(), key=lambda item: committees[item[0]].code):
+        figures.committee = committees[pk]
+        figures.flags = _flags(figures)
+        result.append(figures)
+    whole.flags = _flags(whole)
+    return whole, result
+
+
+def _add(figures: Honesty, rank: int, self_rank: int | None, n: int) -> None:
+    figures.decided += n
+    figures.top += n if rank == 1 else 0
+    figures.top_two += n if rank <= 2 else 0
+    if self_rank is not None:
+        figures.self_assessed += n
+        figures.raised += n if rank < self_rank else 0
+        figures.lowered += n if rank > self_rank else 0
+
+
+def _flags(figures: Honesty) -> list[str]:
+    flags = []
+    if figures.decided >= FLAG_MINIMUM and figures.top_two == figures.decided:
+        flags.append("all_top_two")
+    if figures.self_assessed >= FLAG_MINIMUM and figures.corrected == 0:
+        flags.append("never_corrected")
+    return flags
+
+
+def as_dict(year: int, committee: Unit | None = None) -> dict:
+    whole, committees = honesty(year, committee)
+    return {
+        "denominator": "decided ratings (self-assessments: decided ratings that have one)",
+        "scope": whole.as_dict(),
+        "committees": [c.as_dict(whole) for c in committees],
+    }
