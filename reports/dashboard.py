@@ -337,9 +337,6 @@ def trends(committee: Unit | None) -> list[TrendYear]:
         if row["level_id"] is None:  # not decided yet: not a recorded rating of that year
             bucket["total"] -= row["n"]
             continue
-        if row["level_id"] is None:  # not decided yet: not a recorded rating of that year
-            bucket["total"] -= row["n"]
-            continue
         level = levels[row["level_id"]]
         bucket["levels"][level.abbreviation] = row["n"]
         counted_as = counted.get(row["year"], {}).get(level.pk, ())
