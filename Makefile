@@ -82,5 +82,5 @@ migrations-check: $(INSTALLED)
 
 # The .mo files are committed, so neither `make run` nor `make test` needs gettext.
 messages: $(INSTALLED)
-	$(BIN)/python manage.py makemessages -l vi -l en --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l vi -l en --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=artifacts --ignore=benchmarks
 	$(BIN)/python manage.py compilemessages --ignore=.venv
