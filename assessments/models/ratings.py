@@ -40,6 +40,10 @@ class Rating(models.Model):
     merger or change of kind never rewrites where an old rating was counted.
     """
 
+    TIERS = RATED_TIERS
+    # A row that counts as the year's rating: decided, or marked not rated (see `under_way`).
+    RECORDED = Q(level__isnull=False) | Q(not_rated=True)
+
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="ratings")
     year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
     committee = models.ForeignKey(
@@ -162,10 +166,6 @@ class Rating(models.Model):
     def clean(self):
         self.validate_for(RatingScheme.objects.in_force(self.year) if self.year else None)
 
-    TIERS = RATED_TIERS
-    # A row that counts as the year's rating: decided, or marked not rated (see `under_way`).
-    RECORDED = Q(level__isnull=False) | Q(not_rated=True)
-
     @classmethod
     def check_unit(cls, unit: Unit, year: int) -> None:
         """A rating belongs to a grassroots organization or a cell that existed that year."""
@@ -270,6 +270,9 @@ member_count_validators = [MaxValueValidator(MEMBER_COUNT_MAX)]
 class MemberStats(models.Model):
     """Per grassroots organization and year: member counts, never individual members."""
 
+    TIERS = (Tier.BASE,)
+    RECORDED = Q()  # every row of member statistics counts
+
     unit = models.ForeignKey(
         Unit,
         verbose_name=_("grassroots organization"),
@@ -367,9 +370,6 @@ class MemberStats(models.Model):
             "good": self.good,
             "cap": self.good * cap_percent // 100,
         }
-
-    TIERS = (Tier.BASE,)
-    RECORDED = Q()  # every row of member statistics counts
 
     @classmethod
     def check_unit(cls, unit: Unit, year: int) -> None:

@@ -179,7 +179,8 @@ def count_save_queries(client, staff, n_cells):
 
 def test_saving_the_grid_costs_the_same_queries_at_two_sizes(client, staff):
     # Both sizes fit one bulk-insert batch on SQLite, which caps a statement at 999 parameters
-    # (about 45 ratings of 22 columns: the committee has 6 more units); PostgreSQL takes a whole committee in one statement.
+    # (about 45 ratings of 22 columns: the committee has 6 more units); PostgreSQL takes a whole
+    # committee in one statement.
     client.force_login(staff)
     assert count_save_queries(client, staff, 5) == count_save_queries(client, staff, 30)
 
