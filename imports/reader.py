@@ -64,15 +64,16 @@ MAX_COLUMNS = 256
 # Python's): 100,000 rows × 20 columns, more than a ratings file needs (a 100,000-row file of
 # 8 columns is 0.8 million). In ods the empty cells calamine fills in between cells count too.
 MAX_CELLS = 2_000_000
-# Characters of text, counted in every cell that shows them (a shared string or a repeated ods
-# cell is copied into each): 100,000 rows of 8 columns hold about 6 million.
+# Characters of text in the cells, counted in every cell that shows them (a shared string or a
+# repeated ods cell is copied into each; calamine and Python hold 2 to 8 bytes a character):
+# 100,000 rows of 8 columns hold about 6 million.
 MAX_TEXT = 32 * 1024 * 1024
 # Sheets read from one workbook (one per commune of a province is about a hundred).
 MAX_SHEETS = 200
 # XML tags streamed in one file (each part counted as often as a sheet reads it), which bounds
 # the time of the check itself and of the reader: a 100,000-row xlsx or ods of 8 columns has
 # 3 to 5 million.
-MAX_XML_TAGS = 16_000_000
+MAX_XML_TAGS = 10_000_000
 SCAN_CHUNK = 256 * 1024  # the bounds are checked after each chunk of XML
 
 
@@ -381,7 +382,7 @@ class _Extent:
     rows: int = 0  # rows reached (from row 1, blank rows included)
     columns: int = 0  # columns reached (from column A)
     filled_in: int = 0  # cells held besides the used area: calamine's list of cells, ods empty cells
-    text: int = 0  # characters copied into cells (shared strings, repeated cells, spaces)
+    text: int = 0  # characters of the cells, counted in every cell that shows them
     tags: int = 0
     bytes: int = 0
 
@@ -766,8 +767,8 @@ def _scan_xlsx_sheet(archive, info, sheet: str, lengths: array.array, budget: _B
     one and back to column A; a <c r> sets the column, a cell without r takes the next one;
     what a <c> holds is its value, read whole. Every cell and row counts, with a value or not
     (openpyxl makes a cell of each, and pads every row to the <dimension>'s last column: that
-    one is bounded by MAX_COLUMNS). The text counted is the shared strings the cells show (each
-    cell gets a copy); the rest is in the XML itself, which the zip's bounds bound."""
+    one is bounded by MAX_COLUMNS). The text counted is the cells' own, and the shared string
+    each cell shows (each gets a copy)."""
     extent = _Extent(sheet=sheet)
     phase = 0  # 0 before <sheetData>, 1 inside, 2 after
     depth = 0  # > 0 inside a <c>
@@ -852,6 +853,11 @@ def _scan_xlsx_sheet(archive, info, sheet: str, lengths: array.array, budget: _B
             elif local == "sheetData":
                 phase = 2
 
+    def characters(data):
+        nonlocal text
+        if depth:
+            text += len(data)
+
     def check():
         extent.rows, extent.columns = top_row + 1, top_column + 1
         extent.filled_in, extent.text, extent.tags = filled_in, text, feed.tags
@@ -860,6 +866,7 @@ def _scan_xlsx_sheet(archive, info, sheet: str, lengths: array.array, budget: _B
         budget.check(extent)
 
     parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler = characters
     _stream(archive, info, parser, budget, check, feed)
     extent.bytes = feed.size
     check()
@@ -926,8 +933,8 @@ def _scan_ods_content(archive, info, budget: _Budget) -> None:
     n rows, a cell repeated n times n cells; calamine keeps a row's cells up to its last one
     with a value, and the empty ones before any cell; it expands the rows from the first to the
     last one holding a value, not the empty rows after (LibreOffice ends every sheet with a row
-    repeated up to row 1,048,576). The text counted is what calamine copies: a repeated cell's
-    (its XML's length, at most its text) in every repetition, and the spaces of <text:s>."""
+    repeated up to row 1,048,576). A cell's text (its characters, the spaces of <text:s>, the
+    value and formula attributes) counts in every repetition."""
     extent: _Extent | None = None
     tables = 0  # depth of table elements: a table inside a table is the same sheet
     in_row = False
@@ -937,17 +944,18 @@ def _scan_ods_content(archive, info, budget: _Budget) -> None:
     pushed = pending = reach = row_text = 0  # in the current row
     cell_repeats = 1
     cell_valued = False
-    cell_at = cell_chars = 0  # where the cell begins; the spaces it holds
+    cell_chars = 0
     top_rows = top_columns = filled_in = sheet_text = row_elements = 0
     parser = _parser()
 
     def start(name, attrs):
         nonlocal extent, tables, in_row, cell_depth, row_repeats, pushed, pending, reach, row_text
-        nonlocal cell_repeats, cell_valued, cell_at, cell_chars, row_elements, row_index
+        nonlocal cell_repeats, cell_valued, cell_chars, row_elements, row_index
         nonlocal top_rows, top_columns, filled_in, sheet_text
         if cell_depth:
             cell_depth += 1
             cell_valued = True  # content: text, an annotation…
+            cell_chars += 1  # a paragraph's line break
             local = _local_name(name)
             if local in _ODS_STRUCTURE:
                 raise _Damaged(name)  # calamine would take part of it for the outer table's rows
@@ -960,11 +968,11 @@ def _scan_ods_content(archive, info, budget: _Budget) -> None:
         if in_row:
             if local == "table-cell" or local == "covered-table-cell":
                 cell_depth, cell_repeats, cell_valued, cell_chars = 1, 1, False, 0
-                cell_at = parser.CurrentByteIndex
                 for key, value in attrs.items():
                     role = _ODS_ROLES.get(key) or _role(key)
                     if role is _VALUE:
                         cell_valued = True
+                        cell_chars += len(value)
                     elif role is _REPEAT:
                         cell_repeats = max(cell_repeats, _count(key, value))
                 return
@@ -986,7 +994,7 @@ def _scan_ods_content(archive, info, budget: _Budget) -> None:
 
     def end(name):
         nonlocal extent, tables, in_row, cell_depth, pushed, pending, reach, row_text, row_index
-        nonlocal top_rows, top_columns, filled_in, sheet_text, cell_chars
+        nonlocal top_rows, top_columns, filled_in, sheet_text
         if cell_depth:
             cell_depth -= 1
             if cell_depth == 0:
@@ -995,8 +1003,6 @@ def _scan_ods_content(archive, info, budget: _Budget) -> None:
                 if cell_valued:
                     pushed += cell_repeats
                     reach = pushed
-                    if cell_repeats > 1 or row_repeats > 1:
-                        cell_chars += parser.CurrentByteIndex - cell_at
                     row_text += cell_chars * cell_repeats
                 else:
                     pending = cell_repeats
@@ -1017,6 +1023,11 @@ def _scan_ods_content(archive, info, budget: _Budget) -> None:
                 budget.add(extent)
                 extent = None
 
+    def characters(data):
+        nonlocal cell_chars
+        if cell_depth:
+            cell_chars += len(data)
+
     def check():
         if extent is not None:
             extent.rows, extent.columns = max(top_rows, row_elements), top_columns
@@ -1024,6 +1035,7 @@ def _scan_ods_content(archive, info, budget: _Budget) -> None:
             budget.check(extent)
 
     parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler = characters
     feed = _stream(archive, info, parser, budget, check)
     budget.commit(feed.tags, feed.size)
 
