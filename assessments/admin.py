@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
-from assessments import services
+from assessments import removal, services
 from assessments.models import (
     MEMBER_FIELDS,
     SCORE_FIELDS,
@@ -259,7 +259,7 @@ class RatingAdmin(ServiceWrittenAdmin):
         )
 
     def delete_rows(self, request, rows):
-        return services.delete_ratings(user=request.user, ratings=rows, channel=Channel.ADMIN)
+        return removal.delete_ratings(user=request.user, ratings=rows, channel=Channel.ADMIN)
 
 
 @admin.register(MemberStats)
@@ -297,7 +297,7 @@ class MemberStatsAdmin(ServiceWrittenAdmin):
         return MemberStats.objects.get(unit=obj.unit, year=obj.year)
 
     def delete_rows(self, request, rows):
-        return services.delete_member_stats(user=request.user, stats=rows, channel=Channel.ADMIN)
+        return removal.delete_member_stats(user=request.user, stats=rows, channel=Channel.ADMIN)
 
 
 @admin.register(Target)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
@@ -118,7 +118,8 @@ def _apply(obj, values: dict) -> dict:
     return {k: [before[k], after[k]] for k in after if before[k] != after[k]}
 
 
-def _audit(*, user, channel, source, action, unit, committee, year, changes, reason="") -> AuditEntry:
+def audit_entry(*, user, channel, source, action, unit, committee, year, changes, reason="") -> AuditEntry:
+    """An unsaved audit record; the writers save theirs in bulk, in the transaction of the change."""
     return AuditEntry(
         user=user,
         channel=channel,
@@ -230,7 +231,7 @@ def _save_rows(*, model, rows, user, committee, year, channel, source, build_val
             continue
         (to_create if is_new else to_update).append(obj)
         result.audit.append(
-            _audit(
+            audit_entry(
                 user=user,
                 channel=channel,
                 source=source,
@@ -371,118 +372,3 @@ def record_rating(
     except RowErrors as error:
         raise ValidationError(error.by_unit[unit].message_dict) from None
     return Rating.objects.get(unit=unit, year=year)
-
-
-@transaction.atomic
-def cancel_decision(*, user, rating: Rating, reason: str, channel: str = Channel.FORM) -> Rating | None:
-    """The deciding committee cancels a decided rating, with a written reason, to rate it again.
-
-    The first two steps (self-assessment, appraisal) stay, and the unit is pending again; a rating
-    without them has nothing left and goes. Audited with the reason, in one transaction.
-    """
-    if not reason.strip():
-        raise EditRefused(_("Write the reason for cancelling the decision."))
-    rating = (
-        Rating.objects.select_for_update(of=("self",))
-        .select_related("level", "self_level", "appraised_level", "unit")
-        .get(pk=rating.pk)
-    )
-    check_can_edit(user=user, committee=rating.committee, year=rating.year)
-    if not rating.is_decided:
-        raise EditRefused(_("%(unit)s has no decision to cancel.") % {"unit": rating.unit.name})
-    before = rating.audit_values()
-    RatingTally.mark_stale(rating.year)
-    entry = _audit(
-        user=user,
-        channel=channel,
-        source="",
-        action="rating.cancel",
-        unit=rating.unit,
-        committee=rating.committee,
-        year=rating.year,
-        changes={},
-        reason=reason.strip(),
-    )
-    if not (rating.self_level_id or rating.appraised_level_id):
-        entry.changes = {k: [v, None] for k, v in before.items() if v not in (None, "")}
-        entry.save()
-        rating.delete()
-        return None
-    rating.level, rating.not_rated, rating.not_rated_reason = None, False, ""
-    rating.decision_number, rating.decision_date = "", None
-    rating.changed_by, rating.version = user, rating.version + 1
-    rating.save()
-    after = rating.audit_values()
-    entry.changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-    entry.save()
-    return rating
-
-
-# Deletes ---
-# Imports of this section only (the head of the file belongs to the writers above).
-from collections.abc import Iterable  # noqa: E402
-
-from accounts.models import User  # noqa: E402
-
-
-def _delete_rows(*, model, rows, user: User | None, channel: str, source: str) -> list:
-    """Delete `rows` of `model` (ratings or member statistics), all or nothing, each audited.
-
-    The same rules as a change (`check_can_edit` for every committee-year concerned: a locked
-    year, a submitted or approved committee-year for committee staff) and the same scope; a
-    refused row refuses the whole delete. Returns the rows deleted, as they were.
-    """
-    pks = [row.pk for row in rows]
-    related = ("unit", "committee", "level") if model is Rating else ("unit", "committee")
-    locked = list(model.objects.select_for_update(of=("self",)).filter(pk__in=pks).select_related(*related))
-    if user is not None:
-        visible = set(model.objects.for_user(user).filter(pk__in=pks).values_list("pk", flat=True))
-        if any(obj.pk not in visible for obj in locked):
-            raise PermissionDenied(_("Some of these rows are outside your scope; nothing was deleted."))
-    reasons: list[str] = []
-    pairs = {(obj.committee_id, obj.year): obj.committee for obj in locked}
-    for (_committee_id, year), committee in sorted(pairs.items(), key=lambda item: item[0][::-1]):
-        try:
-            check_can_edit(user=user, committee=committee, year=year)
-        except EditRefused as refused:
-            if str(refused) not in reasons:
-                reasons.append(str(refused))
-    if reasons:
-        raise EditRefused(_("Nothing was deleted: %(reasons)s") % {"reasons": " ".join(reasons)})
-    action = f"{model._meta.model_name}.delete"
-    AuditEntry.objects.bulk_create(
-        [
-            _audit(
-                user=user,
-                channel=channel,
-                source=source,
-                action=action,
-                unit=obj.unit,
-                committee=obj.committee,
-                year=obj.year,
-                changes={k: [v, None] for k, v in obj.audit_values().items() if v not in (None, "")},
-            )
-            for obj in locked
-        ],
-        batch_size=500,
-    )
-    model.objects.filter(pk__in=[obj.pk for obj in locked]).delete()
-    return locked
-
-
-@transaction.atomic
-def delete_ratings(*, user: User | None, ratings: Iterable[Rating], channel: str, source: str = "") -> int:
-    """Delete ratings (the admin's delete and "delete selected"): all or nothing, audited
-    ("rating.delete", every old value → None); the years' tallies are marked stale."""
-    deleted = _delete_rows(model=Rating, rows=ratings, user=user, channel=channel, source=source)
-    for year in sorted({rating.year for rating in deleted}):
-        RatingTally.mark_stale(year)
-    return len(deleted)
-
-
-@transaction.atomic
-def delete_member_stats(
-    *, user: User | None, stats: Iterable[MemberStats], channel: str, source: str = ""
-) -> int:
-    """Delete member statistics: all or nothing, audited ("memberstats.delete")."""
-    return len(_delete_rows(model=MemberStats, rows=stats, user=user, channel=channel, source=source))

@@ -33,7 +33,26 @@ SCORE_FIELDS = (
 )
 
 
-class Rating(models.Model):
+class Tracked(models.Model):
+    """Who changed a row last, when, and its version: bumped on every change, so that a form can
+    tell that somebody else saved in between (see `assessments.services`)."""
+
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Rating(Tracked):
     """One unit's rating for one year.
 
     `committee` and `tier` are what the unit was counted as *that year*: a later move,
@@ -109,21 +128,10 @@ class Rating(models.Model):
     )
     decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
-    # Bumped on every change; lets a form detect that somebody else saved in between.
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Tracked.Meta):
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
         ordering = ["year", "unit__code"]
@@ -267,7 +275,7 @@ MEMBER_COUNT_MAX = 100_000
 member_count_validators = [MaxValueValidator(MEMBER_COUNT_MAX)]
 
 
-class MemberStats(models.Model):
+class MemberStats(Tracked):
     """Per grassroots organization and year: member counts, never individual members."""
 
     TIERS = (Tier.BASE,)
@@ -307,20 +315,10 @@ class MemberStats(models.Model):
     admitted = models.PositiveIntegerField(
         _("new members admitted"), default=0, validators=member_count_validators
     )
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Tracked.Meta):
         verbose_name = _("member statistics")
         verbose_name_plural = _("member statistics")
         ordering = ["year", "unit__code"]

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts.models import Role, User
-from assessments import season, services
+from assessments import removal, season
 from assessments.models import AuditEntry, MemberStats, Rating, RatingTally
 from assessments.policy import EditRefused
 from tests import builders as b
@@ -73,7 +73,7 @@ def deletions():
 
 def test_a_deleted_rating_is_audited_with_its_old_values(ratings, province, tree):
     RatingTally.fresh()
-    assert services.delete_ratings(user=province, ratings=[ratings["base"]], channel="admin") == 1
+    assert removal.delete_ratings(user=province, ratings=[ratings["base"]], channel="admin") == 1
     assert not Rating.objects.filter(pk=ratings["base"].pk).exists()
     (entry,) = deletions()
     assert (entry.action, entry.channel, entry.user, entry.unit, entry.committee, entry.year) == (
@@ -94,7 +94,7 @@ def test_a_deleted_rating_is_audited_with_its_old_values(ratings, province, tree
 
 
 def test_a_not_rated_row_keeps_its_reason_in_the_audit(ratings, province):
-    services.delete_ratings(user=province, ratings=[ratings["other"]], channel="admin")
+    removal.delete_ratings(user=province, ratings=[ratings["other"]], channel="admin")
     assert deletions()[0].changes == {"not_rated_reason": ["Mới thành lập", None]}
 
 
@@ -102,9 +102,9 @@ def test_a_locked_year_cannot_be_deleted(ratings, stats, province):
     lock(2015, province)
     audit = AuditEntry.objects.count()
     with pytest.raises(EditRefused, match="2015"):
-        services.delete_ratings(user=province, ratings=[ratings["base"]], channel="admin")
+        removal.delete_ratings(user=province, ratings=[ratings["base"]], channel="admin")
     with pytest.raises(EditRefused, match="2015"):
-        services.delete_member_stats(user=province, stats=[stats["base"]], channel="admin")
+        removal.delete_member_stats(user=province, stats=[stats["base"]], channel="admin")
     assert Rating.objects.count() == 4 and MemberStats.objects.count() == 2
     assert AuditEntry.objects.count() == audit
 
@@ -112,9 +112,7 @@ def test_a_locked_year_cannot_be_deleted(ratings, stats, province):
 def test_one_refused_row_refuses_the_whole_delete(ratings, province):
     lock(2015, province)
     with pytest.raises(EditRefused):
-        services.delete_ratings(
-            user=province, ratings=[ratings["base2016"], ratings["base"]], channel="admin"
-        )
+        removal.delete_ratings(user=province, ratings=[ratings["base2016"], ratings["base"]], channel="admin")
     assert Rating.objects.filter(pk=ratings["base2016"].pk).exists()
     assert deletions() == []
 
@@ -122,24 +120,24 @@ def test_one_refused_row_refuses_the_whole_delete(ratings, province):
 def test_committee_staff_follow_the_workflow_and_their_scope(ratings, staff, province, tree):
     season.submit(user=staff, committee=tree["committee"], year=2015)
     with pytest.raises(EditRefused):
-        services.delete_ratings(user=staff, ratings=[ratings["cell"]], channel="form")
+        removal.delete_ratings(user=staff, ratings=[ratings["cell"]], channel="form")
     with pytest.raises(PermissionDenied):
-        services.delete_ratings(user=staff, ratings=[ratings["other"]], channel="form")
-    assert services.delete_ratings(user=staff, ratings=[ratings["base2016"]], channel="form") == 1
+        removal.delete_ratings(user=staff, ratings=[ratings["other"]], channel="form")
+    assert removal.delete_ratings(user=staff, ratings=[ratings["base2016"]], channel="form") == 1
     # The provincial staff may still change — and delete — submitted ratings of an open year.
-    assert services.delete_ratings(user=province, ratings=[ratings["cell"]], channel="admin") == 1
+    assert removal.delete_ratings(user=province, ratings=[ratings["cell"]], channel="admin") == 1
     assert Rating.objects.count() == 2
 
 
 def test_a_leader_cannot_delete(ratings):
     leader = User.objects.create_user(username="ld", password="x", role=Role.LEADER)
     with pytest.raises(PermissionDenied):
-        services.delete_ratings(user=leader, ratings=[ratings["base"]], channel="admin")
+        removal.delete_ratings(user=leader, ratings=[ratings["base"]], channel="admin")
     assert Rating.objects.count() == 4
 
 
 def test_member_statistics_deletes_are_audited(stats, province, tree):
-    assert services.delete_member_stats(user=province, stats=list(stats.values()), channel="admin") == 2
+    assert removal.delete_member_stats(user=province, stats=list(stats.values()), channel="admin") == 2
     entries = deletions()
     assert [(e.action, e.year) for e in entries] == [
         ("memberstats.delete", 2015),
@@ -234,7 +232,7 @@ def test_delete_selected_audits_every_row(client, ratings, stats, province):
 
 def test_the_workflow_of_a_deleted_year_stays_in_the_history(client, ratings, province, staff, tree):
     season.submit(user=staff, committee=tree["committee"], year=2015)
-    services.delete_ratings(user=province, ratings=[ratings["base"]], channel="admin")
+    removal.delete_ratings(user=province, ratings=[ratings["base"]], channel="admin")
     client.force_login(province)
     page = client.get(history_url("A-001"))
     actions = [e.action for e, _label, _changes in page.context["entries"]]

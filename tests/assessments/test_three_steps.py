@@ -8,7 +8,8 @@ from django.utils import translation
 
 from assessments.models import AuditEntry, Rating
 from assessments.policy import EditRefused
-from assessments.services import RatingChange, cancel_decision, save_ratings
+from assessments.removal import cancel_decision
+from assessments.services import RatingChange, save_ratings
 from imports import services as imports
 from reports.engine import build_report
 from reports.honesty import honesty

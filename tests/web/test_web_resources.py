@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments import services
+from assessments import removal
 from assessments.models import AuditEntry, MemberStats, Rating
 from assessments.resources import MemberStatsResource, RatingResource
 from organizations.models import Unit
@@ -223,7 +223,7 @@ def test_a_unit_renamed_and_dissolved_by_import_is_audited(ratings_2015, superus
 
 
 def test_exports_of_rows_deleted_meanwhile_are_not_an_error(ratings_2015, superuser):
-    services.delete_ratings(user=superuser, ratings=[ratings_2015[0]], channel="admin")
+    removal.delete_ratings(user=superuser, ratings=[ratings_2015[0]], channel="admin")
     assert len(RatingResource().export()) == 3
 
 
