@@ -1,5 +1,6 @@
 """The two commands: export_ratings writes what import_ratings takes back unchanged."""
 
+import codecs
 import datetime
 
 import pytest
@@ -147,3 +148,17 @@ def test_a_refused_file_and_an_unknown_user(tree, staff, tmp_path):
     assert "x.xlsx" in error
     _out, error = run("import_ratings", str(path), "--user", "nobody")
     assert "nobody" in error
+
+
+def test_a_broken_utf16_file_is_one_clear_line_not_a_traceback(tree, staff, tmp_path):
+    path = tmp_path / "hong.csv"
+    path.write_bytes(codecs.BOM_UTF16_LE + "Mã đơn vị,Năm".encode("utf-16-le") + b"x")
+    with pytest.raises(CommandError) as refused:
+        call_command("import_ratings", str(path), "--user", staff.username)
+    assert "hong.csv" in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_an_export_to_a_folder_that_does_not_exist_is_one_clear_line(tree, tmp_path):
+    with pytest.raises(CommandError) as refused:
+        call_command("export_ratings", "--year", "2015", "--output", str(tmp_path / "khong-co" / "x.csv"))
+    assert "khong-co" in str(refused.value)

@@ -1,7 +1,9 @@
 """The import page (upload → preview → confirm) and the template download, for committee staff."""
 
 import io
+import os
 import re
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessments.models import AuditEntry, Rating
-from imports import services
+from imports import services, views
 from tests import builders as b
 from tests.imports.conftest import db_state
 from tests.imports.files import csv_text, xlsx
@@ -196,3 +198,22 @@ def test_the_page_and_the_command_give_the_same_results(logged_in, tree, staff, 
         assert str(error) in out.getvalue()
         assert f"“{error.value}”" in out.getvalue()
     assert [e.row for e in prev.errors] == [5, 6]
+
+
+def test_a_user_keeps_at_most_three_uploads_waiting_the_oldest_goes(logged_in, tree, upload_root):
+    data = csv_text(HEADERS, ["A-001", "2015", "TSVM", ""]).encode()
+    urls = [upload(logged_in, data, name=f"tep-{i}.csv").url for i in range(4)]
+    waiting = [p for p in upload_root.glob("*/*")]
+    assert len(waiting) == 3
+    assert logged_in.get(urls[0]).status_code == 404
+    assert all(logged_in.get(url).status_code == 200 for url in urls[1:])
+
+
+def test_every_users_stale_uploads_are_removed_on_the_next_upload(logged_in, tree, upload_root):
+    stale = upload_root / "999" / ("x" * 32)
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
+    old = time.time() - views.KEEP_SECONDS - 60
+    os.utime(stale, (old, old))
+    upload(logged_in, csv_text(HEADERS, ["A-001", "2015", "TSVM", ""]).encode())
+    assert not stale.exists()
