@@ -27,7 +27,7 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 OK = {200, 302}
-REFUSED = {400, 403, 404, 405, 409}
+REFUSED = {400, 403, 404, 405, 409, 429}  # 429: django-axes locks out repeated failed logins
 
 # Text a form field may receive: anything but lone surrogates (which no request can carry as
 # UTF-8), biased towards what broke things before.
