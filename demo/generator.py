@@ -17,6 +17,7 @@ from django.db import transaction
 
 from accounts.models import User
 from assessments.models import MemberStats, Rating, RatingScheme, RatingTally
+from demo.resolutions import load_resolutions
 from organizations.models import Kind, PlaceType, Tier, Unit
 
 # Beside this module, not in a `fixtures/` directory: it is the generator's input, not a Django
@@ -431,4 +432,5 @@ def load_demo(spec: dict | None = None) -> DemoBuilder:
     builder.apply_events()
     builder.build_years()
     builder.build_accounts()
+    load_resolutions()  # the invented 2020–2025 and 2025–2030 resolutions
     return builder

@@ -1,0 +1,1 @@
+"""Commands of the assessments app (`import_targets`)."""
