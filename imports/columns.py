@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from imports.cells import key
-from imports.reader import HEADER_ALLOWANCE, Sheet
+from imports.limits import HEADER_ALLOWANCE, Sheet
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ from assessments.policy import EditRefused, check_can_edit
 from imports import columns as C
 from imports.cells import clean_text, parse_int
 from imports.kinds import RATINGS, column_header, kind_for
-from imports.reader import FileRefused, Sheet, max_rows, too_many_rows
+from imports.limits import FileRefused, Sheet, max_rows
+from imports.reader import too_many_rows
 from organizations.models import Tier, Unit
 
 NEW, CHANGED, UNCHANGED, SKIPPED, ERROR = "new", "changed", "unchanged", "skipped", "error"

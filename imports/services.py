@@ -20,7 +20,8 @@ from assessments.policy import EditRefused
 from assessments.services import ConflictError, RowErrors, save_member_stats, save_ratings
 from imports import rows as R
 from imports.kinds import RATINGS, kind_for
-from imports.reader import FileRefused, max_bytes, read_file
+from imports.limits import FileRefused, max_bytes
+from imports.reader import read_file
 
 __all__ = ["FileRefused", "ImportRefused", "commit", "max_bytes", "preview"]
 

@@ -32,7 +32,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assessments.models import MAX_YEAR, MIN_YEAR
 from imports import export, services
 from imports.kinds import MEMBERS, RATINGS
-from imports.reader import SUPPORTED, extension, max_bytes
+from imports.limits import SUPPORTED, max_bytes
+from imports.reader import extension
 from imports.rows import ERROR
 from kontum_party.dberrors import LOST_STATUS, ConnectionLost, on_lost_connection
 from organizations.access import scope_for_request

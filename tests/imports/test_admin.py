@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 import tablib
+from django.conf import settings
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from import_export.formats import base_formats
 
 from accounts.models import Role, User
@@ -70,7 +72,8 @@ def cell_row(cell: str) -> str:
 
 
 def refusal(data: bytes, name: str) -> str:
-    with pytest.raises(reader.FileRefused) as refused:
+    """The reader's message, in the language the admin pages speak (Vietnamese)."""
+    with translation.override(settings.LANGUAGE_CODE), pytest.raises(reader.FileRefused) as refused:
         reader.check_file(data, name)
     return str(refused.value)
 

@@ -25,7 +25,7 @@ from imports import services
 from imports.cells import cell_text, clean_text, strip_diacritics
 from imports.kinds import KINDS, RATINGS
 from imports.levels import EXTRA_ALIASES, LevelError, LevelParser
-from imports.reader import FileRefused, Sheet
+from imports.limits import FileRefused, Sheet
 from tests import builders as b
 from tests.imports.conftest import db_state
 from tests.imports.files import csv_text, xlsx

@@ -7,8 +7,9 @@ import zipfile
 
 import pytest
 
-from imports import reader, services
-from imports.reader import FileRefused, read_file
+from imports import limits, services
+from imports.limits import FileRefused
+from imports.reader import read_file
 from imports.rows import NEW
 from tests.imports.conftest import db_state
 from tests.imports.files import csv_text, ods, to_cp1258, xlsx
@@ -158,8 +159,8 @@ def test_an_xlsx_zip_bomb_by_ratio(tree, staff):
 
 
 def test_an_xlsx_zip_bomb_by_total_size(tree, staff, monkeypatch):
-    monkeypatch.setattr(reader, "MAX_UNCOMPRESSED_BYTES", 3 * 1024 * 1024)
-    monkeypatch.setattr(reader, "MAX_RATIO", 10**9)
+    monkeypatch.setattr(limits, "MAX_UNCOMPRESSED_BYTES", 3 * 1024 * 1024)
+    monkeypatch.setattr(limits, "MAX_RATIO", 10**9)
     assert "bomb" in refused(staff, zip_bomb(5 * 1024 * 1024), "bomb.xlsx")
 
 

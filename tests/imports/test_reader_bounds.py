@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from imports import reader
-from imports.reader import FileRefused, check_file, read_file
+from imports import limits, odsscan, reader, xlsxscan, zipscan
+from imports.limits import FileRefused
+from imports.reader import check_file, read_file
 from tests.imports.files import (
     csv_text,
     ods,
@@ -139,21 +140,21 @@ def test_xlsx_dimension_wider_than_the_column_limit_is_refused():
 
 
 def test_xlsx_used_area_over_the_cell_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(reader, "MAX_CELLS", 1000)
+    monkeypatch.setattr(limits, "MAX_CELLS", 1000)
     data = xlsx_from_xml({"S": f'<row r="1">{value("A1")}</row><row r="100">{value("Z100")}</row>'})
     message = refused(data, "area.xlsx")
     assert "spans 2.600 cells" in message and "reaches cell Z100" in message and "1.000" in message
 
 
 def test_the_bounds_add_up_over_the_sheets(monkeypatch):
-    monkeypatch.setattr(reader, "MAX_CELLS", 1000)
+    monkeypatch.setattr(limits, "MAX_CELLS", 1000)
     sheet = f'<row r="1">{value("A1")}</row><row r="30">{value("T30")}</row>'  # 600 cells
     data = xlsx_from_xml({"Một": sheet, "Hai": sheet})
     assert "spans 1.200 cells in all (sheet “Hai”" in refused(data, "two.xlsx")
 
 
 def test_sheets_reading_the_same_part_count_each_time(monkeypatch):
-    monkeypatch.setattr(reader, "MAX_CELLS", 1000)
+    monkeypatch.setattr(limits, "MAX_CELLS", 1000)
     sheet = f'<row r="1">{value("A1")}</row><row r="25">{value("T25")}</row>'  # 500 cells
     data = xlsx_from_xml({"S": sheet}, aliases={"S2": "S", "S3": "S"})
     assert "spans 1.500 cells in all (sheet “S”" in refused(data, "alias.xlsx")
@@ -325,7 +326,7 @@ def test_csv_line_with_more_columns_than_the_limit_is_refused():
 
 
 def test_csv_over_the_cell_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(reader, "MAX_CELLS", 100)
+    monkeypatch.setattr(limits, "MAX_CELLS", 100)
     assert "more than 100 cells" in refused(csv_text(*[["a"] * 5] * 30).encode(), "cells.csv")
 
 
@@ -371,7 +372,7 @@ def random_xlsx(rnd: random.Random) -> bytes:
         cells = []
         for _ in range(rnd.randint(0, 6)):
             ref = (
-                f' r="{reader.column_name(rnd.randint(1, 30))}{rnd.randint(1, 40)}"'
+                f' r="{zipscan.column_name(rnd.randint(1, 30))}{rnd.randint(1, 40)}"'
                 if rnd.random() < 0.5
                 else ""
             )
@@ -399,10 +400,10 @@ def random_ods(rnd: random.Random) -> bytes:
 
 def scanned_extents(data: bytes, name: str) -> list[tuple[int, int]]:
     ext = reader.extension(name)
-    archive, holding = reader._check_zip(data, name, ext)
-    budget, extents = reader._Budget(name, ext), []
+    archive, holding = zipscan.check_zip(data, name, ext)
+    budget, extents = zipscan.Budget(name, ext), []
     budget.add = lambda extent, times=1: extents.append((extent.rows, extent.columns))
-    (reader._check_xlsx if ext == ".xlsx" else reader._check_ods)(archive, holding, budget)
+    (xlsxscan.check_xlsx if ext == ".xlsx" else odsscan.check_ods)(archive, holding, budget)
     return extents
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from assessments.models import Rating, RatingYear, Submission
 from imports import services
-from imports.reader import FileRefused
+from imports.limits import FileRefused
 from imports.rows import CHANGED, ERROR, NEW, SKIPPED, UNCHANGED
 from tests import builders as b
 from tests.imports.conftest import db_state
