@@ -51,7 +51,7 @@ def test_the_demos_clean_and_strong_cells_in_pages_of_100_with_the_total(client)
     assert client.get(URL + query + "&page=99").context["page"].number == 10  # past the end: the last
 
     vi = client.get(URL + query, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
-    assert "2015 — Toàn Đảng bộ tỉnh: 969" in vi
+    assert "Chi bộ trực thuộc đạt TSVM năm 2015 — Toàn Đảng bộ tỉnh: 969" in vi
 
     # The exports hold the whole selection, whatever the page.
     body = client.get(URL + query + "&page=3&format=csv").content.decode("utf-8-sig")
