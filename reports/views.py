@@ -120,7 +120,7 @@ def drilldown(request, year):
     title = describe(drill, year, levels)
     export = request.GET.get("format")
     if export == "csv":
-        return drilldown_csv(rows, year)
+        return drilldown_csv(rows, _filename("don-vi", year, scope, "csv"))
     if export == "xlsx":
         return drilldown_xlsx(request, scope, rows, year, title)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -155,9 +155,9 @@ def _filename(prefix: str, year: int, scope, extension: str) -> str:
     return f"{prefix}-{year}{suffix}.{extension}"
 
 
-def drilldown_csv(rows, year) -> HttpResponse:
+def drilldown_csv(rows, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="don-vi-{year}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # Excel opens UTF-8 with a BOM as UTF-8
     writer = csv.writer(response)
     writer.writerow(DrillRow.headers())

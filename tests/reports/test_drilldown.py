@@ -130,6 +130,8 @@ def test_the_xlsx_of_a_selection_has_the_title_block_tier_and_parent(client, rat
         ["A-001-02", "Chi bộ A-001-02", "Subordinate cell", "Đảng bộ A-001"],
     ]
     assert "'=1+1" in rows[1]
+    csv_response = client.get(URL + "?tier=cell&format=csv")
+    assert csv_response["Content-Disposition"] == 'attachment; filename="don-vi-2015-A.csv"'
 
 
 def test_committee_staff_cannot_widen_the_selection(client, rated, staff):
