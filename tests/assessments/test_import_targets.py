@@ -9,11 +9,20 @@ import json
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from assessments.models import AuditEntry, CountedLevel, Resolution, Target
 from assessments.resolution_files import parse_threshold
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are checked in English (the msgids), whatever the catalogs translate."""
+    with translation.override("en"):
+        yield
+
 
 HEADER = [
     "Cơ quan ban hành",

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from assessments.models import AuditEntry, CountedLevel, RatingLevel, Resolution, Target
 from assessments.resolutions import ResolutionRefused, TargetSpec, counted_by, save_resolution
@@ -14,6 +15,13 @@ from reports.engine import build_report
 from tests import builders as b
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are checked in English (the msgids), whatever the catalogs translate."""
+    with translation.override("en"):
+        yield
 
 
 def levels(scheme, *codes):
