@@ -24,7 +24,7 @@ from assessments.models import (
     RatingScheme,
     Resolution,
 )
-from assessments.resolutions import MAX_THRESHOLD, TargetSpec
+from assessments.resolution_rules import MAX_THRESHOLD, TargetSpec
 
 # A resolution has five targets or so; the formset refuses more than this many rows.
 MAX_TARGETS = 50

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,437 +24,30 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from assessments.models import (
-    MAX_YEAR,
-    MIN_YEAR,
     AuditEntry,
     Channel,
-    Comparator,
     CountedAs,
     CountedLevel,
-    Denominator,
-    Metric,
     RatingLevel,
-    RatingScheme,
-    RatingYear,
     Resolution,
     Target,
 )
-
-# Which denominators each figure can be divided by (the engine knows no other pairing): a unit
-# share by all units or the rated ones, an exemplary share also by the clean-and-strong ones
-# (as the article reports it), the members' share by the members rated; the term's admissions
-# are a count.
-DENOMINATORS = {
-    Metric.BASE_CLEAN_STRONG: (Denominator.ALL_UNITS, Denominator.RATED_UNITS),
-    Metric.CELL_CLEAN_STRONG: (Denominator.ALL_UNITS, Denominator.RATED_UNITS),
-    Metric.BASE_EXEMPLARY: (Denominator.ALL_UNITS, Denominator.RATED_UNITS, Denominator.CLEAN_STRONG_UNITS),
-    Metric.CELL_EXEMPLARY: (Denominator.ALL_UNITS, Denominator.RATED_UNITS, Denominator.CLEAN_STRONG_UNITS),
-    Metric.MEMBERS_GOOD: (Denominator.MEMBERS_RATED,),
-    Metric.ADMISSIONS_TERM: (Denominator.NONE,),
-}
-# The largest threshold the model stores (max_digits=10, decimal_places=2).
-MAX_THRESHOLD = Decimal("99999999.99")
-# The fields of a resolution the user writes (the audit compares them, the import repeats them).
-RESOLUTION_FIELDS = ("issuing_body", "number", "date", "title", "term", "first_year", "last_year")
-# Which fields only describe a resolution: they may change even when a year it judges is locked.
-DESCRIPTIVE_FIELDS = {"issuing_body", "number", "date", "title", "term"}
-TARGET_FIELDS = (
-    "code",
-    "label",
-    "metric",
-    "comparator",
-    "threshold",
-    "denominator",
-    "start_year",
-    "end_year",
-    "position",
+from assessments.resolution_rules import (
+    DESCRIPTIVE_FIELDS,
+    LOCK_KEY,
+    RESOLUTION_FIELDS,
+    TARGET_FIELDS,
+    Problem,
+    ResolutionRefused,
+    ResolutionResult,
+    TargetSpec,
+    check_levels,
+    check_resolution,
+    check_targets,
+    counted_by,
+    level_label,
+    locked_years,
 )
-# Every write of resolutions takes this transaction-level lock on PostgreSQL first, so that two
-# saves cannot both find the years free (SQLite transactions already begin IMMEDIATE: one writer).
-LOCK_KEY = 20_152_020
-
-
-@dataclass
-class TargetSpec:
-    """A target as given: by the form, a file or the demo."""
-
-    code: str
-    label: str
-    metric: str
-    comparator: str
-    threshold: Decimal | None  # None: not given (refused)
-    denominator: str
-    start_year: int
-    end_year: int | None = None  # None: to the resolution's last year
-    position: int = 0
-    pk: int | None = None  # the stored target this one changes (the form); None: found by its code
-
-    @classmethod
-    def of(cls, target: Target) -> TargetSpec:
-        return cls(pk=target.pk, **{name: getattr(target, name) for name in TARGET_FIELDS})
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One reason for refusing: a message, the field it is about, and for a target its index in
-    the list of targets given (so that a form or a file can point at its row)."""
-
-    message: str
-    field: str | None = None
-    target: int | None = None
-
-
-class ResolutionRefused(ValidationError):
-    """The resolution was not saved, for these reasons; nothing was written."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__([problem.message for problem in problems])
-
-
-@dataclass
-class ResolutionResult:
-    resolution: Resolution
-    created: bool = False
-    changed: bool = False  # its own fields or the levels it counts
-    targets_created: int = 0
-    targets_updated: int = 0
-    targets_deleted: int = 0
-    audit: list[AuditEntry] = field(default_factory=list)
-
-    @property
-    def unchanged(self) -> bool:
-        return not self.audit
-
-
-# Reading -------------------------------------------------------------------------------------
-
-
-def level_label(level: RatingLevel) -> str:
-    """How the audit and the import name a level: its scheme's code and its own ("HTNV-2018:HTTNV")."""
-    return f"{level.scheme.code}:{level.code}"
-
-
-def counted_by(resolution: Resolution) -> dict[str, list[RatingLevel]]:
-    """{CountedAs: levels} that `resolution` counts, in scheme then rank order (one query)."""
-    result: dict[str, list[RatingLevel]] = {CountedAs.CLEAN_STRONG: [], CountedAs.EXEMPLARY: []}
-    if resolution.pk is None:
-        return result
-    rows = (
-        CountedLevel.objects.filter(resolution=resolution)
-        .select_related("level__scheme")
-        .order_by("level__scheme__valid_from", "level__rank")
-    )
-    for row in rows:
-        result[row.counted_as].append(row.level)
-    return result
-
-
-def schemes_in_force(first_year: int, last_year: int, schemes: Sequence[RatingScheme]) -> list[RatingScheme]:
-    """The schemes (of `schemes`, in `valid_from` order) in force in some year of first..last."""
-    found: dict[int, RatingScheme] = {}
-    for year in range(first_year, last_year + 1):
-        scheme = next((s for s in reversed(schemes) if s.valid_from <= year), None)
-        if scheme is not None:
-            found[scheme.pk] = scheme
-    return list(found.values())
-
-
-def mapping_text(levels: Sequence[RatingLevel], by_kind: dict[str, Iterable[RatingLevel]]) -> str:
-    """ "TSVM = HTXSNV + HTTNV; tiêu biểu = HTXSNV" for the levels of one scheme (best first)."""
-    parts = []
-    for kind, short in ((CountedAs.CLEAN_STRONG, "TSVM"), (CountedAs.EXEMPLARY, _("exemplary"))):
-        ids = {level.pk for level in by_kind.get(kind, ())}
-        names = [level.abbreviation for level in levels if level.pk in ids]
-        if names:
-            parts.append(f"{short} = {' + '.join(names)}")
-    return "; ".join(parts) or _("no level is counted")
-
-
-# Checking ------------------------------------------------------------------------------------
-
-
-def _required(model, name: str, target: int | None = None) -> Problem:
-    verbose = model._meta.get_field(name).verbose_name
-    return Problem(_("“%(field)s” is required.") % {"field": verbose}, name, target)
-
-
-def _text_problems(values: dict, model, fields, *, required, target: int | None = None) -> list[Problem]:
-    problems = []
-    for name in fields:
-        model_field = model._meta.get_field(name)
-        text = values[name]
-        if name in required and not text:
-            problems.append(_required(model, name, target))
-        elif len(text) > model_field.max_length:
-            problems.append(
-                Problem(
-                    _("“%(field)s” has %(length)s characters; at most %(max)s are allowed.")
-                    % {"field": model_field.verbose_name, "length": len(text), "max": model_field.max_length},
-                    name,
-                    target,
-                )
-            )
-    return problems
-
-
-def _year_problem(value, name: str, verbose: str, target: int | None = None) -> Problem | None:
-    if not isinstance(value, int) or isinstance(value, bool) or not MIN_YEAR <= value <= MAX_YEAR:
-        return Problem(
-            _("“%(field)s” must be a year from %(min)s to %(max)s.")
-            % {"field": verbose, "min": MIN_YEAR, "max": MAX_YEAR},
-            name,
-            target,
-        )
-    return None
-
-
-def _years_text(first: int, last: int) -> str:
-    return str(first) if first == last else f"{first}–{last}"
-
-
-def _check_resolution(values: dict, *, resolution: Resolution | None) -> tuple[list[Problem], bool]:
-    """The problems of the resolution's own fields, and whether its years are usable (two years,
-    in order) for checking what depends on them."""
-    problems = _text_problems(
-        values,
-        Resolution,
-        ("issuing_body", "number", "title", "term"),
-        required={"issuing_body", "title", "term"},
-    )
-    if values["date"] is not None and not isinstance(values["date"], datetime.date):
-        problems.append(Problem(_("The date is not a date."), "date"))
-    year_problems = [
-        problem
-        for name in ("first_year", "last_year")
-        if (problem := _year_problem(values[name], name, Resolution._meta.get_field(name).verbose_name))
-    ]
-    problems += year_problems
-    if year_problems:
-        return problems, False
-    first, last = values["first_year"], values["last_year"]
-    if last < first:
-        problems.append(Problem(_("The last year judged comes before the first year judged."), "last_year"))
-        return problems, False
-    others = Resolution.objects.filter(first_year__lte=last, last_year__gte=first).order_by("first_year")
-    if resolution is not None:
-        others = others.exclude(pk=resolution.pk)
-    for other in others:
-        problems.append(
-            Problem(
-                _(
-                    "The years %(years)s overlap those of %(other)s (%(other_years)s): one "
-                    "resolution judges a year. Change the years of one of them."
-                )
-                % {
-                    "years": _years_text(first, last),
-                    "other": other,
-                    "other_years": _years_text(other.first_year, other.last_year),
-                },
-                "first_year",
-            )
-        )
-    return problems, True
-
-
-def _names(levels: Iterable[RatingLevel]) -> str:
-    return ", ".join(f"{level.abbreviation} ({level.scheme.title})" for level in levels)
-
-
-def _check_levels(
-    clean_strong: list[RatingLevel], exemplary: list[RatingLevel], first: int, last: int
-) -> list[Problem]:
-    problems = []
-    clean_ids = {level.pk for level in clean_strong}
-    only_exemplary = [level for level in exemplary if level.pk not in clean_ids]
-    if only_exemplary:
-        problems.append(
-            Problem(
-                _(
-                    "%(levels)s: counted as exemplary but not as clean and strong. An exemplary "
-                    "organization is clean and strong too: count the level as both, or as neither."
-                )
-                % {"levels": _names(only_exemplary)},
-                "exemplary",
-            )
-        )
-    schemes = list(RatingScheme.objects.order_by("valid_from"))
-    in_force = {scheme.pk for scheme in schemes_in_force(first, last, schemes)}
-    for name, levels in (("clean_strong", clean_strong), ("exemplary", exemplary)):
-        outside = [level for level in levels if level.scheme_id not in in_force]
-        if outside:
-            problems.append(
-                Problem(
-                    _(
-                        "%(levels)s: the scheme of this level is not in force in %(years)s, which "
-                        "this resolution judges."
-                    )
-                    % {"levels": _names(outside), "years": _years_text(first, last)},
-                    name,
-                )
-            )
-    return problems
-
-
-def _check_targets(
-    targets: Sequence[TargetSpec], *, first: int | None, last: int | None, resolution: Resolution | None
-) -> list[Problem]:
-    problems: list[Problem] = []
-    codes: dict[str, int] = {}
-    own = set() if resolution is None else set(resolution.targets.values_list("pk", flat=True))
-    others = Target.objects.filter(code__in=[spec.code.strip() for spec in targets if spec.code.strip()])
-    if resolution is not None:
-        others = others.exclude(resolution=resolution)
-    taken = dict(others.values_list("code", "resolution__title"))
-    terms = 0
-    for index, spec in enumerate(targets):
-        values = {"code": spec.code.strip(), "label": spec.label.strip()}
-        problems += _text_problems(
-            values, Target, ("code", "label"), required={"code", "label"}, target=index
-        )
-        code = values["code"]
-        if code and code in codes:
-            problems.append(
-                Problem(
-                    _("The code “%(code)s” is given to two targets: each target needs its own.")
-                    % {"code": code},
-                    "code",
-                    index,
-                )
-            )
-        elif code and code in taken:
-            problems.append(
-                Problem(
-                    _("The code “%(code)s” is already the code of a target of “%(resolution)s”.")
-                    % {"code": code, "resolution": taken[code]},
-                    "code",
-                    index,
-                )
-            )
-        codes.setdefault(code, index)
-        if spec.pk is not None and spec.pk not in own:
-            problems.append(Problem(_("This target is not one of this resolution's."), None, index))
-        blank = [name for name in ("metric", "comparator", "denominator") if not getattr(spec, name)]
-        for name in blank:
-            problems.append(_required(Target, name, index))
-        metric_ok = spec.metric in Metric.values
-        if not metric_ok and "metric" not in blank:
-            problems.append(
-                Problem(
-                    _("“%(value)s” is not a figure a target can measure.") % {"value": spec.metric},
-                    "metric",
-                    index,
-                )
-            )
-        if spec.comparator not in Comparator.values and "comparator" not in blank:
-            problems.append(
-                Problem(
-                    _("“%(value)s” is not a comparator: use ≥ or >.") % {"value": spec.comparator},
-                    "comparator",
-                    index,
-                )
-            )
-        if spec.denominator not in Denominator.values:
-            if "denominator" not in blank:
-                problems.append(
-                    Problem(
-                        _("“%(value)s” is not a denominator.") % {"value": spec.denominator},
-                        "denominator",
-                        index,
-                    )
-                )
-        elif metric_ok and spec.denominator not in DENOMINATORS[spec.metric]:
-            problems.append(_denominator_problem(spec, index))
-        problems += _threshold_problems(spec, index)
-        if spec.metric == Metric.ADMISSIONS_TERM:
-            terms += 1
-            if terms == 2:
-                problems.append(
-                    Problem(
-                        _("A resolution has one target of admissions over the term; this is a second one."),
-                        "metric",
-                        index,
-                    )
-                )
-        problems += _target_year_problems(spec, index, first, last)
-    return problems
-
-
-def _denominator_problem(spec: TargetSpec, index: int) -> Problem:
-    if spec.metric == Metric.ADMISSIONS_TERM:
-        message = _(
-            "“%(metric)s” is a count summed over the term, not a share: its denominator is “%(none)s”."
-        )
-    elif spec.denominator == Denominator.NONE:
-        message = _("“%(metric)s” is a share: choose what it is a share of (its denominator).")
-    elif spec.metric == Metric.MEMBERS_GOOD:
-        message = _("“%(metric)s” is a share of the members rated: its denominator is “%(members)s”.")
-    else:
-        message = _(
-            "“%(metric)s” cannot be divided by “%(denominator)s”: a share of units is one of all "
-            "units or of the rated ones, and only an exemplary share one of the clean-and-strong ones."
-        )
-    return Problem(
-        message
-        % {
-            "metric": Metric(spec.metric).label,
-            "denominator": Denominator(spec.denominator).label,
-            "none": Denominator.NONE.label,
-            "members": Denominator.MEMBERS_RATED.label,
-        },
-        "denominator",
-        index,
-    )
-
-
-def _threshold_problems(spec: TargetSpec, index: int) -> list[Problem]:
-    value = spec.threshold
-    if value is None:
-        return [_required(Target, "threshold", index)]
-    if not isinstance(value, Decimal) or not value.is_finite():
-        return [Problem(_("The threshold is not a number."), "threshold", index)]
-    if value < 0:
-        return [Problem(_("The threshold cannot be negative."), "threshold", index)]
-    if value > MAX_THRESHOLD:
-        return [Problem(_("The threshold is too large."), "threshold", index)]
-    if value != value.quantize(Decimal("0.01")):
-        return [Problem(_("The threshold has at most two decimals."), "threshold", index)]
-    if spec.denominator != Denominator.NONE and spec.denominator in Denominator.values and value > 100:
-        return [Problem(_("A share's threshold is a percentage: at most 100."), "threshold", index)]
-    return []
-
-
-def _target_year_problems(spec: TargetSpec, index: int, first: int | None, last: int | None) -> list[Problem]:
-    problems = []
-    for name, value in (("start_year", spec.start_year), ("end_year", spec.end_year)):
-        if name == "end_year" and value is None:
-            continue
-        problem = _year_problem(value, name, Target._meta.get_field(name).verbose_name, index)
-        if problem:
-            problems.append(problem)
-    if problems or first is None or last is None:
-        return problems
-    end = last if spec.end_year is None else spec.end_year
-    if end < spec.start_year:
-        return [Problem(_("The target's last year comes before its first year."), "end_year", index)]
-    if spec.start_year < first or end > last:
-        problems.append(
-            Problem(
-                _(
-                    "The target's years %(years)s lie outside those the resolution judges "
-                    "(%(resolution_years)s)."
-                )
-                % {"years": _years_text(spec.start_year, end), "resolution_years": _years_text(first, last)},
-                "start_year" if spec.start_year < first else "end_year",
-                index,
-            )
-        )
-    return problems
-
-
-def _locked_years(years: set[int]) -> list[int]:
-    return sorted(RatingYear.objects.filter(year__in=years, is_locked=True).values_list("year", flat=True))
-
 
 # Writing -------------------------------------------------------------------------------------
 
@@ -551,12 +143,12 @@ def save_resolution(
         CountedAs.CLEAN_STRONG: _unique_levels(clean_strong),
         CountedAs.EXEMPLARY: _unique_levels(exemplary),
     }
-    problems, years_ok = _check_resolution(values, resolution=resolution)
+    problems, years_ok = check_resolution(values, resolution=resolution)
     if years_ok:
-        problems += _check_levels(
+        problems += check_levels(
             new_levels[CountedAs.CLEAN_STRONG], new_levels[CountedAs.EXEMPLARY], first_year, last_year
         )
-    problems += _check_targets(
+    problems += check_targets(
         targets,
         first=first_year if years_ok else None,
         last=last_year if years_ok else None,
@@ -593,7 +185,7 @@ def save_resolution(
     else:
         figures_change, judged = True, set()
     judged |= set(range(first_year, last_year + 1))
-    locked = _locked_years(judged) if figures_change else []
+    locked = locked_years(judged) if figures_change else []
     if locked:
         raise ResolutionRefused(
             [

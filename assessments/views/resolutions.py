@@ -21,13 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Role
 from assessments.forms_resolutions import ResolutionForm, TargetFormSet, target_initial
 from assessments.models import CountedAs, CountedLevel, RatingLevel, RatingScheme, Resolution, Target
-from assessments.resolutions import (
-    ResolutionRefused,
-    counted_by,
-    mapping_text,
-    save_resolution,
-    schemes_in_force,
-)
+from assessments.resolution_rules import ResolutionRefused, counted_by, mapping_text, schemes_in_force
+from assessments.resolutions import save_resolution
 
 
 def _check_province(user) -> None:

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from assessments.models import AuditEntry, CountedLevel, Resolution, Target
-from assessments.resolution_files import parse_threshold
+from assessments.resolution_entries import parse_threshold
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
 from assessments.models import AuditEntry, CountedLevel, RatingLevel, Resolution, Target
-from assessments.resolutions import ResolutionRefused, TargetSpec, counted_by, save_resolution
+from assessments.resolution_rules import ResolutionRefused, TargetSpec, counted_by
+from assessments.resolutions import save_resolution
 from assessments.season import set_year_lock
 from reports.engine import build_report
 from tests import builders as b
