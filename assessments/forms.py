@@ -95,6 +95,15 @@ def _percent(label) -> forms.IntegerField:
     )
 
 
+class PointsField(forms.DecimalField):
+    """Points written 72,5 (as Vietnamese offices write them) or 72.5, in either language."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
 def score_fields() -> dict:
     """The columns of a scored scheme, labelled as the model labels them."""
     from assessments.models import Rating
@@ -103,14 +112,13 @@ def score_fields() -> dict:
         return Rating._meta.get_field(name).verbose_name
 
     return {
-        "score": forms.DecimalField(
+        "score": PointsField(
             label=label("score"),
             max_digits=4,
             decimal_places=1,
             min_value=0,
             max_value=100,
             required=False,
-            localize=True,  # 72,5 as Vietnamese offices write it
             widget=forms.TextInput({**SMALL_NUMBER, "inputmode": "decimal"}),
         ),
         "tasks_on_time": _yes_no(label("tasks_on_time")),

@@ -14,6 +14,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def english_pages(client, settings):
+    """Pages are read in English (the msgids): the language cookie, as the language switch sets it."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture(autouse=True)
 def english():
     with translation.override("en"):
         yield

@@ -5,12 +5,20 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from assessments.models import Rating, RatingScheme
 from assessments.models.schemes import band_error, best_level_allowed
 from tests import builders as b
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English (their msgids)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,14 @@ from tests import builders as b
 from tests.imports.files import csv_text
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_pages(client, settings):
+    """Pages are read in English (the msgids): the language cookie, as the language switch sets it."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 YEAR = 2023
 
 

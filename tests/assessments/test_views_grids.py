@@ -13,6 +13,12 @@ from tests import builders as b
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english_pages(client, settings):
+    """Pages are read in English (the msgids): the language cookie, as the language switch sets it."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 def grid_url(year=2015, committee=None, name="assessments:rating-grid"):
     url = reverse(name, args=[year])
     return f"{url}?committee={committee}" if committee else url
