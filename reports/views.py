@@ -29,7 +29,8 @@ from reports.drilldown import (
 )
 from reports.engine import build_report, report_document
 from reports.export import safe_cell
-from reports.xlsx import TitleBlock, unit_sheet, user_label, workbook, write_workbook
+from reports.spreadsheet import TitleBlock, user_label, write_workbook
+from reports.xlsx import unit_sheet, workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
