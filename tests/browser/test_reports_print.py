@@ -36,18 +36,46 @@ A4_PORTRAIT = (595, 842)  # points, rounded
 A4_LANDSCAPE = (842, 595)
 
 
+def read_objects(data: bytes) -> tuple[dict[int, bytes], dict[int, bytes]]:
+    """The PDF's objects ({number: dictionary text}) and their streams ({number: raw bytes}), each
+    stream cut by its /Length (its bytes may hold anything, "endobj" or a final carriage return)."""
+    objects: dict[int, bytes] = {}
+    pending: dict[int, tuple[int, bytes]] = {}  # streams whose /Length is another object
+    streams: dict[int, bytes] = {}
+    header = re.compile(rb"(\d+) 0 obj")
+    position = 0
+    while match := header.search(data, position):
+        number, start = int(match.group(1)), match.end()
+        stream_at, end_at = data.find(b"stream", start), data.find(b"endobj", start)
+        if stream_at == -1 or stream_at > end_at:
+            objects[number] = data[start:end_at].strip()
+            position = end_at + 6
+            continue
+        objects[number] = data[start:stream_at].strip()
+        begin = stream_at + 6 + (2 if data[stream_at + 6 : stream_at + 8] == b"\r\n" else 1)
+        length = re.search(rb"/Length\s+(\d+)(\s+0\s+R)?", objects[number])
+        if length.group(2):
+            pending[number] = (begin, length.group(1))
+            end_at = data.find(b"endstream", begin)
+        else:
+            streams[number] = data[begin : begin + int(length.group(1))]
+            end_at = begin + int(length.group(1))
+        position = data.find(b"endobj", end_at) + 6
+    for number, (begin, ref) in pending.items():
+        streams[number] = data[begin : begin + int(objects[int(ref)])]
+    return objects, streams
+
+
 def pdf_pages(data: bytes) -> list[dict]:
     """Each page of a PDF written by Chromium (Skia): {"size": (w, h), "text": str}.
 
     Skia writes plain objects with Flate streams and Type0 fonts whose ToUnicode maps give the
     characters of the glyphs shown by Tj/TJ; that is all this reads."""
-    objects = {int(n): body for n, body in re.findall(rb"(\d+) 0 obj\s*(.*?)\s*endobj", data, re.S)}
+    objects, streams = read_objects(data)
 
     def stream(number: int) -> bytes:
-        body = objects[number]
-        match = re.search(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S)
-        raw = match.group(1)
-        return zlib.decompress(raw) if b"/FlateDecode" in body[: match.start()] else raw
+        raw = streams[number]
+        return zlib.decompress(raw) if b"/FlateDecode" in objects[number] else raw
 
     def to_unicode(number: int) -> dict[int, str]:
         table, text = {}, stream(number).decode("latin-1")
@@ -126,9 +154,14 @@ def page_pictures(browser, pdf_path, pages: list[dict], prefix) -> list:
             warnings.warn(f"No picture of the PDF's pages: {error}", stacklevel=2)
             context.close()
             return written
-        viewer.wait_for_timeout(1500)
+        picture = b""
+        for _attempt in range(40):  # the viewer draws the page a moment after it opens
+            viewer.wait_for_timeout(500)
+            picture = viewer.screenshot()
+            if len(picture) > 30_000:
+                break
         path = prefix.with_name(f"{prefix.name}-page-{number}.png")
-        viewer.screenshot(path=str(path))
+        path.write_bytes(picture)
         written.append(path)
         context.close()
     return written
@@ -188,7 +221,7 @@ def test_the_whole_provinces_dashboard_prints_on_a4_with_every_column(live_serve
         assert squeeze(dom["printed"]) in text
         assert squeeze(f"{dom['page_word']} {number} / {len(pages)}") in text
         assert len(text) > len(squeeze(dom["title"] + dom["printed"])) + 200, number
-    assert len(pictures) in (0, len(pages)) and all(p.stat().st_size > 10_000 for p in pictures)
+    assert len(pictures) in (0, len(pages)) and all(p.stat().st_size > 30_000 for p in pictures)
 
 
 def test_a_committees_dashboard_prints_with_its_name_on_every_page(live_server, chromium, artifacts_dir):
