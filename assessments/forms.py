@@ -8,7 +8,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import MEMBER_COUNT_MAX, MEMBER_FIELDS, MEMBER_LEVEL_FIELDS
+from assessments.models import MEMBER_COUNT_MAX, MEMBER_FIELDS, MEMBER_LEVEL_FIELDS, MemberStats, Rating
 
 NOT_RATED = "not_rated"
 # A committee has at most a few hundred units; the grid posts all of them at once.
@@ -106,7 +106,6 @@ class PointsField(forms.DecimalField):
 
 def score_fields() -> dict:
     """The columns of a scored scheme, labelled as the model labels them."""
-    from assessments.models import Rating
 
     def label(name):
         return Rating._meta.get_field(name).verbose_name
@@ -136,8 +135,6 @@ RatingGridFormSet = formset_factory(
 
 def _member_field(name: str) -> forms.IntegerField:
     """A count of members: a whole number from 0 to MEMBER_COUNT_MAX (the model's own bound)."""
-    from assessments.models import MemberStats
-
     return forms.IntegerField(
         label=MemberStats._meta.get_field(name).verbose_name,
         min_value=0,

@@ -98,17 +98,7 @@ class CheckedImportForm(ImportForm):
 class UnitAdminForm(forms.ModelForm):
     class Meta:
         model = Unit
-        fields = (
-            "code",
-            "name",
-            "tier",
-            "kind",
-            "place_type",
-            "parent",
-            "founded",
-            "dissolved",
-            "merged_into",
-        )
+        fields = services.EDITABLE_FIELDS
 
 
 @admin.register(Unit)
@@ -134,18 +124,7 @@ class UnitAdmin(ImportExportModelAdmin):
     autocomplete_fields = ("parent", "merged_into")
     readonly_fields = ("committee",)
     list_select_related = ("parent", "committee")
-    fields = (
-        "code",
-        "name",
-        "tier",
-        "kind",
-        "place_type",
-        "parent",
-        "committee",
-        "founded",
-        "dissolved",
-        "merged_into",
-    )
+    fields = services.AUDITED_FIELDS  # the editable ones and, read only, the committee
 
     def has_delete_permission(self, request, obj=None):
         # A unit that no longer exists is dissolved (or merged): its ratings and history stay.

@@ -68,17 +68,7 @@ class UnitResource(EscapedResource):
 
     class Meta:
         model = Unit
-        fields = (
-            "code",
-            "name",
-            "tier",
-            "kind",
-            "place_type",
-            "parent",
-            "founded",
-            "dissolved",
-            "merged_into",
-        )
+        fields = services.EDITABLE_FIELDS
         import_id_fields = ("code",)
         clean_model_instances = True
         skip_unchanged = True

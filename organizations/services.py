@@ -23,19 +23,20 @@ from organizations.models import Tier, Unit
 if TYPE_CHECKING:
     from accounts.models import User
 
-# What the audit records of a unit, in this order.
-AUDITED_FIELDS = (
+# What a person sets on a unit (the admin's form and columns, the unit import), in this order.
+EDITABLE_FIELDS = (
     "code",
     "name",
     "tier",
     "kind",
     "place_type",
     "parent",
-    "committee",
     "founded",
     "dissolved",
     "merged_into",
 )
+# What the audit records of a unit: those, and the committee derived from the parent.
+AUDITED_FIELDS = (*EDITABLE_FIELDS[:6], "committee", *EDITABLE_FIELDS[6:])
 UNIT_REFERENCES = ("parent", "committee", "merged_into")
 MOVE_FIELDS = ("parent", "committee")
 DISSOLVE_FIELDS = ("dissolved", "merged_into")

@@ -30,6 +30,7 @@ from assessments.models import (
 )
 from assessments.models.targets import counted_levels, describe_mapping
 from organizations.models import Tier, Unit
+from reports import honesty
 from reports.figures import (
     Admissions,
     LevelCount,
@@ -264,6 +265,4 @@ def build_report(year: int, committee: Unit | None = None) -> QualityReport:
 def report_document(report: QualityReport) -> dict:
     """The JSON document of a report, as `quality_report --format json` prints it and the API
     answers: the figures, and whether the ratings look honest (`reports.honesty`)."""
-    from reports import honesty
-
     return {**report.as_dict(), "honesty": honesty.as_dict(report.year, report.committee)}
