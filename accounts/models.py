@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from organizations.models import SCOPE_UNITS
+
 
 class Role(models.TextChoices):
     PROVINCE_STAFF = "province_staff", _("Provincial organizing-committee staff")
@@ -28,7 +30,7 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="staff",
-        limit_choices_to={"tier": "committee"},
+        limit_choices_to=SCOPE_UNITS,
     )
 
     objects = ScopedUserManager()

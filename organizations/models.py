@@ -1,10 +1,16 @@
-"""The organization tree (hệ thống tổ chức đảng).
+"""The organization tree (hệ thống tổ chức đảng), as it is today and as it was on any date.
 
 province → committees directly under the province → grassroots organizations (TCCSĐ)
-→ subordinate cells. One table, one tree. Each unit also points at its current
-committee, so that scoping a user to "their" committee is one indexed filter; ratings
-keep their own copy of the committee they were counted under, so moving a unit later
-never rewrites history.
+→ subordinate cells; since 2025 a grassroots organization may also sit directly under the
+province (the commune party committees). One table, one tree. Each unit also points at its
+current *reporting committee* — the unit directly under the province that holds it (itself, for a
+grassroots organization directly under the province) — so that scoping and grouping are one
+indexed filter; ratings keep their own copy of the committee they were counted under, so moving a
+unit later never rewrites history.
+
+Where a unit sat on each date is kept in `UnitPlace` (one row per period, written only by
+`organizations.services`), so "the tree on date D" is one query; which units became which is
+kept in `Lineage`, written by the reorganizations of `organizations.reorganize`.
 """
 
 from __future__ import annotations
@@ -43,8 +49,19 @@ KINDS_BY_TIER = {
     Tier.BASE: [Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL],
     Tier.CELL: [Kind.SUBORDINATE_CELL],
 }
-PARENT_TIER = {Tier.COMMITTEE: Tier.PROVINCE, Tier.BASE: Tier.COMMITTEE, Tier.CELL: Tier.BASE}
+# Which tiers a unit of each tier may sit under: a grassroots organization under a committee, or
+# directly under the province (the commune party committees founded in 2025).
+PARENT_TIERS = {
+    Tier.COMMITTEE: (Tier.PROVINCE,),
+    Tier.BASE: (Tier.COMMITTEE, Tier.PROVINCE),
+    Tier.CELL: (Tier.BASE,),
+}
 RATED_TIERS = (Tier.BASE, Tier.CELL)
+# The units a report groups by and a season belongs to: those directly under the province.
+REPORTING_COMMITTEES = Q(tier=Tier.COMMITTEE) | Q(tier=Tier.BASE, parent__tier=Tier.PROVINCE)
+# The units a committee user can be scoped to: a committee, or a grassroots organization (a
+# commune party committee, whose staff enter their own cells' ratings).
+SCOPE_UNITS = Q(tier__in=[Tier.COMMITTEE, Tier.BASE])
 
 
 class PlaceType(models.TextChoices):
@@ -58,6 +75,7 @@ class PlaceType(models.TextChoices):
     ARMED_FORCES = "armed_forces", _("Armed forces (lực lượng vũ trang)")
     VILLAGE = "village", _("Village (thôn, làng)")
     RESIDENTIAL_GROUP = "residential_group", _("Residential group (tổ dân phố)")
+    SPECIAL_ZONE = "special_zone", _("Special zone (đặc khu)")
     OTHER = "other", _("Other")
 
 
@@ -83,7 +101,9 @@ class ScopedQuerySet(models.QuerySet):
             return self
         if scope is None:
             return self.none()
-        return self.filter(Q(committee_id=scope) | Q(unit__committee_id=scope))
+        return self.filter(
+            Q(committee_id=scope) | Q(unit__committee_id=scope) | Q(unit_id=scope) | Q(unit__parent_id=scope)
+        )
 
 
 class UnitQuerySet(models.QuerySet):
@@ -97,10 +117,13 @@ class UnitQuerySet(models.QuerySet):
             return self
         if scope is None:
             return self.none()
-        return self.filter(Q(pk=scope) | Q(committee_id=scope))
+        # The user's unit and everything under it, at any depth the tree has: what sits under its
+        # reporting committee, or (for a grassroots party committee under a district) its cells.
+        return self.filter(Q(pk=scope) | Q(committee_id=scope) | Q(parent_id=scope))
 
     def committees(self):
-        return self.filter(tier=Tier.COMMITTEE)
+        """The reporting committees: the units directly under the province."""
+        return self.filter(REPORTING_COMMITTEES)
 
     def base_organizations(self):
         return self.filter(tier=Tier.BASE)
@@ -132,6 +155,12 @@ class UnitQuerySet(models.QuerySet):
     def pending_in(self, year: int, model=None):
         """Units without a row of `model` (ratings by default) for `year`: still to be entered."""
         return self.exclude(_row_exists(year, model))
+
+    def on(self, date: datetime.date):
+        """The units that existed on `date` (founded on or before it, not dissolved before it)."""
+        return self.filter(
+            Q(founded__isnull=True) | Q(founded__lte=date), Q(dissolved__isnull=True) | Q(dissolved__gte=date)
+        )
 
     def in_tree_order(self) -> list[Unit]:
         """The units as a list, each subordinate cell right under its grassroots organization."""
@@ -219,15 +248,24 @@ class Unit(models.Model):
 
     def save(self, *args, **kwargs):
         self.committee = self.committee_from_parent()
+        if self.committee is self and self.pk is None:
+            # Its own reporting committee: the row needs its key before it can point at itself.
+            self.committee = None
+            super().save(*args, **kwargs)
+            self.committee = self
+            kwargs = {"update_fields": ["committee"]}
         super().save(*args, **kwargs)
 
     def clean(self):
-        expected = PARENT_TIER.get(self.tier)
-        if expected and self.parent_id and self.parent.tier != expected:
+        allowed = PARENT_TIERS.get(self.tier)
+        if allowed and self.parent_id and self.parent.tier not in allowed:
             raise ValidationError(
                 {
                     "parent": _("A %(tier)s must sit under a %(parent)s.")
-                    % {"tier": Tier(self.tier).label, "parent": Tier(expected).label}
+                    % {
+                        "tier": Tier(self.tier).label,
+                        "parent": " / ".join(str(Tier(t).label) for t in allowed),
+                    }
                 }
             )
         if self.kind and self.tier and self.kind not in KINDS_BY_TIER.get(self.tier, []):
@@ -238,11 +276,19 @@ class Unit(models.Model):
             )
 
     def committee_from_parent(self):
+        """The reporting committee this unit's place implies (the one rule of it)."""
         if self.tier == Tier.BASE:
+            if self.parent_id and self.parent.tier == Tier.PROVINCE:
+                return self
             return self.parent
         if self.tier == Tier.CELL:
             return self.parent.committee if self.parent_id else None
         return None
+
+    @property
+    def is_reporting_committee(self) -> bool:
+        """Directly under the province: a committee, or a grassroots organization since 2025."""
+        return self.tier == Tier.COMMITTEE or (self.tier == Tier.BASE and self.committee_id == self.pk)
 
     @property
     def is_rated_unit(self) -> bool:
@@ -267,3 +313,24 @@ class Unit(models.Model):
         if self.tier == Tier.CELL:
             return (self.parent.code, 1, self.code)
         return (self.code, 0, "")
+
+
+from organizations.history import Lineage, LineageKind, Reorganization, UnitPlace  # noqa: E402
+
+__all__ = [
+    "KINDS_BY_TIER",
+    "PARENT_TIERS",
+    "RATED_TIERS",
+    "REPORTING_COMMITTEES",
+    "SCOPE_UNITS",
+    "Kind",
+    "Lineage",
+    "LineageKind",
+    "PlaceType",
+    "Reorganization",
+    "ScopedQuerySet",
+    "Tier",
+    "Unit",
+    "UnitPlace",
+    "committee_scope",
+]

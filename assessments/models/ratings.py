@@ -18,7 +18,7 @@ from assessments.models.schemes import (
     percent_validators,
     year_validators,
 )
-from organizations.models import RATED_TIERS, PlaceType, ScopedQuerySet, Tier, Unit
+from organizations.models import RATED_TIERS, REPORTING_COMMITTEES, PlaceType, ScopedQuerySet, Tier, Unit
 
 # The fields of a scored rating, audited and carried by the grid, the import and the exports.
 SCORE_FIELDS = (
@@ -70,7 +70,7 @@ class Rating(Tracked):
         verbose_name=_("counted under committee"),
         on_delete=models.PROTECT,
         related_name="+",
-        limit_choices_to={"tier": Tier.COMMITTEE},
+        limit_choices_to=REPORTING_COMMITTEES,
     )
     tier = models.CharField(_("counted as"), max_length=16, choices=[(t.value, t.label) for t in RATED_TIERS])
     # The type of place that year: a commune that later becomes a ward keeps its old ratings
@@ -294,7 +294,7 @@ class MemberStats(Tracked):
         verbose_name=_("counted under committee"),
         on_delete=models.PROTECT,
         related_name="+",
-        limit_choices_to={"tier": Tier.COMMITTEE},
+        limit_choices_to=REPORTING_COMMITTEES,
     )
     member_count = models.PositiveIntegerField(_("members"), validators=member_count_validators)
     excellent = models.PositiveIntegerField(

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models.schemes import year_validators
-from organizations.models import Tier, Unit
+from organizations.models import REPORTING_COMMITTEES, Unit
 
 
 class RatingYear(models.Model):
@@ -48,7 +48,7 @@ class Submission(models.Model):
         verbose_name=_("committee"),
         on_delete=models.PROTECT,
         related_name="submissions",
-        limit_choices_to={"tier": Tier.COMMITTEE},
+        limit_choices_to=REPORTING_COMMITTEES,
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)

@@ -6,34 +6,163 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z0-9][A-Z0-9._-]*$', "Codes use capital letters without diacritics, digits, '.', '_' and '-'.")], verbose_name='code')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('tier', models.CharField(choices=[('province', 'Provincial party organization'), ('committee', 'Committee directly under the province'), ('base', 'Grassroots organization'), ('cell', 'Subordinate cell')], db_index=True, max_length=16, verbose_name='tier')),
-                ('kind', models.CharField(choices=[('province', 'Provincial party organization (Đảng bộ tỉnh)'), ('district', 'District party organization (huyện ủy)'), ('city', 'City party organization (thành ủy)'), ('bloc', 'Bloc party organization (đảng bộ khối, trực thuộc)'), ('grassroots_committee', 'Grassroots party committee (đảng bộ cơ sở)'), ('grassroots_cell', 'Grassroots cell (chi bộ cơ sở)'), ('subordinate_cell', 'Subordinate cell (chi bộ trực thuộc)')], max_length=32, verbose_name='kind')),
-                ('place_type', models.CharField(blank=True, choices=[('commune', 'Commune (xã)'), ('ward', 'Ward (phường)'), ('town', 'Town (thị trấn)'), ('agency', 'Agency (cơ quan)'), ('public_service', 'Public service unit (đơn vị sự nghiệp)'), ('school', 'School (trường học)'), ('enterprise', 'Enterprise (doanh nghiệp)'), ('armed_forces', 'Armed forces (lực lượng vũ trang)'), ('village', 'Village (thôn, làng)'), ('residential_group', 'Residential group (tổ dân phố)'), ('other', 'Other')], max_length=32, verbose_name='type of place')),
-                ('founded', models.DateField(blank=True, null=True, verbose_name='founded')),
-                ('dissolved', models.DateField(blank=True, null=True, verbose_name='dissolved')),
-                ('committee', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='scoped_units', to='organizations.unit', verbose_name='committee')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_from', to='organizations.unit', verbose_name='merged into')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='organizations.unit', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=40,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z0-9][A-Z0-9._-]*$",
+                                "Codes use capital letters without diacritics, digits, '.', '_' and '-'.",
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "tier",
+                    models.CharField(
+                        choices=[
+                            ("province", "Provincial party organization"),
+                            ("committee", "Committee directly under the province"),
+                            ("base", "Grassroots organization"),
+                            ("cell", "Subordinate cell"),
+                        ],
+                        db_index=True,
+                        max_length=16,
+                        verbose_name="tier",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("province", "Provincial party organization (Đảng bộ tỉnh)"),
+                            ("district", "District party organization (huyện ủy)"),
+                            ("city", "City party organization (thành ủy)"),
+                            ("bloc", "Bloc party organization (đảng bộ khối, trực thuộc)"),
+                            ("grassroots_committee", "Grassroots party committee (đảng bộ cơ sở)"),
+                            ("grassroots_cell", "Grassroots cell (chi bộ cơ sở)"),
+                            ("subordinate_cell", "Subordinate cell (chi bộ trực thuộc)"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "place_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("commune", "Commune (xã)"),
+                            ("ward", "Ward (phường)"),
+                            ("town", "Town (thị trấn)"),
+                            ("agency", "Agency (cơ quan)"),
+                            ("public_service", "Public service unit (đơn vị sự nghiệp)"),
+                            ("school", "School (trường học)"),
+                            ("enterprise", "Enterprise (doanh nghiệp)"),
+                            ("armed_forces", "Armed forces (lực lượng vũ trang)"),
+                            ("village", "Village (thôn, làng)"),
+                            ("residential_group", "Residential group (tổ dân phố)"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                        verbose_name="type of place",
+                    ),
+                ),
+                ("founded", models.DateField(blank=True, null=True, verbose_name="founded")),
+                ("dissolved", models.DateField(blank=True, null=True, verbose_name="dissolved")),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scoped_units",
+                        to="organizations.unit",
+                        verbose_name="committee",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_from",
+                        to="organizations.unit",
+                        verbose_name="merged into",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="organizations.unit",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'party unit',
-                'verbose_name_plural': 'party units',
-                'ordering': ['code'],
-                'indexes': [models.Index(fields=['committee', 'tier'], name='organizatio_committ_c9dca5_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['province']), ('tier', 'province')), models.Q(('kind__in', ['district', 'city', 'bloc']), ('tier', 'committee')), models.Q(('kind__in', ['grassroots_committee', 'grassroots_cell']), ('tier', 'base')), models.Q(('kind__in', ['subordinate_cell']), ('tier', 'cell')), _connector='OR'), name='unit_kind_matches_tier'), models.CheckConstraint(condition=models.Q(models.Q(('parent__isnull', True), ('tier', 'province')), models.Q(models.Q(('tier', 'province'), _negated=True), ('parent__isnull', False)), _connector='OR'), name='unit_only_province_is_root'), models.CheckConstraint(condition=models.Q(('founded__isnull', True), ('dissolved__isnull', True), ('dissolved__gte', models.F('founded')), _connector='OR'), name='unit_dissolved_after_founded')],
+                "verbose_name": "party unit",
+                "verbose_name_plural": "party units",
+                "ordering": ["code"],
+                "indexes": [
+                    models.Index(fields=["committee", "tier"], name="organizatio_committ_c9dca5_idx")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind__in", ["province"]), ("tier", "province")),
+                            models.Q(("kind__in", ["district", "city", "bloc"]), ("tier", "committee")),
+                            models.Q(
+                                ("kind__in", ["grassroots_committee", "grassroots_cell"]), ("tier", "base")
+                            ),
+                            models.Q(("kind__in", ["subordinate_cell"]), ("tier", "cell")),
+                            _connector="OR",
+                        ),
+                        name="unit_kind_matches_tier",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("parent__isnull", True), ("tier", "province")),
+                            models.Q(
+                                models.Q(("tier", "province"), _negated=True), ("parent__isnull", False)
+                            ),
+                            _connector="OR",
+                        ),
+                        name="unit_only_province_is_root",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("founded__isnull", True),
+                            ("dissolved__isnull", True),
+                            ("dissolved__gte", models.F("founded")),
+                            _connector="OR",
+                        ),
+                        name="unit_dissolved_after_founded",
+                    ),
+                ],
             },
         ),
     ]
