@@ -1,5 +1,6 @@
-"""The rating season's workflow: a year's lock, and each committee-year's submission state.
-They change only through `assessments.services`' transitions."""
+"""The rating season's workflow: a year's season (opened by provincial staff, with its deadline,
+later locked), and each committee-year's submission state. They change only through
+`assessments.season`'s transitions; `assessments.seasons` reads them (open, closed, in progress)."""
 
 from django.conf import settings
 from django.db import models
@@ -11,9 +12,26 @@ from organizations.models import REPORTING_COMMITTEES, Unit
 
 
 class RatingYear(models.Model):
-    """A year's rating season: whether it is locked. Absent row = open."""
+    """A year's rating season. Absent row, or no `opened_at` = not opened yet: nobody enters its
+    ratings until provincial staff open it. Opened and not locked = the committees enter, submit
+    and get approved; locked = final."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=year_validators)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    deadline = models.DateField(
+        _("deadline"),
+        null=True,
+        blank=True,
+        help_text=_("The date by which committees submit their ratings."),
+    )
     is_locked = models.BooleanField(_("locked"), default=False)
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -32,6 +50,10 @@ class RatingYear(models.Model):
 
     def __str__(self):
         return str(self.year)
+
+    @property
+    def is_opened(self) -> bool:
+        return self.opened_at is not None
 
 
 class Status(models.TextChoices):

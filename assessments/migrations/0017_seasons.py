@@ -1,0 +1,58 @@
+"""Seasons: a year is opened by provincial staff (who, when, by which deadline) before anybody
+enters its ratings. Every year that already has ratings, member statistics or a workflow state is
+marked opened, so existing data (and the demo) keep working as before."""
+
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+from django.utils import timezone
+
+
+def open_years_with_data(apps, schema_editor):
+    RatingYear = apps.get_model("assessments", "RatingYear")
+    years = set()
+    for name in ("Rating", "MemberStats", "Submission"):
+        model = apps.get_model("assessments", name)
+        years |= set(model.objects.order_by().values_list("year", flat=True).distinct())
+    years |= set(RatingYear.objects.values_list("year", flat=True))
+    now = timezone.now()
+    for year in years:
+        RatingYear.objects.update_or_create(year=year, defaults={"opened_at": now})
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("assessments", "0016_reporting_committees"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="ratingyear",
+            name="opened_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="opened at"),
+        ),
+        migrations.AddField(
+            model_name="ratingyear",
+            name="opened_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="opened by",
+            ),
+        ),
+        migrations.AddField(
+            model_name="ratingyear",
+            name="deadline",
+            field=models.DateField(
+                blank=True,
+                help_text="The date by which committees submit their ratings.",
+                null=True,
+                verbose_name="deadline",
+            ),
+        ),
+        migrations.RunPython(open_years_with_data, migrations.RunPython.noop),
+    ]
