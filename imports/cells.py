@@ -42,7 +42,6 @@ def key(value) -> str:
 # ASCII digits only (re.ASCII): "²" or "١٢" in a count is a typing accident, not a number.
 _INT = re.compile(r"^\d+(?:[.,]0+)?$", re.ASCII)
 _GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$", re.ASCII)
-_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
 
 
 def parse_int(text: str) -> int:
@@ -54,13 +53,32 @@ def parse_int(text: str) -> int:
     raise ValueError(text)
 
 
+# A date as offices type it: day first (d/m/yyyy, d/m/yy, d-m-yyyy, d.m.yyyy; one or two digits
+# for day and month), or ISO with or without its time (what the reader makes of a date cell).
+_DAY_FIRST = re.compile(r"^(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})$", re.ASCII)
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$", re.ASCII)
+# An Excel date stored as a number (44581 = 2022-01-20): days since 1899-12-30 (Excel's 1900 leap
+# year bug makes that the epoch for every serial after 60). Only 5-digit serials, 1927–2173: a bare
+# 4-digit number is a year typed into a date cell, not a date.
+_SERIAL = re.compile(r"^(\d{5})(?:[.,]0+)?$", re.ASCII)
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
 def parse_date(text: str) -> datetime.date:
-    text = text.strip()
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
+    """A date as offices write it: 15/01/2016, 5/1/2016, 5/1/16, 15-01-2016, 15.01.2016,
+    2016-01-15 (with or without a time), or an Excel serial number (42384). Two-digit years are
+    2000–2068 or 1969–1999 (Python's rule). ValueError for anything else or an impossible date."""
+    text = str(text).strip().replace("\u00a0", " ")
+    if match := _SERIAL.match(text):
+        return _EXCEL_EPOCH + datetime.timedelta(days=int(match.group(1)))
+    if match := _ISO.match(text):
+        year, month, day = (int(g) for g in match.groups())
+        return datetime.date(year, month, day)
+    if match := _DAY_FIRST.match(text):
+        day, _, month, year = match.groups()
+        if len(year) == 2:
+            year = datetime.datetime.strptime(year, "%y").year
+        return datetime.date(int(year), int(month), int(day))
     raise ValueError(text)
 
 
