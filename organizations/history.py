@@ -20,6 +20,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+PLACE_FIELDS = ("parent_id", "committee_id", "name", "tier", "kind", "place_type")
+
 
 class PlaceQuerySet(models.QuerySet):
     def on(self, date: datetime.date):
@@ -78,6 +80,18 @@ class UnitPlace(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.valid_from or '…'} – {self.valid_to or '…'}"
+
+    @classmethod
+    def values_of(cls, unit) -> dict:
+        """The place `unit` holds now, as the fields of a place."""
+        return {name: getattr(unit, name) for name in PLACE_FIELDS}
+
+    @classmethod
+    def first_of(cls, unit) -> UnitPlace:
+        """A new unit's first place, from its founding (or always, when the founding is unknown)."""
+        return cls.objects.create(
+            unit=unit, valid_from=unit.founded, valid_to=unit.dissolved, **cls.values_of(unit)
+        )
 
 
 class LineageKind(models.TextChoices):

@@ -247,14 +247,19 @@ class Unit(models.Model):
         return f"{self.name} ({self.code})"
 
     def save(self, *args, **kwargs):
+        """Save, keeping the derived committee; a new unit gets its first dated place with it.
+        (Changes of place after that are dated by `organizations.services.save_unit`.)"""
         self.committee = self.committee_from_parent()
-        if self.committee is self and self.pk is None:
+        created = self.pk is None
+        if self.committee is self and created:
             # Its own reporting committee: the row needs its key before it can point at itself.
             self.committee = None
             super().save(*args, **kwargs)
             self.committee = self
             kwargs = {"update_fields": ["committee"]}
         super().save(*args, **kwargs)
+        if created:
+            UnitPlace.first_of(self)
 
     def clean(self):
         allowed = PARENT_TIERS.get(self.tier)

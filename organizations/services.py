@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from assessments.models import AuditEntry, Channel
+from organizations import places
 from organizations.models import Tier, Unit
 
 if TYPE_CHECKING:
@@ -81,23 +83,33 @@ def _split(changes: dict, *, dissolved: bool) -> list[tuple[str, dict]]:
 
 
 @transaction.atomic
-def save_unit(*, user: User | None, unit: Unit, channel: str = Channel.COMMAND, source: str = "") -> Unit:
+def save_unit(
+    *,
+    user: User | None,
+    unit: Unit,
+    channel: str = Channel.COMMAND,
+    source: str = "",
+    on: datetime.date | None = None,
+    reason: str = "",
+) -> Unit:
     """Found `unit` (no primary key yet) or store the changes made to it, checked by the model.
 
     A new parent is a move: a grassroots organization's cells follow it into its new committee.
     A new dissolution date is a dissolution (a merger when `merged_into` is set): the units under
-    it that still exist are dissolved on the same day. Every unit changed is audited.
+    it that still exist are dissolved on the same day. Every unit changed is audited (`reason`:
+    the decision, when there is one), and its dated place kept: a change of place takes effect
+    `on` that day (today when not given).
     """
     if unit.pk is None:
         unit.full_clean()
-        unit.save()
+        unit.save()  # its first place with it
         changes = {k: [None, v] for k, v in audit_values(unit).items() if v not in (None, "")}
         entries = [
             _entry(
                 user=user, channel=channel, source=source, action="unit.create", unit=unit, changes=changes
             )
         ]
-        AuditEntry.objects.bulk_create(entries)
+        _audit(entries, reason)
         return unit
 
     before = audit_values(Unit.objects.select_for_update().get(pk=unit.pk))
@@ -107,6 +119,10 @@ def save_unit(*, user: User | None, unit: Unit, channel: str = Channel.COMMAND, 
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if not changes:
         return unit
+    effective = on or timezone.localdate()
+    places.record_place(unit, on=effective)
+    if "dissolved" in changes:
+        places.close_places(unit)
     newly_dissolved = bool(unit.dissolved) and ("dissolved" in changes or "merged_into" in changes)
     entries = [
         _entry(user=user, channel=channel, source=source, action=action, unit=unit, changes=part)
@@ -124,21 +140,32 @@ def save_unit(*, user: User | None, unit: Unit, channel: str = Channel.COMMAND, 
             )
         )
     if "committee" in changes and unit.tier == Tier.BASE:
-        entries += _carry_cells(user=user, unit=unit, channel=channel, source=source, changes=changes)
+        entries += _carry_cells(
+            user=user, unit=unit, channel=channel, source=source, changes=changes, on=effective
+        )
     if newly_dissolved and "dissolved" in changes:
         entries += _dissolve_below(user=user, unit=unit, channel=channel, source=source)
-    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    _audit(entries, reason)
     return unit
 
 
-def _carry_cells(*, user, unit: Unit, channel: str, source: str, changes: dict) -> list[AuditEntry]:
+def _audit(entries: list[AuditEntry], reason: str) -> None:
+    for entry in entries:
+        entry.reason = reason
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
+
+
+def _carry_cells(
+    *, user, unit: Unit, channel: str, source: str, changes: dict, on: datetime.date
+) -> list[AuditEntry]:
     """Cells follow their grassroots organization into its new committee."""
-    cells = list(unit.children.exclude(committee_id=unit.committee_id))
+    cells = list(unit.children.exclude(committee_id=unit.committee_id).on(on))
     Unit.objects.filter(pk__in=[c.pk for c in cells]).update(committee=unit.committee_id)
     old, new = changes["committee"]
     entries = []
     for cell in cells:
         cell.committee_id = unit.committee_id
+        places.record_place(cell, on=on)
         entries.append(
             _entry(
                 user=user,
@@ -163,6 +190,9 @@ def _dissolve_below(*, user, unit: Unit, channel: str, source: str) -> list[Audi
             )
         )
         Unit.objects.filter(pk__in=[u.pk for u in below]).update(dissolved=on)
+        for child in below:
+            child.dissolved = on
+            places.close_places(child)
         entries += [
             _entry(
                 user=user,

@@ -1,0 +1,46 @@
+"""How a reorganization's consequences are told before it is confirmed ("7 chi bộ trực thuộc move
+from Huyện ủy Đắk Hà to Đảng bộ xã …; their 2024 ratings stay counted under Huyện ủy Đắk Hà")."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from assessments.models import Rating
+from organizations.models import Tier, Unit
+
+
+def rated_years(units) -> list[int]:
+    return sorted(set(Rating.objects.filter(unit__in=units).values_list("year", flat=True)))
+
+
+def stay_counted(units, committee: Unit | None) -> str:
+    years = rated_years(units)
+    if not years or committee is None:
+        return ""
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    return _("; their %(years)s ratings stay counted under %(committee)s") % {
+        "years": span,
+        "committee": committee.name,
+    }
+
+
+def under(unit: Unit) -> list[Unit]:
+    """The unit and the units under it that exist today, for counting what moves with it."""
+    return [unit, *Unit.objects.filter(parent=unit, dissolved__isnull=True)]
+
+
+def count_words(units) -> str:
+    cells = sum(1 for u in units if u.tier == Tier.CELL)
+    bases = sum(1 for u in units if u.tier == Tier.BASE)
+    parts = []
+    if bases:
+        parts.append(
+            ngettext("%(n)d grassroots organization", "%(n)d grassroots organizations", bases) % {"n": bases}
+        )
+    if cells:
+        parts.append(ngettext("%(n)d subordinate cell", "%(n)d subordinate cells", cells) % {"n": cells})
+    others = len(units) - cells - bases
+    if others:
+        parts.append(ngettext("%(n)d committee", "%(n)d committees", others) % {"n": others})
+    return _(" and ").join(parts)

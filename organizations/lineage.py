@@ -1,0 +1,56 @@
+"""Selectors of the tree through time: the tree on a date, and who carries whose history.
+
+A restated report ("the structure of date D") attributes each past rating to the unit that carries
+its unit's history on D, and to that unit's reporting committee on D. Both maps are built here,
+in two queries whatever the size of the tree, so that reports never walk lineage themselves.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from organizations.history import Lineage, UnitPlace
+
+
+def places_on(date: datetime.date):
+    """The tree on `date`: one place per unit that existed that day (one query)."""
+    return UnitPlace.objects.on(date)
+
+
+def committees_on(date: datetime.date) -> dict[int, int | None]:
+    """Each unit alive on `date` → the id of its reporting committee that day."""
+    return dict(places_on(date).values_list("unit_id", "committee_id"))
+
+
+def heirs_on(date: datetime.date) -> dict[int, int]:
+    """Each unit id → the id of the unit carrying its history on `date`.
+
+    A unit alive on `date` is its own heir. A unit that ended before is followed along the links
+    that carry history (dated on or before `date`) until a unit alive that day; a unit whose
+    history goes nowhere alive (dissolved without a successor) has no entry.
+    """
+    alive = set(places_on(date).values_list("unit_id", flat=True))
+    successor = dict(
+        Lineage.objects.filter(carries_history=True, date__lte=date).values_list(
+            "predecessor_id", "successor_id"
+        )
+    )
+    heirs = {pk: pk for pk in alive}
+    for start in successor:
+        if start in heirs:
+            continue
+        seen, pk = [], start
+        while pk not in heirs and pk in successor and pk not in seen:
+            seen.append(pk)
+            pk = successor[pk]
+        heir = heirs.get(pk)
+        for visited in seen:
+            if heir is not None:
+                heirs[visited] = heir
+    return heirs
+
+
+def predecessors_of(unit_ids, date: datetime.date) -> set[int]:
+    """Every unit whose history is carried, on `date`, by one of `unit_ids` (them included)."""
+    wanted = set(unit_ids)
+    return {pk for pk, heir in heirs_on(date).items() if heir in wanted} | wanted

@@ -1,0 +1,75 @@
+"""The refusals every reorganization shares, in one place: a cycle, a date inside a closed year,
+a unit that does not exist that day, an end that would leave ratings after it. Each raises a
+`ValidationError` whose message names the unit, the year or the date."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from assessments.models import MemberStats, Rating, RatingYear, Status, Submission
+from organizations.models import Unit
+
+
+def reporting(unit: Unit) -> Unit:
+    """The committee whose season a change to `unit` touches (the unit itself for a committee)."""
+    return unit.committee if unit.committee_id else unit
+
+
+def refuse(message: str):
+    raise ValidationError(message)
+
+
+def check_year_open(committees, on: datetime.date) -> None:
+    """An operation cannot take effect inside a year already closed for a committee concerned."""
+    year = on.year
+    if RatingYear.objects.filter(year=year, is_locked=True).exists():
+        refuse(
+            _("Year %(year)s is locked: no change of the organization can take effect in it.")
+            % {"year": year}
+        )
+    closed = Submission.objects.filter(
+        year=year, committee__in=[c for c in committees if c], status__in=[Status.SUBMITTED, Status.APPROVED]
+    ).select_related("committee")
+    for submission in closed[:1]:
+        refuse(
+            _(
+                "The ratings of %(committee)s for %(year)s are already %(status)s: a change of the "
+                "organization cannot take effect on %(date)s."
+            )
+            % {
+                "committee": submission.committee.name,
+                "year": year,
+                "status": submission.get_status_display().lower(),
+                "date": date_format(on, "d/m/Y"),
+            }
+        )
+
+
+def check_alive(unit: Unit, on: datetime.date) -> None:
+    if (unit.founded and unit.founded > on) or (unit.dissolved and unit.dissolved < on):
+        refuse(
+            _("%(unit)s does not exist on %(date)s.") % {"unit": unit.name, "date": date_format(on, "d/m/Y")}
+        )
+
+
+def check_no_cycle(unit: Unit, parent: Unit) -> None:
+    node = parent
+    while node is not None:
+        if node.pk == unit.pk:
+            refuse(_("%(unit)s cannot be placed under itself or one of its own units.") % {"unit": unit.name})
+        node = node.parent
+
+
+def check_ratings_within(unit: Unit, last_day: datetime.date) -> None:
+    """Ending a unit on `last_day` must not leave it rated in a later year."""
+    for model in (Rating, MemberStats):
+        later = model.objects.filter(unit=unit, year__gt=last_day.year).order_by("year").first()
+        if later:
+            refuse(
+                _("%(unit)s has ratings for %(year)s: it cannot end on %(date)s.")
+                % {"unit": unit.name, "year": later.year, "date": date_format(last_day, "d/m/Y")}
+            )
