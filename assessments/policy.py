@@ -1,7 +1,9 @@
 """Who may change which committee's ratings for which year: the one place that decides.
 
 Scope (which committees a user may even see) is decided by `Unit.objects.for_user`; this module
-decides whether a user who can see a committee-year may change it now.
+decides whether a user who can see a committee-year may change it now: the year's season must be
+opened by provincial staff and not locked, and committee staff change only a draft. The season's
+state itself is read in `assessments.seasons`.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from assessments.models import RatingYear, Status, Submission
+from assessments.seasons import season_state  # noqa: F401  (the policy's callers read it here too)
 from organizations.models import Unit
 
 
@@ -31,8 +34,17 @@ def submission_for(committee: Unit, year: int) -> Submission:
 def check_year_open(year: int) -> None:
     if year > timezone.localdate().year:
         raise EditRefused(_("Year %(year)s is in the future: it cannot be rated yet.") % {"year": year})
-    if is_locked(year):
+    season = RatingYear.objects.filter(year=year).only("opened_at", "is_locked").first()
+    if season is not None and season.is_locked:
         raise EditRefused(_("Year %(year)s is locked: nobody can change its data.") % {"year": year})
+    if season is None or not season.is_opened:
+        raise EditRefused(
+            _(
+                "The rating season of %(year)s is not open yet: the provincial organizing committee "
+                "opens it (page “Rating years”), then the committees can enter their ratings."
+            )
+            % {"year": year}
+        )
 
 
 def check_can_edit(*, user, committee: Unit, year: int) -> None:

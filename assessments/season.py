@@ -1,9 +1,13 @@
-"""The rating season's transitions: a committee submits its year's ratings, provincial staff
-approve them or return them with a reason, and lock a year (or unlock it, with a reason). Each
-transition is checked (role, state) and audited in one transaction; the views only call them.
+"""The rating season's transitions: provincial staff open a year's season (with its deadline),
+a committee submits its year's ratings (and may withdraw them until they are approved),
+provincial staff approve them or return them with a reason, and lock a year (or unlock it, with
+a reason). Each transition is checked (role, state) and audited in one transaction; the views
+only call them. Reading the seasons' state is `assessments.seasons`.
 """
 
 from __future__ import annotations
+
+import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -11,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import AuditEntry, Channel, RatingYear, Status, Submission
-from assessments.policy import EditRefused, check_can_edit, submission_for
+from assessments.policy import EditRefused, check_can_edit, check_year_open, submission_for
 from organizations.models import Unit
 
 
-def _transition(*, user, submission: Submission, to: str, changes: dict, reason: str = "") -> Submission:
+def _transition(
+    *, user, submission: Submission, to: str, changes: dict, reason: str = "", action: str = ""
+) -> Submission:
     old = submission.status
     submission.status = to
     for name, value in changes.items():
@@ -25,7 +31,7 @@ def _transition(*, user, submission: Submission, to: str, changes: dict, reason:
     AuditEntry.objects.create(
         user=user,
         channel=Channel.FORM,
-        action=f"submission.{to}",
+        action=action or f"submission.{to}",
         committee=submission.committee,
         year=submission.year,
         changes={"status": [old, to]},
@@ -46,6 +52,48 @@ def submit(*, user, committee: Unit, year: int) -> Submission:
         to=Status.SUBMITTED,
         changes={"submitted_by": user, "submitted_at": timezone.now(), "returned_reason": ""},
     )
+
+
+@transaction.atomic
+def withdraw(*, user, committee: Unit, year: int) -> Submission:
+    """Committee staff take back their submission (to correct it) until it is approved."""
+    if not user.can_edit_ratings:
+        raise PermissionDenied(_("Your role can read the ratings but not change them."))
+    check_year_open(year)
+    submission = submission_for(committee, year)
+    if submission.status != Status.SUBMITTED:
+        raise EditRefused(_("Only ratings submitted and not yet approved can be withdrawn."))
+    return _transition(
+        user=user,
+        submission=submission,
+        to=Status.DRAFT,
+        action="submission.withdrawn",
+        changes={"submitted_by": None, "submitted_at": None},
+    )
+
+
+@transaction.atomic
+def open_season(*, user, year: int, deadline: datetime.date | None = None) -> RatingYear:
+    """Open the rating season of `year`: from now on the committees enter and submit its ratings
+    (by `deadline`, when given). `user` None is the system (a command, the demo)."""
+    if user is not None:
+        _check_provincial(user)
+    if year > timezone.localdate().year:
+        raise EditRefused(_("Year %(year)s is in the future: it cannot be rated yet.") % {"year": year})
+    rating_year, _created = RatingYear.objects.select_for_update().get_or_create(year=year)
+    if rating_year.is_opened:
+        raise EditRefused(_("The rating season of %(year)s is already open.") % {"year": year})
+    rating_year.opened_at, rating_year.opened_by, rating_year.deadline = timezone.now(), user, deadline
+    rating_year.full_clean()
+    rating_year.save()
+    AuditEntry.objects.create(
+        user=user,
+        channel=Channel.FORM if user is not None else Channel.COMMAND,
+        action="year.open",
+        year=year,
+        changes={"opened": [False, True], "deadline": [None, deadline.isoformat() if deadline else None]},
+    )
+    return rating_year
 
 
 def _check_provincial(user):

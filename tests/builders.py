@@ -7,9 +7,10 @@ import functools
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from accounts.models import Role, User
-from assessments.models import MemberStats, RatingLevel, RatingScheme
+from assessments.models import MemberStats, RatingLevel, RatingScheme, RatingYear
 from assessments.services import record_rating
 from organizations.models import Kind, PlaceType, Tier, Unit
 
@@ -121,8 +122,17 @@ def level(year, code):
     return RatingLevel.objects.get(scheme=RatingScheme.objects.in_force(year), code=code)
 
 
+def season(year, *, locked=False):
+    """Year `year`'s rating season, opened (as provincial staff open it before anything is entered)."""
+    return RatingYear.objects.update_or_create(
+        year=year, defaults={"opened_at": timezone.now(), "is_locked": locked}
+    )[0]
+
+
 def rate(unit, year, code, **extra):
-    """Rate `unit`; code None marks it not rated."""
+    """Rate `unit` (its year's season opened if it was not); code None marks it not rated."""
+    if not RatingYear.objects.filter(year=year).exists():
+        season(year)
     if code is None:
         return record_rating(
             unit=unit, year=year, level=None, not_rated_reason=extra.pop("reason", "Mới thành lập"), **extra

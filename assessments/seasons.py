@@ -1,0 +1,154 @@
+"""Reading the rating seasons: which year is open, which is the latest closed one, whether a year
+is still in progress and how far its reporting has come. The one home of these questions: the
+navigation, the home page, the dashboard, the API and the policy all ask here.
+
+A season is *not opened* until provincial staff open it (`assessments.season.open_season`);
+*open* while committees enter, submit and get approved; *closed* once every reporting committee
+of the year is approved, or the year is locked. Ratings are decided in the first months of the
+year after (January–March): then the working year is the previous one.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import MemberStats, Rating, RatingYear, Status, Submission
+from organizations.models import Unit
+
+NOT_OPENED, OPEN, CLOSED = "not_opened", "open", "closed"
+STATE_LABELS = {NOT_OPENED: _("not opened"), OPEN: _("in progress"), CLOSED: _("closed")}
+DECISION_MONTHS = 3  # January–March: the previous year's ratings are decided
+
+
+def calendar_year(today: datetime.date | None = None) -> int:
+    """The year whose ratings are being made on `today`: the previous one in January–March."""
+    today = today or timezone.localdate()
+    return today.year - 1 if today.month <= DECISION_MONTHS else today.year
+
+
+def season_of(year: int) -> RatingYear | None:
+    return RatingYear.objects.filter(year=year).select_related("opened_by", "locked_by").first()
+
+
+def _existed_in(unit: Unit, year: int) -> bool:
+    """The same test as `Unit.objects.active_in`, on a unit already read."""
+    return (unit.founded is None or unit.founded <= datetime.date(year, 12, 31)) and (
+        unit.dissolved is None or unit.dissolved >= datetime.date(year, 1, 1)
+    )
+
+
+def states(years) -> dict[int, str]:
+    """The state (NOT_OPENED, OPEN or CLOSED) of each of `years`, in three queries."""
+    years = list(years)
+    seasons = {s.year: s for s in RatingYear.objects.filter(year__in=years)}
+    approved = dict(
+        Submission.objects.filter(year__in=years, status=Status.APPROVED)
+        .order_by()
+        .values("year")
+        .annotate(n=Count("pk"))
+        .values_list("year", "n")
+    )
+    committees = list(Unit.objects.committees().only("founded", "dissolved"))
+    result = {}
+    for year in years:
+        season = seasons.get(year)
+        total = sum(1 for committee in committees if _existed_in(committee, year))
+        if season is not None and (
+            season.is_locked or (season.is_opened and total and approved.get(year, 0) >= total)
+        ):
+            result[year] = CLOSED
+        elif season is not None and season.is_opened:
+            result[year] = OPEN
+        else:
+            result[year] = NOT_OPENED
+    return result
+
+
+def season_state(year: int) -> str:
+    """NOT_OPENED, OPEN or CLOSED: a locked year, or one whose every reporting committee is
+    approved, is closed."""
+    return states([year])[year]
+
+
+def is_in_progress(year: int) -> bool:
+    return season_state(year) == OPEN
+
+
+def _years_with_data() -> set[int]:
+    years = set(Rating.objects.order_by().values_list("year", flat=True).distinct())
+    return years | set(MemberStats.objects.order_by().values_list("year", flat=True).distinct())
+
+
+def current_season() -> int | None:
+    """The season being worked on: the latest opened year not yet closed, else None."""
+    opened = list(
+        RatingYear.objects.filter(opened_at__isnull=False, is_locked=False).values_list("year", flat=True)
+    )
+    by_year = states(opened)
+    return max((year for year in opened if by_year[year] == OPEN), default=None)
+
+
+def working_year(today: datetime.date | None = None) -> int:
+    """Where the navigation leads: the open season, else the year being rated by the calendar."""
+    return current_season() or calendar_year(today)
+
+
+def latest_closed(user=None) -> int | None:
+    """The latest closed season with data (in `user`'s scope when given)."""
+    ratings = Rating.objects.for_user(user) if user is not None else Rating.objects
+    years = sorted(set(ratings.order_by().values_list("year", flat=True).distinct()), reverse=True)
+    by_year = states(years)
+    return next((year for year in years if by_year[year] == CLOSED), None)
+
+
+def default_year(user) -> int | None:
+    """The year the home page, the dashboard and the API show unless asked: the latest closed
+    season; only when none is closed, the latest year with data (shown as in progress)."""
+    closed = latest_closed(user)
+    if closed is not None:
+        return closed
+    ratings = Rating.objects.for_user(user).order_by("-year")
+    return ratings.values_list("year", flat=True).first()
+
+
+def listed_years(today: datetime.date | None = None) -> list[int]:
+    """Every year from the first with data (or with a season) to the working year, newest first."""
+    known = _years_with_data() | set(RatingYear.objects.values_list("year", flat=True))
+    last = max([working_year(today), *known])
+    first = min(known, default=last)
+    return list(range(last, first - 1, -1))
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """How far a year's reporting has come: units recorded of the units to rate."""
+
+    year: int
+    state: str
+    reported: int
+    total: int
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state != CLOSED
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+    def as_json(self) -> dict:
+        return {"state": OPEN if self.in_progress else CLOSED, "reported": self.reported, "total": self.total}
+
+
+def reporting(year: int, committee: Unit | None = None) -> Reporting:
+    """The reporting rate of `year` (in `committee` when given): `Unit.objects.to_rate` and
+    `recorded_in`, the same count as the season status page."""
+    units = Unit.objects.to_rate(year, committee=committee)
+    return Reporting(
+        year=year, state=season_state(year), reported=units.recorded_in(year).count(), total=units.count()
+    )
