@@ -82,6 +82,11 @@ class PlaceType(models.TextChoices):
 WHOLE_PROVINCE = "whole_province"
 
 
+def year_end(year: int) -> datetime.date:
+    """The day a year's ratings are decided for: the units that exist then are the year's."""
+    return datetime.date(year, 12, 31)
+
+
 def committee_scope(user) -> int | str | None:
     """The one rule of scope: WHOLE_PROVINCE, the id of the user's committee, or None (nothing)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -135,11 +140,9 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(tier__in=RATED_TIERS)
 
     def active_in(self, year: int):
-        """Units that existed at some point of the given calendar year."""
-        return self.filter(
-            Q(founded__isnull=True) | Q(founded__lte=datetime.date(year, 12, 31)),
-            Q(dissolved__isnull=True) | Q(dissolved__gte=datetime.date(year, 1, 1)),
-        )
+        """Units that exist at the end of `year`, when its ratings are decided (a unit dissolved
+        during the year is not rated for it; one founded during it is)."""
+        return self.on(year_end(year))
 
     def to_rate(self, year: int, *, committee: Unit | None = None, tiers=RATED_TIERS):
         """The units of `tiers` that existed in `year` (under `committee`, when given): what a
@@ -300,11 +303,11 @@ class Unit(models.Model):
         return self.tier in RATED_TIERS
 
     def is_active_in(self, year: int) -> bool:
-        if self.founded and self.founded > datetime.date(year, 12, 31):
-            return False
-        if self.dissolved and self.dissolved < datetime.date(year, 1, 1):
-            return False
-        return True
+        """The test of `Unit.objects.active_in` on a unit already read: it exists at the end of `year`."""
+        end = year_end(year)
+        return (self.founded is None or self.founded <= end) and (
+            self.dissolved is None or self.dissolved >= end
+        )
 
     def check_existed_in(self, year: int) -> None:
         """Nothing can be recorded for a unit in a year it did not exist."""

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assessments.models import MemberStats, Rating, RatingYear, Status, Submission
-from organizations.models import Unit
+from organizations.models import Unit, year_end
 
 
 def reporting(unit: Unit) -> Unit:
@@ -67,7 +67,8 @@ def check_no_cycle(unit: Unit, parent: Unit) -> None:
 def check_ratings_within(unit: Unit, last_day: datetime.date) -> None:
     """Ending a unit on `last_day` must not leave it rated in a later year."""
     for model in (Rating, MemberStats):
-        later = model.objects.filter(unit=unit, year__gt=last_day.year).order_by("year").first()
+        first_lost = last_day.year + 1 if last_day == year_end(last_day.year) else last_day.year
+        later = model.objects.filter(unit=unit, year__gte=first_lost).order_by("year").first()
         if later:
             refuse(
                 _("%(unit)s has ratings for %(year)s: it cannot end on %(date)s.")
