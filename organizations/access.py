@@ -41,6 +41,12 @@ class Scope:
         return Unit.objects.for_user(self.user).committees().order_by("code")
 
 
+def reporting_committee(unit: Unit) -> Unit:
+    """The committee whose season and reports hold `unit`: itself when it sits directly under the
+    province, else the one above it (a grassroots party committee's staff work inside it)."""
+    return unit if unit.is_reporting_committee or unit.committee_id is None else unit.committee
+
+
 def _clean_code(value: str) -> str:
     """A code as asked for in a URL; anything a code cannot hold (a NUL byte...) is a 404."""
     value = value.strip()
@@ -59,9 +65,10 @@ def scope_for_request(request, *, committee_required: bool = False) -> Scope:
     user = request.user
     code = _clean_code(request.GET.get("committee", ""))
     if not user.sees_whole_province:
-        if code and code != user.committee.code:
+        committee = reporting_committee(user.committee)
+        if code and code != committee.code:
             raise Http404
-        return Scope(user=user, committee=user.committee)
+        return Scope(user=user, committee=committee)
     if not code:
         if committee_required:
             raise Http404
