@@ -13,12 +13,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
-from django.utils import timezone
+from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from assessments import rules
+from assessments import bulk, rules
 from assessments.models import (
     MEMBER_FIELDS,
     SCORE_FIELDS,
@@ -109,15 +108,6 @@ def _check_in_committee(units, committee: Unit):
         )
 
 
-def _apply(obj, values: dict) -> dict:
-    """Set `values` on `obj`; return the audited {field: [old, new]} of what really changed."""
-    before = obj.audit_values()
-    for name, value in values.items():
-        setattr(obj, name, value)
-    after = obj.audit_values()
-    return {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-
-
 def audit_entry(*, user, channel, source, action, unit, committee, year, changes, reason="") -> AuditEntry:
     """An unsaved audit record; the writers save theirs in bulk, in the transaction of the change."""
     return AuditEntry(
@@ -133,61 +123,9 @@ def audit_entry(*, user, channel, source, action, unit, committee, year, changes
     )
 
 
-# Changed rows with the same new values are written by one UPDATE … WHERE id IN (…); beyond this
-# many distinct value sets (a grid where every note differs), one bulk_update does it instead.
-MAX_UPDATE_GROUPS = 20
-
-
-def _update(model, objects, fields, *, changed_by, changed_at):
-    """Write changed rows, already locked FOR UPDATE, with few statements.
-
-    Django's bulk_update builds a CASE per row and column in Python (3 s for 2,500 ratings);
-    most imports and grids set a few distinct values, so group the rows by them instead.
-    """
-    columns = [model._meta.get_field(name).attname for name in fields]
-    groups: dict[tuple, list[int]] = {}
-    for obj in objects:
-        groups.setdefault(tuple(getattr(obj, column) for column in columns), []).append(obj.pk)
-    if len(groups) > MAX_UPDATE_GROUPS:
-        model.objects.bulk_update(objects, [*fields, "changed_by", "changed_at", "version"], batch_size=500)
-        return
-    for values, pks in groups.items():
-        for start in range(0, len(pks), 500):
-            model.objects.filter(pk__in=pks[start : start + 500]).update(
-                **dict(zip(columns, values, strict=True)),
-                changed_by=changed_by,
-                changed_at=changed_at,
-                version=F("version") + 1,
-            )
-
-
-def _create(model, objects, *, year: int) -> None:
-    """Insert new rows; a row inserted meanwhile by another save is a conflict, not a 500.
-
-    Two first entries of one unit-year can both find no row; the database's unique constraint
-    lets only one insert through (the other waits for it, then fails): that one is told of the
-    conflict and shown the row now stored, as for any other concurrent change.
-    """
-    if not objects:
-        return
-    try:
-        with transaction.atomic():  # a savepoint: the failed insert must not poison the transaction
-            model.objects.bulk_create(objects, batch_size=500)
-    except IntegrityError:
-        stored = {
-            row.unit_id: row
-            for row in model.objects.filter(year=year, unit__in=[obj.unit_id for obj in objects])
-        }
-        conflicts = [
-            Conflict(unit=obj.unit, stored=stored[obj.unit_id]) for obj in objects if obj.unit_id in stored
-        ]
-        if not conflicts:
-            raise
-        raise ConflictError(conflicts) from None
-
-
 def _save_rows(*, model, rows, user, committee, year, channel, source, build_values, validate):
-    """Shared body of the two bulk writers: lock existing rows, detect conflicts, validate, write."""
+    """Shared body of the two bulk writers: lock existing rows, detect conflicts, check, write
+    (the checks and the writes themselves: `assessments.bulk`)."""
     locked = model.objects.select_for_update(of=("self",)).filter(
         year=year, unit__in=[r.unit.pk for r in rows]
     )
@@ -207,50 +145,54 @@ def _save_rows(*, model, rows, user, committee, year, channel, source, build_val
     if conflicts:
         raise ConflictError(conflicts)
 
-    result, to_create, to_update, errors = SaveResult(), [], [], {}
+    checker = bulk.Checker(model, year=year, committee=committee, validate=validate)
+    result, pending, errors = SaveResult(), bulk.Pending(), {}
+    create, update = f"{model._meta.model_name}.create", f"{model._meta.model_name}.update"
+    rated = model is Rating
     for row in rows:
-        obj = existing.get(row.unit.pk)
-        is_new = obj is None
-        if not is_new:
-            obj.unit = row.unit  # already loaded by the caller: no query per row
+        unit, values = row.unit, build_values(row)
+        obj = existing.get(unit.pk)
+        if obj is None:
+            # Counted under the unit's committee (and as its tier and type of place) at the time
+            # of rating, for good.
+            checked = checker.values(values, unit.tier, unit.place_type) if rated else checker.values(values)
+            changes = checked.new_changes
         else:
-            # Counted under the unit's committee at the time of rating, for good.
-            obj = model(unit=row.unit, year=year, committee=committee, version=0)
-            if model is Rating:
-                obj.tier, obj.place_type = row.unit.tier, row.unit.place_type
-        changes = _apply(obj, build_values(row))
-        if not changes and not is_new:
-            result.unchanged += 1
+            checked = checker.values(values, obj.tier, obj.place_type) if rated else checker.values(values)
+            changes = bulk.audit_changes(obj.audit_values(), checked.audit)
+            if not changes:
+                result.unchanged += 1
+                continue
+        if checked.error is not None or checker.unit_error(unit) is not None:
+            if obj is None:
+                obj = model(unit=unit, year=year, committee=committee, version=0)
+                if rated:
+                    obj.tier, obj.place_type = unit.tier, unit.place_type
+            obj.unit = unit  # already loaded by the caller: no query
+            errors[unit] = checker.full_error(obj, values)
             continue
-        obj.changed_by, obj.version = user, obj.version + 1
-        try:
-            obj.clean_fields(exclude=["unit", "committee", "level", "changed_by"])
-            validate(obj)
-        except ValidationError as error:
-            errors[row.unit] = error
-            continue
-        (to_create if is_new else to_update).append(obj)
-        result.audit.append(
-            audit_entry(
-                user=user,
-                channel=channel,
-                source=source,
-                action=f"{model._meta.model_name}." + ("create" if is_new else "update"),
-                unit=row.unit,
-                committee=committee,
-                year=year,
-                changes=changes,
-            )
-        )
+        if obj is None:
+            own = {"unit_id": unit.pk, "tier": unit.tier, "place_type": unit.place_type} if rated else {}
+            own.setdefault("unit_id", unit.pk)
+            pending.new.append(bulk.NewRow(own, checked))
+        else:
+            pending.changed.append((obj, checked))
+        own = {"action": create if obj is None else update, "unit_id": unit.pk, "changes": changes}
+        pending.audit.append(bulk.NewRow(own))
     if errors:
         raise RowErrors(errors)
-    now = timezone.now()
-    for obj in to_create + to_update:
-        obj.changed_at = now
-    _create(model, to_create, year=year)
-    _update(model, to_update, list(build_values(rows[0])) if rows else [], changed_by=user, changed_at=now)
-    AuditEntry.objects.bulk_create(result.audit, batch_size=500)
-    result.created, result.updated = len(to_create), len(to_update)
+
+    def conflict(stored):
+        return ConflictError(
+            [Conflict(unit=r.unit, stored=stored[r.unit.pk]) for r in rows if r.unit.pk in stored]
+        )
+
+    bulk.write(
+        model, pending, user=user, committee=committee, year=year, channel=channel, source=source,
+        conflict=conflict,
+    )  # fmt: skip
+    result.created, result.updated = len(pending.new), len(pending.changed)
+    result.audit = pending.audit
     return result
 
 

@@ -24,6 +24,17 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def seasons_open():
+    """The years written here are opened rating seasons (provincial staff open one first)."""
+    from django.utils import timezone
+
+    from assessments.models import RatingYear
+
+    for year in (2015, 2019):
+        RatingYear.objects.update_or_create(year=year, defaults={"opened_at": timezone.now()})
+
+
 def first_entry_race(save_first, save_second):
     """Run `save_first` in a transaction held open until `save_second` is waiting on it."""
     wrote, failures = threading.Event(), []

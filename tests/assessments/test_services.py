@@ -19,6 +19,18 @@ from tests import builders as b
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def seasons_open(db):
+    """Every year these tests write is an opened rating season (provincial staff open a season
+    before anything is entered); a test about a season not yet opened closes its own."""
+    from django.utils import timezone
+
+    from assessments.models import RatingYear
+
+    for year in range(2010, timezone.localdate().year + 1):
+        RatingYear.objects.update_or_create(year=year, defaults={"opened_at": timezone.now()})
+
+
 def changes(committee, code, **extra):
     return [RatingChange(unit=u, level=b.level(2015, code), **extra) for u in committee.scoped_units.all()]
 
@@ -233,3 +245,34 @@ def test_many_distinct_changes_are_all_written(committee_a, staff):
     assert [(r.level.code, r.note, r.version) for r in stored] == [
         ("HTNV", f"ghi chú {i}", 2) for i in range(30)
     ]
+
+
+def test_text_is_stored_as_typed_whatever_its_characters(committee_a, staff):
+    # COPY's text format on PostgreSQL: tabs, line breaks and backslashes must survive.
+    note = "dòng 1\n\tdòng 2\\n \\N\r\nhết"
+    rows = changes(committee_a, "TSVM", note=note)
+    save_ratings(user=staff, committee=committee_a, year=2015, changes=rows)
+    assert set(Rating.objects.values_list("note", flat=True)) == {note}
+    entry = AuditEntry.objects.filter(action="rating.create").first()
+    assert entry.changes["note"] == ["", note] and entry.source == ""
+
+
+def test_a_save_marks_the_years_tally_stale(committee_a, staff):
+    from assessments.models import RatingTally
+
+    save_ratings(user=staff, committee=committee_a, year=2015, changes=changes(committee_a, "TSVM"))
+    (tally,) = [t for t in RatingTally.fresh() if t.year == 2015]
+    assert not RatingTally.objects.get(year=2015).stale
+    save_ratings(user=staff, committee=committee_a, year=2015, changes=changes(committee_a, "HTNV"))
+    assert RatingTally.objects.get(year=2015).stale
+    (tally,) = [t for t in RatingTally.fresh() if t.year == 2015]
+    assert sum(row[-1] for row in tally.rows) == 4
+
+
+def test_one_row_refused_writes_nothing_and_names_the_unit(committee_a, staff):
+    rows = changes(committee_a, "TSVM")
+    rows[1].level = None  # not rated, without a reason
+    with pytest.raises(RowErrors) as refused:
+        save_ratings(user=staff, committee=committee_a, year=2015, changes=rows)
+    assert list(refused.value.by_unit) == [rows[1].unit]
+    assert not Rating.objects.exists() and not AuditEntry.objects.exists()

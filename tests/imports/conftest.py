@@ -14,6 +14,18 @@ def english():
 
 
 @pytest.fixture(autouse=True)
+def seasons_open(db):
+    """Every year these tests write is an opened rating season (provincial staff open a season
+    before anything is entered); a test about a season not yet opened closes its own."""
+    from django.utils import timezone
+
+    from assessments.models import RatingYear
+
+    for year in range(2010, timezone.localdate().year + 1):
+        RatingYear.objects.update_or_create(year=year, defaults={"opened_at": timezone.now()})
+
+
+@pytest.fixture(autouse=True)
 def upload_root(tmp_path, monkeypatch):
     """Uploads waiting for confirmation go to the test's own folder."""
     from imports import views
