@@ -30,6 +30,7 @@ from organizations.history import Lineage, LineageKind, Reorganization
 from organizations.models import Kind, Tier, Unit
 from organizations.reorganize_checks import (
     check_alive,
+    check_latest_change,
     check_no_cycle,
     check_ratings_within,
     check_year_open,
@@ -123,6 +124,7 @@ def _found(spec: NewUnit, *, user, on, decision, channel, source) -> Unit:
 
 def _end(unit: Unit, *, user, on, decision, channel, source, merged_into: Unit | None = None) -> Unit:
     check_alive(unit, on - ONE_DAY)
+    check_latest_change(unit, on)
     check_ratings_within(unit, on - ONE_DAY)
     unit = Unit.objects.get(pk=unit.pk)
     unit.dissolved, unit.merged_into = on - ONE_DAY, merged_into
@@ -180,6 +182,7 @@ def rename(
 ) -> Outcome:
     """Give `unit` a new name from `on` (its history keeps the old one)."""
     check_alive(unit, on)
+    check_latest_change(unit, on)
     check_year_open([reporting(unit)], on)
     record = _record(user=user, kind=LineageKind.RENAME, on=on, decision=decision)
     old = unit.name
@@ -232,6 +235,7 @@ def _relocate(units, *, parent: Unit, on, tier, kind, user, decision, channel, s
     for unit in units:
         unit = Unit.objects.select_related("committee", "parent").get(pk=unit.pk)
         check_alive(unit, on)
+        check_latest_change(unit, on)
         check_no_cycle(unit, parent)
         check_year_open([reporting(unit), reporting(parent)], on)
         by_committee.setdefault(unit.committee_id, []).extend(consequences.under(unit))

@@ -74,3 +74,27 @@ def check_ratings_within(unit: Unit, last_day: datetime.date) -> None:
                 _("%(unit)s has ratings for %(year)s: it cannot end on %(date)s.")
                 % {"unit": unit.name, "year": later.year, "date": date_format(last_day, "d/m/Y")}
             )
+
+
+def check_latest_change(unit: Unit, on: datetime.date) -> None:
+    """Changes are recorded in the order they take effect: not before the unit's latest one, and
+    never after its end."""
+    if unit.dissolved is not None:
+        refuse(
+            _("%(unit)s already ends on %(date)s.")
+            % {"unit": unit.name, "date": date_format(unit.dissolved, "d/m/Y")}
+        )
+    latest = (
+        unit.places.exclude(valid_from=None)
+        .order_by("-valid_from")
+        .values_list("valid_from", flat=True)
+        .first()
+    )
+    if latest and latest > on:
+        refuse(
+            _(
+                "%(unit)s already has a change recorded on %(later)s: a change on %(date)s "
+                "must be recorded first."
+            )
+            % {"unit": unit.name, "later": date_format(latest, "d/m/Y"), "date": date_format(on, "d/m/Y")}
+        )
