@@ -1,5 +1,6 @@
 """The admin: every model has a working changelist, with import/export where promised."""
 
+import datetime
 import re
 
 import pytest
@@ -46,6 +47,18 @@ def every_model_filled(superuser, committee_user, dakha, ratings_2015):
     )
     season.submit(user=committee_user, committee=dakha, year=2015)
     season.set_year_lock(user=superuser, year=2015, locked=True)
+    from organizations import reorganize
+
+    cell = Unit.objects.filter(parent=dakla).first()
+    reorganize.merge(
+        user=superuser,
+        units=[cell],
+        into=reorganize.NewUnit(
+            code="DAKHA.DAKLA.M", name="Chi bộ mới", tier=cell.tier, kind=cell.kind, parent=dakla
+        ),
+        on=datetime.date(2016, 1, 1),
+        decision=reorganize.Decision(number="01-QĐ/HU"),
+    )
 
 
 @pytest.mark.parametrize("model", PROJECT_MODELS, ids=lambda m: m._meta.label)
