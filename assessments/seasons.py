@@ -13,11 +13,22 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import MemberStats, Rating, RatingYear, Status, Submission
+from assessments import rules
+from assessments.models import (
+    MemberStats,
+    Rating,
+    RatingScheme,
+    RatingYear,
+    Resolution,
+    Status,
+    Submission,
+    Target,
+)
 from organizations.models import Unit
 
 NOT_OPENED, OPEN, CLOSED = "not_opened", "open", "closed"
@@ -151,4 +162,62 @@ def reporting(year: int, committee: Unit | None = None) -> Reporting:
     units = Unit.objects.to_rate(year, committee=committee)
     return Reporting(
         year=year, state=season_state(year), reported=units.recorded_in(year).count(), total=units.count()
+    )
+
+
+def _count(queryset):
+    """A correlated COUNT of `queryset` (filtered on committee=OuterRef) per committee row."""
+    counted = queryset.order_by().values("committee").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1]), 0)
+
+
+def committee_progress(year: int, committees) -> list:
+    """The committees of `committees` (a queryset), each with its counts for the year: `to_rate`,
+    `rated`, `pending`, `bases`, `with_stats`, `rule_warnings` (grassroots organizations breaking
+    a cross-unit rule) and its `submission`. A fixed handful of queries in all."""
+    to_rate = Unit.objects.to_rate(year).filter(committee=OuterRef("pk"))
+    bases = Unit.objects.to_rate(year, tiers=MemberStats.TIERS).filter(committee=OuterRef("pk"))
+    rows = list(
+        committees.annotate(
+            to_rate=_count(to_rate),
+            rated=_count(to_rate.recorded_in(year)),
+            bases=_count(bases),
+            with_stats=_count(bases.recorded_in(year, MemberStats)),
+        )
+    )
+    warned = rules.count_by_committee(rules.findings(year, committee_ids=[c.pk for c in rows]))
+    submissions = Submission.objects.filter(year=year, committee__in=[c.pk for c in rows])
+    by_committee = {s.committee_id: s for s in submissions.select_related("submitted_by", "approved_by")}
+    for committee in rows:
+        committee.rule_warnings = warned.get(committee.pk, 0)
+        committee.pending = committee.to_rate - committee.rated
+        committee.submission = by_committee.get(committee.pk) or Submission(committee=committee, year=year)
+    return rows
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What a year's season stands on: its state and row, the scheme in force (named by its
+    regulation), the resolution and the targets that apply, or none."""
+
+    year: int
+    state: str
+    season: RatingYear | None
+    scheme: RatingScheme | None
+    resolution: Resolution | None
+    targets: list
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+
+def overview(year: int) -> Overview:
+    return Overview(
+        year=year,
+        state=season_state(year),
+        season=season_of(year),
+        scheme=RatingScheme.objects.in_force(year),
+        resolution=Resolution.objects.in_force(year),
+        targets=list(Target.objects.applying_to(year).select_related("resolution")),
     )

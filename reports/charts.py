@@ -1,6 +1,8 @@
 """Server-side SVG charts: coordinates computed here, drawn by templates/reports/_line_chart.svg.
 
-No JavaScript and no outside host: the chart prints, and its numbers are also in a table.
+No JavaScript and no outside host: the chart prints, and its numbers are also in a table. A year
+whose season is still in progress is never drawn like the others: its point is hollow and the
+segment that reaches it dashed, so a partial year never reads as a drop (or a rise).
 """
 
 from dataclasses import dataclass, field
@@ -14,10 +16,30 @@ class Series:
     label: str
     css: str
     points: list  # [(x, y, year, value)]
+    partial: set = field(default_factory=set)  # the years still in progress
+
+    @property
+    def closed_points(self) -> list:
+        return [p for p in self.points if p[2] not in self.partial]
+
+    @property
+    def partial_points(self) -> list:
+        return [p for p in self.points if p[2] in self.partial]
 
     @property
     def path(self) -> str:
-        return " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in self.points)
+        """The solid line: the closed seasons only."""
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in self.closed_points)
+
+    @property
+    def partial_path(self) -> str:
+        """The dashed line: from the last closed season before a year in progress to it."""
+        if not self.partial_points:
+            return ""
+        first = self.partial_points[0]
+        before = [p for p in self.closed_points if p[2] < first[2]]
+        points = before[-1:] + self.partial_points
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in points) if len(points) > 1 else ""
 
 
 @dataclass
@@ -34,9 +56,13 @@ class Chart:
 
 
 def line_chart(
-    years: list[int], series: list[tuple[str, str, list]], lines: list[tuple[str, str, float]]
+    years: list[int],
+    series: list[tuple[str, str, list]],
+    lines: list[tuple[str, str, float]],
+    partial: set | frozenset = frozenset(),
 ) -> Chart:
-    """Percent lines (0–100) over `years`; `series` = (label, css class, values aligned with years)."""
+    """Percent lines (0–100) over `years`; `series` = (label, css class, values aligned with years);
+    `partial` = the years still in progress, drawn apart."""
     chart = Chart()
     span_x = WIDTH - LEFT - RIGHT
     span_y = HEIGHT - TOP - BOTTOM
@@ -51,6 +77,6 @@ def line_chart(
     chart.y_ticks = [(y_of(v), f"{v}%") for v in (0, 25, 50, 75, 100)]
     for label, css, values in series:
         points = [(x_of(i), y_of(v), years[i], v) for i, v in enumerate(values) if v is not None]
-        chart.series.append(Series(label=label, css=css, points=points))
+        chart.series.append(Series(label=label, css=css, points=points, partial=set(partial)))
     chart.lines = [(y_of(value), label, css) for label, css, value in lines]
     return chart

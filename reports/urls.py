@@ -11,5 +11,6 @@ urlpatterns = [
     path("dashboard/<year:year>/print/", views.dashboard_print, name="dashboard-print"),
     path("dashboard/<year:year>/units/", views.drilldown, name="drilldown"),
     path("dashboard/<year:year>/report.xlsx", views.report_xlsx, name="report-xlsx"),
+    path("api/reports/", views.api_report_latest, name="api-report-latest"),
     path("api/reports/<year:year>/", views.api_report, name="api-report"),
 ]

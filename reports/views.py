@@ -1,6 +1,8 @@
 """Pages of the reports app. The engine and reports.dashboard do the arithmetic; the year comes
 resolved from the URL and the scope from `organizations.access.scope_for_request` (404 for
-anything out of scope): views only hand them on."""
+anything out of scope): views only hand them on. Unless a year is asked for, the home page, the
+dashboard and the API show the latest *closed* season (`assessments.seasons.default_year`); a year
+still in progress is always marked as such, with its reporting rate."""
 
 import csv
 
@@ -13,7 +15,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from organizations.access import scope_for_request
+from accounts.models import Role
+from assessments import seasons
+from organizations.access import Scope, scope_for_request
 from reports import dashboard as dash
 from reports.charts import line_chart
 from reports.drilldown import (
@@ -35,25 +39,64 @@ from reports.xlsx import unit_sheet, workbook
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _work_left(user) -> dict:
+    """What is left to do in the season being worked on, for the user's committees."""
+    year = seasons.working_year()
+    overview = seasons.overview(year)
+    committees = (
+        seasons.committee_progress(year, Scope(user=user).committees())
+        if overview.state != "not_opened"
+        else []
+    )
+    return {
+        "year": year,
+        "season": overview,
+        "committees": committees,
+        "not_submitted": [c for c in committees if c.submission.status == "draft"],
+        "awaiting": [c for c in committees if c.submission.status == "submitted"],
+    }
+
+
 @login_required
 @require_GET
 def home(request):
-    """A summary of the latest year that has ratings, for the user's scope."""
+    """Per role: the clerk's work left in the open season, the provincial staff's committees to
+    chase and to approve, and for everyone the summary of the latest closed season."""
     user = request.user
-    year = dash.latest_year(user)
+    year = seasons.default_year(user)
     scope = scope_for_request(request)
     report = build_report(year, scope.committee) if year else None
-    return render(request, "reports/home.html", {"report": report, "scope": user.scope_label})
+    context = {
+        "report": report,
+        "scope": user.scope_label,
+        "reporting": seasons.reporting(year, scope.committee) if year else None,
+        "work": _work_left(user) if user.role != Role.LEADER else None,
+        "is_clerk": user.role == Role.COMMITTEE_STAFF,
+    }
+    return render(request, "reports/home.html", context)
 
 
 @login_required
 @require_GET
 def dashboard_latest(request):
-    year = dash.latest_year(request.user)
+    year = seasons.default_year(request.user)
     if year is None:
         return render(request, "reports/dashboard.html", {"report": None})
     query = f"?{request.GET.urlencode()}" if request.GET else ""
     return redirect(f"{request.path}{year}/{query}")
+
+
+def trend_chart(trend, targets, states: dict):
+    """The trend chart, a year still in progress drawn apart (dashed, hollow point)."""
+    return line_chart(
+        [t.year for t in trend],
+        [
+            (_("Grassroots organizations"), "series-base", [t.base.get("percent") for t in trend]),
+            (_("Subordinate cells"), "series-cells", [t.cells.get("percent") for t in trend]),
+        ],
+        [(t.label, f"line-{metric}", t.threshold) for metric, t in targets.items()],
+        partial={year for year, state in states.items() if state != seasons.CLOSED},
+    )
 
 
 @login_required
@@ -65,6 +108,8 @@ def dashboard(request, year, template="reports/dashboard.html"):
     report, places = figures.report, figures.places
     trend = dash.trends(committee)
     targets = dash.target_lines()
+    states = seasons.states([t.year for t in trend] + [year])
+    partial = [seasons.reporting(t.year, committee) for t in trend if states[t.year] != seasons.CLOSED]
     context = {
         "report": report,
         "committee": committee,
@@ -77,14 +122,9 @@ def dashboard(request, year, template="reports/dashboard.html"):
         "places": places,
         "village": dash.village_cells_against_others(places),
         "trend": trend,
-        "chart": line_chart(
-            [t.year for t in trend],
-            [
-                (_("Grassroots organizations"), "series-base", [t.base.get("percent") for t in trend]),
-                (_("Subordinate cells"), "series-cells", [t.cells.get("percent") for t in trend]),
-            ],
-            [(t.label, f"line-{metric}", t.threshold) for metric, t in targets.items()],
-        ),
+        "chart": trend_chart(trend, targets, {t.year: states[t.year] for t in trend}),
+        "partial_years": partial,
+        "reporting": seasons.reporting(year, committee) if states[year] != seasons.CLOSED else None,
         "schemes_differ": len({t.scheme for t in trend}) > 1,
         "tier_blocks": [
             (report.base, "base", _("Grassroots organizations")),
@@ -200,10 +240,24 @@ def report_xlsx(request, year):
 
 @require_GET
 def api_report(request, year):
-    """The same document as `quality_report --format json`, scoped like the pages."""
+    """The same document as `quality_report --format json`, scoped like the pages, with the
+    season of the year (`"season": {"state": "open|closed", "reported", "total"}`)."""
     if not request.user.is_authenticated:
         return JsonResponse({"detail": _("Authentication required.")}, status=401)
     report = build_report(year, scope_for_request(request).committee)
     if not report.has_data:
         return JsonResponse({"detail": _("No rating data for %(year)s.") % {"year": year}}, status=404)
-    return JsonResponse(report_document(report), json_dumps_params={"ensure_ascii": False})
+    document = report_document(report)
+    document["season"] = seasons.reporting(year, report.committee).as_json()
+    return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def api_report_latest(request):
+    """The document of the latest closed season (`seasons.default_year`)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": _("Authentication required.")}, status=401)
+    year = seasons.default_year(request.user)
+    if year is None:
+        return JsonResponse({"detail": _("There is no rating data yet.")}, status=404)
+    return api_report(request, year)

@@ -360,8 +360,8 @@ class MemberStats(Tracked):
         if cap_percent is None or self.excellent * 100 <= self.good * cap_percent:
             return None
         return _(
-            "%(excellent)s members rated excellent is more than %(percent)s%% of the %(good)s rated "
-            "well (at most %(cap)s)."
+            "%(excellent)s members rated excellent: over %(percent)s%% of the members who completed "
+            "duties well (at most %(cap)s)."
         ) % {
             "excellent": self.excellent,
             "percent": cap_percent,

@@ -1,6 +1,7 @@
 """A unit's history, read only: every audited change of its ratings and member statistics (their
 deletions included), of the unit itself (founded, renamed, moved, dissolved, merged), and the
-workflow of the committee-years it was rated in (submitted, approved, returned, locked)."""
+workflow of the committee-years it was rated in (opened, submitted, withdrawn, approved, returned,
+locked); a reporting committee's page is also its season history."""
 
 import datetime
 
@@ -33,11 +34,13 @@ ACTIONS = {
     "submission.submitted": gettext_lazy("Submitted for approval"),
     "submission.approved": gettext_lazy("Approved"),
     "submission.draft": gettext_lazy("Returned to the committee"),
+    "submission.withdrawn": gettext_lazy("Submission withdrawn by the committee"),
+    "year.open": gettext_lazy("Season opened"),
     "year.lock": gettext_lazy("Year locked"),
     "year.unlock": gettext_lazy("Year unlocked"),
 }
 FIELD_MODELS = {"rating": Rating, "memberstats": MemberStats, "submission": Submission, "unit": Unit}
-DATE_FIELDS = ("decision_date", "founded", "dissolved")
+DATE_FIELDS = ("decision_date", "founded", "dissolved", "deadline")
 CHOICES = {"status": Status, "tier": Tier, "kind": Kind, "place_type": PlaceType}
 
 
@@ -45,6 +48,10 @@ def _field_label(action: str, name: str) -> str:
     model = FIELD_MODELS.get(action.partition(".")[0])
     if name == "locked":
         return _("locked")
+    if name == "opened":
+        return _("opened")
+    if name == "deadline":
+        return _("deadline")
     if name == "merged_from":
         return _("merged from")
     try:
@@ -98,12 +105,24 @@ def _submissions(ratings) -> dict:
     return {(s.committee_id, s.year): s for s in submissions}
 
 
+def _committee_own(unit: Unit) -> Q:
+    """A reporting committee's own season history: its submissions, withdrawals, approvals and
+    returns, and the opening and locking of every year it took part in."""
+    if not Unit.objects.committees().filter(pk=unit.pk).exists():
+        return Q(pk__in=[])
+    years = set(Submission.objects.filter(committee=unit).values_list("year", flat=True))
+    years |= set(Rating.objects.filter(committee=unit).order_by().values_list("year", flat=True).distinct())
+    return Q(unit=None, committee=unit) | Q(
+        unit=None, committee=None, year__in=years, action__startswith="year."
+    )
+
+
 @login_required
 @require_GET
 def unit_history(request, code):
     unit = unit_for_request(request, code)  # 404 when out of the user's scope
     ratings = list(unit.ratings.select_related("level", "committee").order_by("-year"))
-    own = Q(unit=None, committee=unit) if unit.tier == Tier.COMMITTEE else Q(pk__in=[])
+    own = _committee_own(unit)
     entries = AuditEntry.objects.filter(Q(unit=unit) | own | _workflow_of(_counted_in(unit, ratings)))
     submissions = _submissions(ratings)
     context = {

@@ -1,67 +1,51 @@
-"""The rating season: a committee submits its ratings, the provincial staff approve or return
-them, and lock the year once it is final. The services decide and audit; these views only pick
-the committee and year, call them and say what happened."""
+"""The rating season: provincial staff open it, a committee submits its ratings (or withdraws
+them), the provincial staff approve or return them, and lock the year once it is final. Submitting
+with units left, approving and locking first show what they change, with the numbers, and ask
+again. The services decide and audit; these views only pick the committee and year, call them
+and say what happened."""
 
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
-from assessments import rules
+from assessments import seasons
 from assessments.forms import ReasonForm
-from assessments.models import MemberStats, Rating, RatingYear, Submission
+from assessments.models import Rating, RatingYear, Status
 from assessments.policy import EditRefused
-from assessments.season import approve, return_to_draft, set_year_lock, submit
+from assessments.season import approve, open_season, return_to_draft, set_year_lock, submit, withdraw
+from assessments.season_forms import SeasonForm
 from organizations.access import Scope, committee_for_request
 from organizations.models import Unit
 
 
-def _count(queryset):
-    """A correlated COUNT of `queryset` (filtered on committee=OuterRef) per committee row."""
-    counted = queryset.order_by().values("committee").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted[:1]), 0)
-
-
 def _season_rows(user, year: int):
-    """Per committee in scope: its counts for the year, its grassroots organizations breaking a
-    cross-unit rule, and its submission. A fixed handful of queries in all."""
-    to_rate = Unit.objects.to_rate(year).filter(committee=OuterRef("pk"))
-    bases = Unit.objects.to_rate(year, tiers=MemberStats.TIERS).filter(committee=OuterRef("pk"))
-    committees = list(
-        Scope(user=user)
-        .committees()
-        .annotate(
-            to_rate=_count(to_rate),
-            rated=_count(to_rate.recorded_in(year)),
-            bases=_count(bases),
-            with_stats=_count(bases.recorded_in(year, MemberStats)),
-        )
-    )
-    warned = rules.count_by_committee(rules.findings(year, committee_ids=[c.pk for c in committees]))
-    for committee in committees:
-        committee.rule_warnings = warned.get(committee.pk, 0)
-    submissions = Submission.objects.filter(year=year, committee__in=[c.pk for c in committees])
-    by_committee = {s.committee_id: s for s in submissions.select_related("submitted_by", "approved_by")}
-    return [(c, by_committee.get(c.pk) or Submission(committee=c, year=year)) for c in committees]
+    """Per committee in scope: its counts for the year and its submission (`seasons.committee_progress`)."""
+    return [(c, c.submission) for c in seasons.committee_progress(year, Scope(user=user).committees())]
 
 
 @login_required
 @require_GET
 def season_status(request, year):
+    rows = _season_rows(request.user, year)
     context = {
         "year": year,
-        "rows": _season_rows(request.user, year),
-        "year_state": RatingYear.objects.filter(year=year).select_related("locked_by").first(),
+        "rows": rows,
+        "season": seasons.overview(year),
+        "year_state": seasons.season_of(year),
+        "reporting": seasons.reporting(year, None if request.user.sees_whole_province else rows[0][0])
+        if rows
+        else None,
         "can_decide": request.user.role == Role.PROVINCE_STAFF,
     }
     return render(request, "assessments/season_status.html", context)
@@ -103,19 +87,59 @@ def _committee_action(request, year, service, success: str):
     return HttpResponseRedirect(_back(request, year, committee))
 
 
+def _confirm(request, year, committee, action: str, **extra):
+    """The page that says what an action changes, with the numbers, and asks again."""
+    progress = seasons.committee_progress(year, Unit.objects.filter(pk=committee.pk))[0]
+    context = {"year": year, "committee": progress, "action": action, "next": request.POST.get("next", "")}
+    return render(request, "assessments/confirm_action.html", context | extra)
+
+
+def _confirmed(request) -> bool:
+    return request.POST.get("confirmed") == "yes"
+
+
 @login_required
 @require_POST
 def submit_view(request, year):
+    committee = committee_for_request(request)
+    pending = Unit.objects.to_rate(year, committee=committee).pending_in(year).count()
+    if pending and not _confirmed(request):
+        return _confirm(request, year, committee, "submit")
     return _committee_action(
-        request, year, submit, _("The ratings of %(committee)s for %(year)s were submitted for approval.")
+        request,
+        year,
+        submit,
+        _(
+            "The ratings of %(committee)s for %(year)s were submitted for approval: they cannot be "
+            "changed now unless you withdraw them (until they are approved)."
+        ),
+    )
+
+
+@login_required
+@require_POST
+def withdraw_view(request, year):
+    return _committee_action(
+        request,
+        year,
+        withdraw,
+        _("The submission of %(committee)s for %(year)s was withdrawn: the ratings are a draft again."),
     )
 
 
 @login_required
 @require_POST
 def approve_view(request, year):
+    committee = committee_for_request(request)
+    if not _confirmed(request):
+        if request.user.role != Role.PROVINCE_STAFF:
+            raise PermissionDenied
+        return _confirm(request, year, committee, "approve")
     return _committee_action(
-        request, year, approve, _("The ratings of %(committee)s for %(year)s were approved.")
+        request,
+        year,
+        approve,
+        _("The ratings of %(committee)s for %(year)s were approved: they now count as final."),
     )
 
 
@@ -130,12 +154,16 @@ def return_view(request, year):
     )
 
 
-def _rows_of_years(current: int):
-    per_year = Rating.objects.order_by().values("year").annotate(n=Count("pk"))
+def _rows_of_years():
+    """Every year from the first with data to the working season, newest first, with its state."""
+    listed = seasons.listed_years()
+    per_year = Rating.objects.filter(year__in=listed).order_by().values("year").annotate(n=Count("pk"))
     counts = {row["year"]: row["n"] for row in per_year}
-    states = {y.year: y for y in RatingYear.objects.select_related("locked_by")}
-    years = sorted({current, *counts, *states}, reverse=True)
-    return [(year, counts.get(year, 0), states.get(year)) for year in years]
+    rows = {
+        y.year: y for y in RatingYear.objects.filter(year__in=listed).select_related("locked_by", "opened_by")
+    }
+    by_year = seasons.states(listed)
+    return [(year, counts.get(year, 0), rows.get(year), by_year[year]) for year in listed]
 
 
 @login_required
@@ -144,15 +172,56 @@ def years(request):
     if not request.user.sees_whole_province:
         raise Http404
     context = {
-        "rows": _rows_of_years(timezone.localdate().year),
+        "rows": _rows_of_years(),
         "can_lock": request.user.role == Role.PROVINCE_STAFF,
+        "this_year": timezone.localdate().year,
     }
     return render(request, "assessments/years.html", context)
+
+
+def _check_province_staff(request):
+    if request.user.role != Role.PROVINCE_STAFF:
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def open_view(request, year):
+    """Open a season: what it stands on (scheme, resolution, targets), its deadline, then open."""
+    _check_province_staff(request)
+    form = SeasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            open_season(user=request.user, year=year, deadline=form.cleaned_data["deadline"])
+        except EditRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The rating season of %(year)s is open: the committees can now enter and submit "
+                    "its ratings."
+                )
+                % {"year": year},
+            )
+            return redirect("assessments:season-status", year)
+    context = {"year": year, "season": seasons.overview(year), "form": form}
+    return render(request, "assessments/open_season.html", context)
 
 
 @login_required
 @require_POST
 def lock_view(request, year):
+    _check_province_staff(request)
+    if not _confirmed(request):
+        not_approved = [
+            c
+            for c in seasons.committee_progress(
+                year, Unit.objects.committees().active_in(year).order_by("code")
+            )
+            if c.submission.status != Status.APPROVED
+        ]
+        return render(request, "assessments/confirm_lock.html", {"year": year, "not_approved": not_approved})
     _act(
         request,
         lambda: set_year_lock(user=request.user, year=year, locked=True),

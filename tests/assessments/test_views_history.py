@@ -11,6 +11,12 @@ from tests import builders as b
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def season_2015(db):
+    """The season these tests write in, opened (nothing is entered before provincial staff open it)."""
+    return b.season(2015)
+
+
 @pytest.fixture
 def unit(committee_a):
     return b.unit("A-001")

@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
+from assessments import seasons
 from assessments.models import AuditEntry, Rating, RatingYear, Status, Submission
 from assessments.season import approve, set_year_lock, submit
 from tests import builders as b
@@ -25,6 +25,9 @@ def committee(committee_a):
 def other(committee_b):
     b.rate(b.unit("B-001"), 2015, "TSVM")
     return committee_b
+
+
+CONFIRMED = {"confirmed": "yes"}
 
 
 def url(name, year=2015, committee=None):
@@ -53,7 +56,7 @@ def test_submit_approve_and_return_are_audited_and_shown_on_the_status_page(
     client.force_login(province_staff)
     page = html(client.get(url("assessments:season-status")))
     assert "Đã gửi" in page or "Chờ duyệt" in page
-    assert client.post(url("assessments:approve", committee="A")).status_code == 302
+    assert client.post(url("assessments:approve", committee="A"), CONFIRMED).status_code == 302
     assert status_of(committee) == Status.APPROVED
     page = html(client.get(url("assessments:season-status")))
     assert "Nguyễn Văn An" in page  # who approved
@@ -92,9 +95,11 @@ def test_approving_from_the_status_page_comes_back_to_it(client, province_staff,
     submit(user=staff, committee=committee, year=2015)
     client.force_login(province_staff)
     back = url("assessments:season-status")
-    response = client.post(url("assessments:approve", committee="A"), {"next": back})
+    response = client.post(url("assessments:approve", committee="A"), {"next": back} | CONFIRMED)
     assert response.url == back
-    response = client.post(url("assessments:approve", committee="A"), {"next": "https://evil.example/"})
+    response = client.post(
+        url("assessments:approve", committee="A"), {"next": "https://evil.example/"} | CONFIRMED
+    )
     assert response.url == url("assessments:rating-grid", committee="A")
 
 
@@ -151,7 +156,7 @@ def test_it_refuses_a_return_without_reason_in_vietnamese(client, province_staff
 
 def test_a_refused_transition_is_an_error_message(client, province_staff, committee):
     client.force_login(province_staff)
-    response = client.post(url("assessments:approve", committee="A"), follow=True)
+    response = client.post(url("assessments:approve", committee="A"), CONFIRMED, follow=True)
     assert "Chỉ phê duyệt được kết quả đã gửi duyệt" in html(response)
     assert status_of(committee) == Status.DRAFT
 
@@ -160,7 +165,7 @@ def test_lock_and_unlock_with_a_reason_from_the_years_page(client, province_staf
     client.force_login(province_staff)
     page = html(client.get(reverse("assessments:years")))
     assert reverse("assessments:lock-year", args=[2015]) in page
-    response = client.post(reverse("assessments:lock-year", args=[2015]), follow=True)
+    response = client.post(reverse("assessments:lock-year", args=[2015]), CONFIRMED, follow=True)
     assert "Năm 2015 đã khóa" in html(response)
     year = RatingYear.objects.get(year=2015)
     assert (year.is_locked, year.locked_by) == (True, province_staff)
@@ -177,11 +182,13 @@ def test_lock_and_unlock_with_a_reason_from_the_years_page(client, province_staf
     assert (unlock.user, unlock.reason) == (province_staff, "Sửa sai sót theo Công văn 12")
 
 
-def test_the_years_page_lists_rated_years_and_the_current_one(client, leader, committee):
+def test_the_years_page_lists_every_year_from_the_first_rated_to_the_working_season(
+    client, leader, committee
+):
     client.force_login(leader)
     response = client.get(reverse("assessments:years"))
-    years = [year for year, _, _ in response.context["rows"]]
-    assert set(years) == {2015, timezone.localdate().year} and years == sorted(years, reverse=True)
+    years = [year for year, _, _, _ in response.context["rows"]]
+    assert years == list(range(seasons.working_year(), 2014, -1))  # no gap between 2015 and now
     assert reverse("assessments:lock-year", args=[2015]) not in html(response)  # the leader reads only
     assert client.post(reverse("assessments:lock-year", args=[2015])).status_code == 403
 
