@@ -21,7 +21,6 @@ import json
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -66,14 +65,6 @@ class Pending:
     audit: list = field(default_factory=list)  # NewRow of AuditEntry: action, unit, changes
 
 
-def _plain(value):
-    if hasattr(value, "pk"):
-        return ("pk", value.pk)
-    if isinstance(value, Decimal):
-        return ("d", str(value))
-    return (type(value).__name__, value)
-
-
 class Checker:
     """The checks of one model for one committee-year, each distinct set of values checked once."""
 
@@ -83,7 +74,8 @@ class Checker:
         self._seen: dict[tuple, Checked] = {}
 
     def values(self, values: dict, tier: str = "", place_type: str = "") -> Checked:
-        key = (tier, place_type, tuple(_plain(v) for v in values.values()))
+        # Levels compare by their pk; 72.5 and 72.50 are one key (the same number stored).
+        key = (tier, place_type, *values.values())
         found = self._seen.get(key)
         if found is None:
             proto = self.model(year=self.year, committee=self.committee, version=1)

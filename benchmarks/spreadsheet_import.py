@@ -1,26 +1,29 @@
 """Time the spreadsheet import (imports app) against django-import-export's default import.
 
-    bash benchmarks/spreadsheet_import.sh            # throw-away PostgreSQL cluster, then everything below
-    DATABASE_URL=postgres://... .venv/bin/python benchmarks/spreadsheet_import.py all
+    bash benchmarks/spreadsheet_import.sh [--small]   # throw-away PostgreSQL cluster, then `all`
+    DATABASE_URL=postgres://... .venv/bin/python benchmarks/spreadsheet_import.py all [--small]
+    # from benchmarks/run.py (make bench): run(small) -> [{figure, value, unit, reference, ratio, goal, met}]
 
-Scenarios, each phase in its own process (so that its peak memory is its own):
-- province: the demo province (684 grassroots organizations + 1,810 cells = 2,494 rows) for 2015,
-  as .xlsx: read + preview, commit (all new), the same file again (all unchanged), and every
-  level changed (all updates);
-- big: 100,000 rows (6,000 synthetic grassroots organizations × 17 years), levels written
-  many ways, as .xlsx: read, preview, commit;
-- django-import-export: the same rows in its own column format (.xlsx, tablib), its default
-  ModelResource, dry run (its preview) and import, on the province file and on the big file.
+Scenarios, each phase in its own process (so that its peak memory is its own), DEBUG off:
+- province: the demo province (every rated unit of 2015, about 2,500 rows) as .xlsx: read +
+  preview, commit (all new), the same file again (all unchanged), and every level changed (all
+  updates) — the goal: under 1 s end to end;
+- big: 100,000 rows (10,000 synthetic grassroots organizations × 10 years; 20,000 rows with
+  --small), levels written many ways, as .xlsx: read, preview, commit — the goal: at least
+  20,000 rows/s committed on PostgreSQL (the shared writer's COPY; before it: 3,363 rows/s);
+- django-import-export: the same province rows in its own column format (.xlsx, tablib), its
+  default ModelResource, dry run (its preview) and import, in the same run: the ratio of its
+  time to this import's (the big file too without --small, unless --skip-big-baseline: 25 min).
 
-Prints a Markdown report for BENCHMARKS.md. Writes into the database it is given: use a
-throw-away one (benchmarks/spreadsheet_import.sh makes one).
+Every check, the scope and the audit are kept: the commit is `imports.services.commit`, the
+page's and the command's. Writes into the database it is given: use a throw-away one
+(benchmarks/spreadsheet_import.sh makes one; benchmarks/run.py gives each module its own).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import platform
 import random
 import resource
 import subprocess
@@ -31,13 +34,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))  # spreadsheet_import_report
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontum_party.settings")
 
 WORK = Path(os.environ.get("BENCH_DIR") or Path(tempfile.gettempdir()) / "kontum-import-bench")
 PROVINCE_YEAR = 2015
 BIG_ROWS = 100_000
-BIG_UNITS = 6_000
-BIG_YEARS = list(range(2010, 2027))  # a scheme exists from 2010; no future year
+SMALL_BIG_ROWS = 20_000
+GOAL_ROWS_PER_S = 20_000
+GOAL_PROVINCE_CHANGED_S = 1.0
+BEFORE_ROWS_PER_S = 3_363  # BENCHMARKS.md, 27 Nov 2026: the writer before COPY
+BIG_UNITS = 10_000
+# The years of a scheme rated by level, not by points (the points' columns would be required).
+BIG_YEARS = list(range(2014, 2025))
 SPELLINGS = [
     lambda level: level.abbreviation,
     lambda level: level.name,
@@ -79,12 +88,13 @@ def province_user():
 # Data ------------------------------------------------------------------------------------------
 
 
-def prepare():
-    """The demo province, 6,000 synthetic grassroots organizations, and the files."""
+def prepare(big_rows=BIG_ROWS):
+    """The demo province, 10,000 synthetic grassroots organizations, the seasons opened, the files."""
     setup_django()
     from django.db import transaction
+    from django.utils import timezone
 
-    from assessments.models import RatingLevel, RatingScheme
+    from assessments.models import RatingLevel, RatingScheme, RatingYear
     from demo import generator
     from imports import columns as C
     from imports.levels import LevelParser
@@ -93,9 +103,14 @@ def prepare():
     WORK.mkdir(parents=True, exist_ok=True)
     if not generator.demo_loaded():
         generator.load_demo()
-    reset([PROVINCE_YEAR])
+    reset([PROVINCE_YEAR, *BIG_YEARS])
+    for year in {PROVINCE_YEAR, *BIG_YEARS}:  # opened by provincial staff, not locked
+        RatingYear.objects.update_or_create(
+            year=year, defaults={"opened_at": timezone.now(), "is_locked": False}
+        )
     committees = list(Unit.objects.committees().order_by("code"))
-    if not Unit.objects.filter(code__startswith="BENCH-").exists():
+    have = set(Unit.objects.filter(code__startswith="BENCH-").values_list("code", flat=True))
+    if len(have) < BIG_UNITS:
         with transaction.atomic():
             Unit.objects.bulk_create(
                 [
@@ -109,6 +124,7 @@ def prepare():
                         committee=committees[i % len(committees)],
                     )
                     for i in range(1, BIG_UNITS + 1)
+                    if f"BENCH-{i:05d}" not in have
                 ],
                 batch_size=2000,
             )
@@ -149,7 +165,7 @@ def prepare():
     big = []
     for year in BIG_YEARS:
         for unit in big_units:
-            if len(big) == BIG_ROWS:
+            if len(big) == int(big_rows):
                 break
             big.append(
                 [unit.code, unit.name, year, rng.choice(SPELLINGS)(rng.choice(levels[year])), "thử tải"]
@@ -201,8 +217,6 @@ def _write_pair(name, headers, rows):
 
 def ours(name: str, label: str):
     setup_django()
-    import pandas  # noqa: F401  (imported once by a running server; not part of an import's time)
-
     from imports import services
     from imports.reader import read_file
     from imports.rows import check
@@ -212,8 +226,7 @@ def ours(name: str, label: str):
     data = path.read_bytes()
     sheets, read_s = timed(lambda: read_file(data, path.name))
     read_mb = peak_mb()
-    checked, check_s = timed(lambda: check(sheets, user=user, file_name=path.name))
-    prev = services.Preview(file_name=path.name, checked=checked)
+    prev, check_s = timed(lambda: check(sheets, user=user, file_name=path.name))
     preview_mb = peak_mb()
     assert not prev.has_errors, [str(e) for e in prev.errors[:5]]
     result, commit_s = timed(lambda: services.commit(prev, user=user))
@@ -299,9 +312,16 @@ def _errors(result):
 
 
 def phase(*args) -> dict:
-    """Run one phase in its own process; keep a measurement as soon as it is taken."""
+    """Run one phase in its own process, DEBUG off; keep a measurement as soon as it is taken."""
+    env = {**os.environ, "DEBUG": "False", "ALLOWED_HOSTS": os.environ.get("ALLOWED_HOSTS", "localhost")}
+    env.setdefault("SECRET_KEY", "benchmark-only-not-a-secret-0123456789abcdefghij")
     completed = subprocess.run(
-        [sys.executable, __file__, *map(str, args)], capture_output=True, text=True, cwd=ROOT, check=False
+        [sys.executable, __file__, *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        env=env,
     )
     if completed.returncode != 0:
         sys.stderr.write(completed.stdout + completed.stderr)
@@ -314,32 +334,14 @@ def phase(*args) -> dict:
     return result
 
 
-def machine() -> str:
-    setup_django()
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()")
-        version = cursor.fetchone()[0].split(",")[0]
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (
-        f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB; {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}; {version} ({connection.vendor})"
-    )
-
-
-def main_all(skip_big_baseline=False):
+def measure(*, small: bool, big_baseline: bool) -> tuple[list[dict], dict]:
+    """Every scenario, in order; the measurements and the sizes."""
+    big_rows = SMALL_BIG_ROWS if small else BIG_ROWS
+    big_label = f"{big_rows:,} rows, all new"
     print("Preparing data and files…", file=sys.stderr)
+    WORK.mkdir(parents=True, exist_ok=True)
     (WORK / "results.jsonl").unlink(missing_ok=True)
-    phase("prepare")
+    phase("prepare", big_rows)
     sizes = json.loads((WORK / "sizes.json").read_text())
     results = []
     print("province…", file=sys.stderr)
@@ -347,68 +349,46 @@ def main_all(skip_big_baseline=False):
     results.append(phase("ours", "province", "province, same file again (all unchanged)"))
     results.append(phase("ours", "province-changed", "province, every level changed"))
     phase("reset", PROVINCE_YEAR)
+    print("province, django-import-export…", file=sys.stderr)
     results.append(phase("theirs", "province", "province, all new"))
     phase("reset", PROVINCE_YEAR)
-    print("100,000 rows…", file=sys.stderr)
-    results.append(phase("ours", "big", "100,000 rows, all new"))
+    print(f"{big_label}…", file=sys.stderr)
+    results.append(phase("ours", "big", big_label))
     phase("reset", *BIG_YEARS)
-    if not skip_big_baseline:
-        print("100,000 rows, django-import-export…", file=sys.stderr)
-        results.append(phase("theirs", "big", "100,000 rows, all new"))
+    if big_baseline:
+        print(f"{big_label}, django-import-export…", file=sys.stderr)
+        results.append(phase("theirs", "big", big_label))
         phase("reset", *BIG_YEARS)
+    return results, sizes
+
+
+def run(small: bool) -> list[dict]:
+    """For benchmarks/run.py (make bench): every scenario on the database of DATABASE_URL (a
+    throw-away one: the benchmark deletes its years' ratings and every audit entry)."""
+    from spreadsheet_import_report import figures
+
+    results, _sizes = measure(small=small, big_baseline=False)
+    return figures(results)
+
+
+def main_all(*, small=False, skip_big_baseline=False):
+    from spreadsheet_import_report import report
+
+    results, sizes = measure(small=small, big_baseline=not (small or skip_big_baseline))
     report(results, sizes)
-
-
-def report(results, sizes):
-    ours_rows = [r for r in results if "counts" in r]
-    theirs_rows = [r for r in results if "counts" not in r]
-    print(f"Machine: {machine()}\n")
-    print("### This import (imports app)\n")
-    print("| scenario | rows | file | read | preview | commit | end to end | commit rows/s | peak RSS |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for r in ours_rows:
-        rate = r["written"] / r["commit_s"] if r["written"] else 0
-        print(
-            f"| {r['scenario']} | {r['rows']:,} | {r['bytes'] / 2**20:.1f} MB | {r['read_s']:.2f} s | "
-            f"{r['preview_s']:.2f} s | {r['commit_s']:.2f} s | {r['total_s']:.2f} s | "
-            f"{f'{rate:,.0f}' if rate else '—'} | {r['peak_mb']:.0f} MB |"
-        )
-    print("\n### django-import-export, default ModelResource, same rows\n")
-    print("| scenario | rows | read | dry run (preview) | import | end to end | import rows/s | peak RSS |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for r in theirs_rows:
-        print(
-            f"| {r['scenario']} | {r['rows']:,} | {r['read_s']:.2f} s | {r['preview_s']:.2f} s | "
-            f"{r['commit_s']:.2f} s | {r['total_s']:.2f} s | {r['rows'] / r['commit_s']:,.0f} | "
-            f"{r['peak_mb']:.0f} MB |"
-        )
-    print("\n### Ratio (django-import-export time ÷ this import's time, all new rows)\n")
-    print("| scenario | preview | commit | end to end |")
-    print("| --- | ---: | ---: | ---: |")
-    for theirs_row in theirs_rows:
-        mine = next(r for r in ours_rows if r["scenario"] == theirs_row["scenario"])
-        their_preview = theirs_row["read_s"] + theirs_row["preview_s"]
-        my_preview = mine["read_s"] + mine["preview_s"]
-        print(
-            f"| {theirs_row['scenario']} | {their_preview:.2f} / {my_preview:.2f} s = "
-            f"{their_preview / my_preview:.1f}× | "
-            f"{theirs_row['commit_s']:.2f} / {mine['commit_s']:.2f} s = "
-            f"{theirs_row['commit_s'] / mine['commit_s']:.1f}× | "
-            f"{theirs_row['total_s']:.2f} / {mine['total_s']:.2f} s = "
-            f"{theirs_row['total_s'] / mine['total_s']:.1f}× |"
-        )
-    print(f"\n(sizes: {json.dumps(sizes)})")
 
 
 def main(argv):
     command, *rest = argv or ["all"]
     if command == "all":
-        return main_all(skip_big_baseline="--skip-big-baseline" in rest)
+        return main_all(small="--small" in rest, skip_big_baseline="--skip-big-baseline" in rest)
     if command == "report":  # again, from the measurements kept so far
+        from spreadsheet_import_report import report
+
         kept = (WORK / "results.jsonl").read_text().splitlines()
         return report([json.loads(line) for line in kept], json.loads((WORK / "sizes.json").read_text()))
     if command == "prepare":
-        prepare()
+        prepare(*rest)
         result = {}
     elif command == "ours":
         result = ours(*rest)

@@ -246,7 +246,7 @@ class RatingKind:
             note=v["note"],
             decision_number=v["decision_number"],
             decision_date=v["decision_date"],
-            scores={name: v[name] for name in SCORE_FIELDS},
+            scores=v,  # the score fields among the values (read by name)
             self_level=v["self_level"],
             appraised_level=v["appraised_level"],
             decided=v["decided"],
