@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("assessments.urls")),
     path("", include("imports.urls")),
+    path("to-chuc/", include("organizations.urls")),
     path("accounts/", include(account_patterns)),
     # Only a POST changes the language; Django's view would also answer a GET with a redirect.
     path("i18n/setlang/", require_POST(set_language), name="set_language"),

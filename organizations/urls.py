@@ -1,0 +1,29 @@
+"""The "Tổ chức" pages: the tree on a date, each unit's timeline, and a form per reorganization."""
+
+from django.urls import path
+
+from organizations import views_operations, views_tree
+from organizations.forms_operations import OPERATION_FORMS
+
+app_name = "organizations"
+
+# The path of each provincial operation, as the office says it.
+OPERATION_PATHS = {
+    "found": "thanh-lap/",
+    "rename": "doi-ten/",
+    "move": "chuyen/",
+    "merge": "sap-nhap/",
+    "split": "chia-tach/",
+    "dissolve": "giai-the/",
+    "refound": "thanh-lap-lai/",
+}
+
+urlpatterns = [
+    path("", views_tree.tree, name="tree"),
+    path("don-vi/<str:code>/", views_tree.timeline, name="timeline"),
+    path("don-vi/<str:code>/chi-bo-moi/", views_operations.found_cell, name="found-cell"),
+    *[
+        path(OPERATION_PATHS[name], views_operations.operation_view(name), name=name)
+        for name in OPERATION_FORMS
+    ],
+]

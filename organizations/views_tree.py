@@ -1,0 +1,82 @@
+"""The "Tổ chức" pages that read: the tree on a chosen date, and one unit's timeline.
+
+Both read only what the user may see (`Unit.objects.for_user`, `unit_for_request`: a unit out of
+scope is a 404). Provincial staff see the whole province and are offered every operation;
+committee staff see their own committee and may found a subordinate cell under one of their
+grassroots party committees.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import F
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts.models import Role
+from imports.cells import parse_date
+from organizations.access import unit_for_request
+from organizations.forms_operations import OPERATION_FORMS
+from organizations.models import Kind
+from organizations.timeline import timeline_of
+from organizations.tree import tree_for
+
+MAX_QUERY = 100
+
+
+def date_asked(request):
+    """The date of `?on=` (d/m/yyyy), today when none; an unreadable one is said and ignored."""
+    text = request.GET.get("on", "").strip()[:30]
+    if text:
+        try:
+            return parse_date(text)
+        except ValueError:
+            messages.error(
+                request,
+                _("“%(value)s” is not a date: write it as d/m/yyyy, e.g. 1/7/2025.") % {"value": text},
+            )
+    return timezone.localdate()
+
+
+def may_found_cell(user, unit) -> bool:
+    """Committee staff (in scope) and provincial staff found cells under a grassroots party committee."""
+    return (
+        user.role in (Role.PROVINCE_STAFF, Role.COMMITTEE_STAFF)
+        and unit.kind == Kind.GRASSROOTS_COMMITTEE
+        and unit.dissolved is None
+    )
+
+
+@login_required
+@require_GET
+def tree(request):
+    on = date_asked(request)
+    query = request.GET.get("q", "").strip()[:MAX_QUERY]
+    context = {
+        "tree": tree_for(request.user, on, query=query),
+        "on": on,
+        "query": query,
+        "can_operate": request.user.role == Role.PROVINCE_STAFF,
+        "operations": list(OPERATION_FORMS.items()),
+    }
+    return render(request, "organizations/tree.html", context)
+
+
+@login_required
+@require_GET
+def timeline(request, code):
+    unit = unit_for_request(request, code)  # 404 out of scope
+    context = {
+        "unit": unit,
+        "events": timeline_of(unit),
+        "places": list(
+            unit.places.select_related("parent", "committee").order_by(
+                F("valid_from").asc(nulls_first=True), "pk"
+            )
+        ),
+        "can_operate": request.user.role == Role.PROVINCE_STAFF,
+        "can_found_cell": may_found_cell(request.user, unit),
+        "operations": list(OPERATION_FORMS.items()),
+    }
+    return render(request, "organizations/timeline.html", context)
