@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from organizations import views_operations, views_tree
+from organizations import views_bulk, views_operations, views_tree
 from organizations.forms_operations import OPERATION_FORMS
 
 app_name = "organizations"
@@ -26,4 +26,8 @@ urlpatterns = [
         path(OPERATION_PATHS[name], views_operations.operation_view(name), name=name)
         for name in OPERATION_FORMS
     ],
+    path("nhap-danh-sach/", views_bulk.units_upload, name="bulk-units"),
+    path("nhap-danh-sach/<str:token>/", views_bulk.units_confirm, name="bulk-units-confirm"),
+    path("nhap-sap-xep/", views_bulk.mapping_upload, name="bulk-mapping"),
+    path("nhap-sap-xep/<str:token>/", views_bulk.mapping_confirm, name="bulk-mapping-confirm"),
 ]
