@@ -186,7 +186,7 @@ class RatingKind:
             "decision_number": str,
             "decision_date": lambda d: d.strftime("%d/%m/%Y") if d else "",
             "note": str,
-            **dict.fromkeys(STEPS, lambda v: v.abbreviation if v else ""),
+            **dict.fromkeys(STEPS, lambda v: v.name if v else ""),
             **dict.fromkeys(SCORE_FIELDS, _score_text),
         }
         changes = {}
@@ -269,7 +269,8 @@ def _score_text(value) -> str:
 
 
 def _level_text(level) -> str:
-    return level.abbreviation if level else NOT_RATED_LABEL
+    """A level as it will be stored and shown everywhere: its full name."""
+    return level.name if level else NOT_RATED_LABEL
 
 
 class MemberKind:

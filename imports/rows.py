@@ -1,14 +1,17 @@
 """From the cells of a file to checked changes: one `Row` per data row of the spreadsheet.
 
-Every row ends up new, changed (old → new), unchanged, skipped (blank, or the exact repeat of
-another row) or in error; each error names the sheet, the row number the spreadsheet shows,
+Every row ends up new, changed (old → new), unchanged, skipped (blank, a total or the signature
+block of an office's form — `imports.datarows` —, nothing entered, or the exact repeat of another
+row) or in error; each error names the sheet, the row number the spreadsheet shows,
 the column as the file writes it, and the value. Nothing here writes: the changes are handed
 to `assessments.services` by `imports.services.commit`, which checks them again.
 
-Scope: units are looked up only among `Unit.objects.for_user(user)`. The checks are the ones
-the web grid and the services apply — the year's state (`assessments.policy.check_can_edit`)
-and the models' own rules (`Rating.validate_for`, `MemberStats.clean`, field validators) — run
-on unsaved objects.
+Scope: units are looked up only among `Unit.objects.for_user(user)`, by code or by name
+(`imports.units`). The checks are the ones the web grid and the services apply — the year's
+state (`assessments.policy.check_can_edit`) and the models' own rules (`Rating.validate_for`,
+`MemberStats.clean`, field validators) — run on unsaved objects. A committee-year the file would
+change but the user may not change now (locked, submitted, not opened) refuses the whole file at
+upload, with the policy's reason: no row of it could be written.
 """
 
 from __future__ import annotations
@@ -22,11 +25,13 @@ from django.utils.translation import gettext as _
 from assessments.models import MAX_YEAR, MIN_YEAR, RatingLevel
 from assessments.policy import EditRefused, check_can_edit
 from imports import columns as C
-from imports.cells import clean_text, parse_int
+from imports.cells import parse_int
+from imports.datarows import data_rows
 from imports.kinds import RATINGS, column_header, kind_for
 from imports.limits import FileRefused, Sheet, max_rows
 from imports.reader import too_many_rows
-from organizations.models import Tier, Unit
+from imports.units import Scope, identify_unit
+from organizations.models import Unit
 
 NEW, CHANGED, UNCHANGED, SKIPPED, ERROR = "new", "changed", "unchanged", "skipped", "error"
 
@@ -65,7 +70,8 @@ class Row:
     note: str = ""
 
     def error(self, fld: str, message, fallback: str = "") -> None:
-        column = fld if self.table.has(fld) else fallback
+        # A column the file does not have (a year given on the form) is named as exports write it.
+        column = fld if self.table.has(fld) or not fallback else fallback
         self.errors.append(
             CellError(
                 sheet=self.sheet,
@@ -80,13 +86,6 @@ class Row:
     def named(self) -> str:
         """The unit as the file names it."""
         return self.cells.get("code") or self.cells.get("name", "")
-
-    @property
-    def entered(self) -> list[tuple[str, str]]:
-        """(header, value) of the cells beyond the unit and the year, for the preview of a new row."""
-        return [
-            (self.table.headers[f], v) for f, v in self.cells.items() if f not in ("code", "name", "year")
-        ]
 
     @property
     def writes(self) -> bool:
@@ -166,10 +165,10 @@ def check(
             % {"n": C.HEADER_ALLOWANCE, "columns": C.describe(spec.columns)}
         )
 
-    rows = list(_data_rows(tables, spec))
-    if len(rows) > max_rows():
+    rows = list(data_rows(tables, spec, _make_row))
+    if sum(1 for row in rows if not row.note) > max_rows():
         raise too_many_rows(file_name or sheets[0].name)
-    scope = _Scope(user)
+    scope = Scope(user)
     _identify_all(rows, scope, default_year)
     _load_stored_and_check(rows, spec, user, scope, progress)
     _flag_duplicates(rows, spec)
@@ -188,104 +187,45 @@ def check(
     )
 
 
-def _data_rows(tables: list[C.Table], spec):
-    fields = [c.field for c in spec.columns if c.data]
-    for table in tables:
-        positions = [(f, table.columns[f]) for f in fields if f in table.columns]
-        for index in range(table.header_row, len(table.sheet.rows)):
-            cells_in_row = table.sheet.rows[index]
-            width = len(cells_in_row)
-            cells = {f: cells_in_row[p] for f, p in positions if p < width and cells_in_row[p]}
-            if not cells:
-                continue  # a blank row
-            yield Row(sheet=table.sheet.name, number=index + 1, cells=cells, table=table)
+def _make_row(table: C.Table, number: int, cells: dict, note: str = "") -> Row:
+    row = Row(sheet=table.sheet.name, number=number, cells=cells, table=table, note=note)
+    if note:
+        row.status = SKIPPED
+    return row
 
 
-class _Scope:
-    """The user's units, loaded once: by code, and by name for files without codes."""
-
-    def __init__(self, user):
-        self.user = user
-        # Every field: the writers read some of them (tier, place type, dates) for each row.
-        units = list(Unit.objects.for_user(user))
-        self.by_code = {u.code: u for u in units}
-        self.committees = {u.pk: u for u in units if u.tier == Tier.COMMITTEE}
-        self._by_name = None
-        self._units = units
-
-    def by_name(self, name: str) -> list[Unit]:
-        if self._by_name is None:
-            self._by_name = defaultdict(list)
-            for unit in self._units:
-                self._by_name[clean_text(unit.name).casefold()].append(unit)
-        return self._by_name.get(clean_text(name).casefold(), [])
-
-
-def _identify_all(rows: list[Row], scope: _Scope, default_year: int | None) -> None:
+def _identify_all(rows: list[Row], scope: Scope, default_year: int | None) -> None:
     for row in rows:
-        _identify(row, scope, default_year)
+        if row.status != SKIPPED:
+            identify_unit(row, scope)
+            _identify_year(row, default_year)
 
 
-def _identify(row: Row, scope: _Scope, default_year: int | None) -> None:
-    """The row's unit (by code, else exact name within scope) and year.
-
-    A code outside the user's scope reads exactly like a code that does not exist: the answer
-    must not tell which codes of other committees exist.
-    """
-    table = row.table
-    if table.has("code"):
-        raw = row.cells.get("code", "")
-        code = clean_text(raw).upper()
-        if not code:
-            row.error("code", _("This cell is required: write the unit's code."))
-        elif code in scope.by_code:
-            row.unit = scope.by_code[code]
-        else:
-            row.error("code", _("No unit of your scope has this code."))
-    else:
-        name = row.cells.get("name", "")
-        matches = scope.by_name(name) if name else []
-        if not name:
-            row.error("name", _("This cell is required: write the unit's name."))
-        elif len(matches) == 1:
-            row.unit = matches[0]
-        elif matches:
-            row.error(
-                "name",
-                _(
-                    "%(count)s units of your scope have this name: add the column “%(code)s” "
-                    "to tell them apart."
-                )
-                % {"count": len(matches), "code": C.CODE.header},
-            )
-        else:
-            row.error("name", _("No unit of your scope has exactly this name."))
-
-    if table.has("year"):
-        text = row.cells.get("year", "")
-        if not text:
-            if default_year is None:
-                row.error("year", _("This cell is required: write the year."))
-                return
-            row.year = default_year
-            return
-        try:
-            year = parse_int(text)
-        except ValueError:
-            row.error("year", _("Not a year."))
-            return
-        if not MIN_YEAR <= year <= MAX_YEAR:
-            row.error(
-                "year",
-                _("The year must be between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR},
-            )
-            return
-        row.year = year
-    else:
+def _identify_year(row: Row, default_year: int | None) -> None:
+    if not row.table.has("year"):
         row.year = default_year
+        return
+    text = row.cells.get("year", "")
+    if not text:
+        if default_year is None:
+            row.error("year", _("This cell is required: write the year."))
+        row.year = default_year
+        return
+    try:
+        year = parse_int(text)
+    except ValueError:
+        row.error("year", _("Not a year."))
+        return
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        row.error(
+            "year",
+            _("The year must be between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR},
+        )
+        return
+    row.year = year
 
 
-def _load_stored_and_check(rows: list[Row], spec, user, scope: _Scope, progress) -> None:
+def _load_stored_and_check(rows: list[Row], spec, user, scope: Scope, progress) -> None:
     identified = [r for r in rows if r.unit is not None and r.year is not None]
     years = sorted({r.year for r in identified})
     stored = {}
@@ -305,7 +245,7 @@ def _load_stored_and_check(rows: list[Row], spec, user, scope: _Scope, progress)
     for done, row in enumerate(rows, start=1):
         if progress and (done % 5000 == 0 or done == total):
             progress(done, total)
-        if row.unit is None or row.year is None:
+        if row.unit is None or row.year is None or row.status == SKIPPED:
             continue
         if spec.is_empty(row):
             row.status = SKIPPED  # a template row left empty: nothing entered yet
@@ -324,7 +264,8 @@ def _load_stored_and_check(rows: list[Row], spec, user, scope: _Scope, progress)
             continue
         row.values = values
         row.version = found["version"] if found else 0
-        row.changes = spec.compare(old, values, row) if found else {}
+        # For a new row, what will be stored (compared with nothing stored).
+        row.changes = spec.compare(old, values, row)
         row.status = NEW if found is None else (CHANGED if row.changes else UNCHANGED)
         if row.status == UNCHANGED:
             continue  # nothing would be written: a locked year or a submitted committee does not matter
@@ -332,11 +273,16 @@ def _load_stored_and_check(rows: list[Row], spec, user, scope: _Scope, progress)
         if group not in states:
             states[group] = _edit_refusal(user, scope.committees.get(row.unit.committee_id), row.year)
         if states[group]:
-            row.error("year", states[group])
-            continue
+            continue  # the whole file is refused below
         error = spec.validate(row, values)
         if error is not None:
             _add_validation_errors(row, error, spec)
+    refusals = list(dict.fromkeys(reason for reason in states.values() if reason))
+    if refusals:
+        raise FileRefused(
+            _("This file cannot be imported: %(reasons)s Nothing was written.")
+            % {"reasons": " ".join(refusals)}
+        )
 
 
 def _edit_refusal(user, committee: Unit | None, year: int) -> str | None:

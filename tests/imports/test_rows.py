@@ -34,8 +34,17 @@ def test_new_changed_unchanged_and_blank_rows(tree, staff):
         ["A-001-01", "2015", "htnv"],
         ["A-001-02", "2015", ""],
     )
-    assert [(r.number, r.status) for r in prev.rows] == [(2, UNCHANGED), (3, CHANGED), (5, NEW), (6, SKIPPED)]
-    assert prev.rows[1].changes == {"Xếp loại": ("HTNV", "HTTNV")}
+    assert [(r.number, r.status) for r in prev.rows] == [
+        (2, UNCHANGED),
+        (3, CHANGED),
+        (4, SKIPPED),
+        (5, NEW),
+        (6, SKIPPED),
+    ]
+    # As it will be stored: the levels' full names.
+    assert prev.rows[1].changes == {"Xếp loại": ("Hoàn thành nhiệm vụ", "Hoàn thành tốt nhiệm vụ")}
+    assert prev.rows[3].changes == {"Xếp loại": ("", "Hoàn thành nhiệm vụ")}
+    assert prev.rows[2].note == "Blank row."
     assert Rating.objects.count() == 2  # a preview writes nothing
 
 
@@ -109,24 +118,29 @@ def test_a_code_outside_the_scope_reads_exactly_like_an_unknown_code(tree, staff
     assert "B-001" not in outside.message
 
 
-def test_a_locked_year(tree, staff):
-    RatingYear.objects.create(year=2015, is_locked=True)
+def test_a_file_for_a_locked_year_is_refused_at_upload_saying_so(tree, staff):
+    RatingYear.objects.filter(year=2015).update(is_locked=True)
     before = db_state()
-    prev = preview(staff, ["Mã đơn vị", "Năm", "Xếp loại"], ["A-001", "2015", "TSVM"])
-    error = only_error(prev)
-    assert (error.row, error.column, error.value) == (2, "Năm", "2015")
-    assert "2015" in error.message
+    with pytest.raises(FileRefused) as refused:
+        preview(staff, ["Mã đơn vị", "Năm", "Xếp loại"], ["A-001", "2015", "TSVM"])
+    assert "cannot be imported" in str(refused.value) and "2015 is locked" in str(refused.value)
     assert db_state() == before
 
 
-def test_a_submitted_committee_year_refuses_committee_staff(tree, staff):
+def test_a_file_for_a_submitted_committee_year_is_refused_at_upload_saying_so(tree, staff):
     Submission.objects.create(committee=tree["committee"], year=2015, status="submitted")
     before = db_state()
-    prev = preview(staff, ["Mã đơn vị", "Năm", "Xếp loại"], ["A-001", "2015", "TSVM"])
-    assert (only_error(prev).column, only_error(prev).value) == ("Năm", "2015")
-    with pytest.raises(services.ImportRefused):
-        services.commit(prev, user=staff)
+    with pytest.raises(FileRefused) as refused:
+        preview(staff, ["Tên đơn vị", "Xếp loại"], ["Đảng bộ A-001", "TSVM"], default_year=2015)
+    assert "Huyện ủy Alpha for 2015 are submitted" in str(refused.value)
     assert db_state() == before
+
+
+def test_a_locked_year_re_read_unchanged_is_no_refusal(tree, staff):
+    b.rate(tree["base"], 2015, "TSVM")
+    RatingYear.objects.filter(year=2015).update(is_locked=True)
+    prev = preview(staff, ["Mã đơn vị", "Năm", "Xếp loại"], ["A-001", "2015", "TSVM"])
+    assert [r.status for r in prev.rows] == [UNCHANGED]
 
 
 def test_a_unit_not_yet_founded(tree, staff):
