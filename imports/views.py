@@ -24,9 +24,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.models import MAX_YEAR, MIN_YEAR
@@ -34,7 +35,7 @@ from imports import export, services
 from imports.kinds import MEMBERS, RATINGS
 from imports.limits import SUPPORTED, max_bytes
 from imports.reader import extension
-from imports.rows import ERROR
+from imports.rows import CHANGED, ERROR, NEW, SKIPPED, UNCHANGED
 from kontum_party.dberrors import LOST_STATUS, ConnectionLost, on_lost_connection
 from organizations.access import scope_for_request
 
@@ -47,6 +48,17 @@ KEEP_SECONDS = 24 * 3600
 # Previews a user may leave waiting at once (each at most IMPORT_MAX_BYTES on disk).
 MAX_WAITING = 3
 SHOWN_ROWS = 3000  # rows listed in the preview table (errors first); the counts cover them all
+# The preview's filters: what to look at first (errors and what would be written), each status, all.
+ATTENTION, ALL = "attention", "all"
+FILTERS = [
+    (ATTENTION, gettext_lazy("Errors and rows to write"), (ERROR, NEW, CHANGED)),
+    (ERROR, gettext_lazy("Errors"), (ERROR,)),
+    (NEW, gettext_lazy("New"), (NEW,)),
+    (CHANGED, gettext_lazy("Changed"), (CHANGED,)),
+    (UNCHANGED, gettext_lazy("Unchanged"), (UNCHANGED,)),
+    (SKIPPED, gettext_lazy("Skipped"), (SKIPPED,)),
+    (ALL, gettext_lazy("All rows"), (ERROR, NEW, CHANGED, UNCHANGED, SKIPPED)),
+]
 
 KIND_CHOICES = [(RATINGS, gettext_lazy("Unit ratings")), (MEMBERS, gettext_lazy("Member statistics"))]
 
@@ -241,12 +253,23 @@ def confirm(request, token):
                 "errors": result.errors,
             },
         )
-        return redirect("imports:upload")
+        grids = _grid_links(prev, meta["kind"])
+        return redirect(grids[0][1] if len(grids) == 1 else "imports:upload")
     return _render_preview(request, token, meta, prev)
 
 
 def _render_preview(request, token, meta, prev, status=200, refused=None):
-    rows = sorted(prev.rows, key=lambda r: r.status != ERROR)[:SHOWN_ROWS]
+    counts = prev.counts
+    filters = [
+        (name, label, sum(counts[st] for st in statuses), statuses) for name, label, statuses in FILTERS
+    ]
+    chosen = request.GET.get("show")
+    if chosen not in {name for name, *_ in FILTERS}:
+        chosen = ATTENTION if any(counts[st] for st in (ERROR, NEW, CHANGED)) else ALL
+    statuses = next(st for name, _label, _n, st in filters if name == chosen)
+    rows = sorted((r for r in prev.rows if r.status in statuses), key=lambda r: r.status != ERROR)
+    shown_total = len(rows)
+    rows = rows[:SHOWN_ROWS]
     return render(
         request,
         "imports/preview.html",
@@ -254,17 +277,58 @@ def _render_preview(request, token, meta, prev, status=200, refused=None):
             "token": token,
             "meta": meta,
             "preview": prev,
-            "counts": prev.counts,
+            "counts": counts,
+            "filters": [(name, label, n) for name, label, n, _st in filters],
+            "chosen": chosen,
             "rows": rows,
             "shown": len(rows),
-            "total": len(prev.rows),
-            "errors": prev.errors,
+            "total": shown_total,
             "digest": _digest(prev),
             "refused": refused or [],
-            "writes": prev.counts["new"] + prev.counts["changed"],
+            "confirm_label": _confirm_label(counts),
+            "grids": _grid_links(prev, meta["kind"]),
         },
         status=status,
     )
+
+
+def _confirm_label(counts) -> str:
+    """What the confirm button writes, exactly ("Write 6 rows: 4 new, 2 changed"); "" for nothing."""
+    writes = counts[NEW] + counts[CHANGED]
+    if not writes:
+        return ""
+    numbers = {"count": writes, "new": counts[NEW], "changed": counts[CHANGED], "errors": counts[ERROR]}
+    if counts[ERROR]:
+        return (
+            ngettext(
+                "Write %(count)s valid row: %(new)s new, %(changed)s changed; leave out %(errors)s with errors",
+                "Write %(count)s valid rows: %(new)s new, %(changed)s changed; leave out %(errors)s with errors",
+                writes,
+            )
+            % numbers
+        )
+    return (
+        ngettext(
+            "Write %(count)s row: %(new)s new, %(changed)s changed",
+            "Write %(count)s rows: %(new)s new, %(changed)s changed",
+            writes,
+        )
+        % numbers
+    )
+
+
+def _grid_links(prev, kind: str) -> list[tuple[str, str]]:
+    """(label, url) of the grid of each committee-year the file is about, to go back to."""
+    name = "assessments:rating-grid" if kind == RATINGS else "assessments:member-grid"
+    pairs = sorted({(r.unit.committee_id, r.year) for r in prev.rows if r.unit and r.year})
+    links = []
+    for committee_pk, year in pairs[:20]:
+        committee = prev.units.get(committee_pk)
+        if committee is None:
+            continue
+        url = reverse(name, kwargs={"year": year}) + f"?committee={committee.code}"
+        links.append((f"{committee.name} — {year}", url))
+    return links
 
 
 class TemplateForm(forms.Form):

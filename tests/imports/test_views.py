@@ -120,6 +120,7 @@ def test_leaders_and_anonymous_users_cannot_import(client, leader):
 
 
 def test_the_template_round_trip(logged_in, tree):
+    logged_in.cookies["django_language"] = "en"
     b.rate(tree["base"], 2015, "TSVM")
     response = logged_in.get(reverse("imports:template"), {"committee": "A", "year": "2015"})
     assert response.status_code == 200 and "A-2015.xlsx" in response["Content-Disposition"]
@@ -142,8 +143,15 @@ def test_the_template_round_trip(logged_in, tree):
     workbook.save(out)
     url = upload(logged_in, out.getvalue(), name="mau.xlsx").url
     page = logged_in.get(url)
-    counts = {k: int(v) for k, v in re.findall(r'data-count="(\w+)">(\d+)<', page.content.decode())}
-    assert counts == {"new": 2, "changed": 0, "unchanged": 1, "skipped": 1, "error": 0}
+    html = page.content.decode()
+    counts = {k: int(v) for k, v in re.findall(r'data-count="(\w+)">(\d+)<', html)}
+    expected = {"attention": 2, "error": 0, "new": 2, "changed": 0, "unchanged": 1, "skipped": 1, "all": 4}
+    assert counts == expected
+    # Listed first: what will be written (not every row of the committee).
+    assert re.findall(r'data-status="(\w+)"', html) == ["new", "new"]
+    assert "Write 2 rows: 2 new, 0 changed" in html
+    every = logged_in.get(url, {"show": "all"}).content.decode()
+    assert sorted(re.findall(r'data-status="(\w+)"', every)) == ["new", "new", "skipped", "unchanged"]
     assert logged_in.post(url, {"confirm": "1", "digest": digest(page)}).status_code == 302
     assert dict(Rating.objects.values_list("unit__code", "level__code")) == {
         "A-001": "TSVM",
@@ -176,7 +184,7 @@ def test_the_page_and_the_command_give_the_same_results(logged_in, tree, staff, 
     page = logged_in.get(upload(logged_in, data, name="same.xlsx").url)
     html = page.content.decode()
     page_counts = {k: int(v) for k, v in re.findall(r'data-count="(\w+)">(\d+)<', html)}
-    page_errors = re.findall(r"<li>(.*?)</li>", html.split('id="errors-heading"')[1].split("</section>")[0])
+    page_errors = re.findall(r'<div class="text-danger">(.*?)</div>', html)
 
     path = tmp_path / "same.xlsx"
     path.write_bytes(data)
@@ -192,7 +200,8 @@ def test_the_page_and_the_command_give_the_same_results(logged_in, tree, staff, 
             stderr=io.StringIO(),
         )
     prev = services.preview(data, "same.xlsx", user=staff)
-    assert page_counts == prev.counts == {"new": 1, "changed": 0, "unchanged": 1, "skipped": 0, "error": 2}
+    assert prev.counts == {"new": 1, "changed": 0, "unchanged": 1, "skipped": 0, "error": 2}
+    assert {k: page_counts[k] for k in prev.counts} == prev.counts
     assert len(page_errors) == 2
     for error in prev.errors:
         assert str(error) in out.getvalue()
@@ -217,3 +226,55 @@ def test_every_users_stale_uploads_are_removed_on_the_next_upload(logged_in, tre
     os.utime(stale, (old, old))
     upload(logged_in, csv_text(HEADERS, ["A-001", "2015", "TSVM", ""]).encode())
     assert not stale.exists()
+
+
+def test_the_confirm_button_says_what_it_writes_and_writes_it(logged_in, tree):
+    logged_in.cookies["django_language"] = "en"
+    b.rate(tree["other"], 2015, "HTNV")
+    rows = [["A-001", "2015", "TSVM", ""], ["A-002", "2015", "HTTNV", ""], ["B-001", "2015", "TSVM", ""]]
+    url = upload(logged_in, csv_text(HEADERS, *rows).encode()).url
+    page = logged_in.get(url)
+    html = page.content.decode()
+    assert "Write 2 valid rows: 1 new, 1 changed; leave out 1 with errors" in html
+    assert html.count("No unit of your scope has this code.") == 1  # one list of errors, not two
+    form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+    assert logged_in.post(url, {**form, "confirm": "1"}).status_code == 302
+    stored = dict(Rating.objects.values_list("unit__code", "level__code"))
+    assert stored == {"A-001": "TSVM", "A-002": "HTTNV"}
+
+
+def test_nothing_to_write_offers_no_confirm_button(logged_in, tree):
+    b.rate(tree["base"], 2015, "TSVM")
+    page = logged_in.get(upload(logged_in, csv_text(HEADERS, ["A-001", "2015", "TSVM", ""]).encode()).url)
+    html = page.content.decode()
+    assert 'name="confirm"' not in html and 'id="nothing-to-write"' in html
+
+
+def test_the_preview_filters_rows_by_status_with_counts(logged_in, tree):
+    b.rate(tree["base"], 2015, "TSVM")
+    rows = [["A-001", "2015", "TSVM", ""], ["A-002", "2015", "HTNV", ""], ["X-1", "2015", "TSVM", ""]]
+    url = upload(logged_in, csv_text(HEADERS, *rows).encode()).url
+    for show, statuses in [("error", ["error"]), ("new", ["new"]), ("unchanged", ["unchanged"])]:
+        html = logged_in.get(url, {"show": show}).content.decode()
+        assert re.findall(r'data-status="(\w+)"', html) == statuses
+        assert f'data-filter="{show}" aria-current="page"' in html
+
+
+def test_the_preview_links_back_to_the_grid_and_a_written_file_returns_there(logged_in, tree):
+    url = upload(logged_in, csv_text(HEADERS, ["A-001", "2015", "TSVM", ""]).encode()).url
+    page = logged_in.get(url)
+    grid = reverse("assessments:rating-grid", kwargs={"year": 2015}) + "?committee=A"
+    assert f'href="{grid}"' in page.content.decode()
+    done = logged_in.post(url, {"confirm": "1", "digest": digest(page)})
+    assert done.url == grid
+
+
+def test_a_file_for_a_submitted_committee_year_is_refused_at_upload(logged_in, tree):
+    from assessments.models import Submission
+
+    Submission.objects.create(committee=tree["committee"], year=2015, status="submitted")
+    logged_in.cookies["django_language"] = "en"
+    response = upload(logged_in, csv_text(HEADERS, ["A-001", "2015", "TSVM", ""]).encode())
+    assert response.status_code == 400
+    assert "cannot be imported" in response.content.decode() and "submitted" in response.content.decode()
+    assert not Rating.objects.exists()
