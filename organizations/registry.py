@@ -9,7 +9,9 @@ before the units under them, so a file may found a whole tree at once. Any refus
 the whole file back: all or nothing.
 
 Only provincial organizing-committee staff change the tree. Kinds and types of place are read as
-offices write them (`organizations.registry_words`).
+offices write them (`organizations.registry_words`), or as the admin's export writes them (its
+file comes back unchanged). A unit already in the tree that the file moves or renames does so
+from today: a dated change under a decision is a reorganization (`organizations.mapping`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from organizations.models import PARENT_TIERS, Kind, PlaceType, Tier, Unit, code
 from organizations.registry_words import KIND_WORDS, PLACE_WORDS, examples, parse_kind, parse_place_type
 from organizations.reorganize_checks import check_ratings_within
 from organizations.services import save_unit
+from reports.export import unescape
 
 NEW, CHANGED, UNCHANGED, ERROR = "new", "changed", "unchanged", "error"
 TIER_ORDER = {Tier.PROVINCE: 0, Tier.COMMITTEE: 1, Tier.BASE: 2, Tier.CELL: 3}
@@ -111,15 +114,22 @@ def plan(data: bytes, name: str, *, user) -> RegistryPlan:
     rows = [UnitRow(row) for row in read_rows(data, name, C.REGISTRY_COLUMNS, (C.CODE,))]
     for row in rows:
         row.code = row.row.text("code").upper()
-    codes = {r.code for r in rows} | {r.row.text("parent").upper() for r in rows}
-    stored = {u.code: u for u in Unit.objects.filter(code__in=codes - {""})}
+    stored = {
+        u.code: u for u in Unit.objects.filter(code__in={r.code for r in rows}).select_related("parent")
+    }
+    # Where every unit of the tree sits (code -> (parent code, tier)): one query, for the parents
+    # and the cycles a file may reach through units it does not list.
+    tree = {
+        code: (parent, tier)
+        for code, parent, tier in Unit.objects.values_list("code", "parent__code", "tier")
+    }
     seen: set[str] = set()
     for row in rows:
         _read(row, stored, seen)
     in_file = {r.code: r for r in rows if not r.errors}
     for row in rows:
         if not row.errors:
-            _check_place(row, in_file, stored)
+            _check_place(row, in_file, tree)
         if not row.errors:
             _compare(row)
         row.status = ERROR if row.errors else row.status
@@ -141,7 +151,7 @@ def _read(row: UnitRow, stored: dict, seen: set) -> None:
     old = _stored_values(row.unit) if row.unit else dict.fromkeys(STORED)
     values = dict(old)
     if file_row.text("name"):
-        values["name"] = file_row.text("name")
+        values["name"] = unescape(file_row.text("name"))  # an export's "'=x" was written for "=x"
     elif row.unit is None:
         file_row.error("name", _("This cell is required: write the unit's name."))
     if file_row.text("kind"):
@@ -183,7 +193,7 @@ def _stored_values(unit: Unit) -> dict:
     }
 
 
-def _check_place(row: UnitRow, in_file: dict, stored: dict) -> None:
+def _check_place(row: UnitRow, in_file: dict, tree: dict) -> None:
     """The parent: in the file or stored, of a tier the unit may sit under, never below itself."""
     values, file_row = row.values, row.row
     tier, parent = values["tier"], values["parent"]
@@ -194,7 +204,7 @@ def _check_place(row: UnitRow, in_file: dict, stored: dict) -> None:
     if not parent:
         file_row.error("parent", _("This cell is required: write the code of the unit it sits under."))
         return
-    parent_tier = _tier_of(parent, in_file, stored)
+    parent_tier = _tier_of(parent, in_file, tree)
     if parent_tier is None:
         file_row.error("parent", _("No unit has this code, in the file or in the tree."))
         return
@@ -211,22 +221,21 @@ def _check_place(row: UnitRow, in_file: dict, stored: dict) -> None:
     code, visited = parent, {row.code}
     while code and code not in visited:
         visited.add(code)
-        code = _parent_of(code, in_file, stored)
+        code = _parent_of(code, in_file, tree)
     if code in visited and code:
         file_row.error("parent", _("A unit cannot sit under itself or one of its own units."))
 
 
-def _tier_of(code: str, in_file: dict, stored: dict) -> str | None:
+def _tier_of(code: str, in_file: dict, tree: dict) -> str | None:
     if code in in_file:
         return in_file[code].values.get("tier")
-    return stored[code].tier if code in stored else None
+    return tree[code][1] if code in tree else None
 
 
-def _parent_of(code: str, in_file: dict, stored: dict) -> str | None:
+def _parent_of(code: str, in_file: dict, tree: dict) -> str | None:
     if code in in_file:
         return in_file[code].values.get("parent")
-    unit = stored.get(code)
-    return unit.parent.code if unit is not None and unit.parent_id else None
+    return tree[code][0] if code in tree else None
 
 
 def _shown(name: str, value) -> str:

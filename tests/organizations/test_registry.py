@@ -142,3 +142,19 @@ def test_only_provincial_staff_change_the_tree(committee_a, staff, leader):
     for user in (staff, leader):
         with pytest.raises(PermissionDenied):
             plan(TREE, user)
+
+
+def test_the_admins_export_comes_back_unchanged(committee_a, province_staff):
+    from organizations.resources import UnitResource
+
+    exported = UnitResource().export().csv
+    prepared = registry.plan(exported.encode(), "units.csv", user=province_staff)
+    assert not prepared.errors and prepared.counts["unchanged"] == Unit.objects.count()
+
+
+def test_a_file_of_codes_and_one_column_changes_that_column_only(committee_a, province_staff):
+    prepared = plan([["Mã", "Loại hình"], ["A-001", "Phường"]], province_staff)
+    assert not prepared.errors and prepared.counts["changed"] == 1
+    registry.apply(prepared, user=province_staff)
+    unit = builders.unit("A-001")
+    assert (unit.place_type, unit.parent.code, unit.name) == (PlaceType.WARD, "A", "Đảng bộ A-001")
