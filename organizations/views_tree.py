@@ -58,7 +58,7 @@ def tree(request):
         "on": on,
         "query": query,
         "can_operate": request.user.role == Role.PROVINCE_STAFF,
-        "operations": list(OPERATION_FORMS.items()),
+        "operations": [(name, form.title) for name, form in OPERATION_FORMS.items()],
     }
     return render(request, "organizations/tree.html", context)
 
@@ -77,6 +77,6 @@ def timeline(request, code):
         ),
         "can_operate": request.user.role == Role.PROVINCE_STAFF,
         "can_found_cell": may_found_cell(request.user, unit),
-        "operations": list(OPERATION_FORMS.items()),
+        "operations": [(name, form.title) for name, form in OPERATION_FORMS.items()],
     }
     return render(request, "organizations/timeline.html", context)

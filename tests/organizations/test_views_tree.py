@@ -94,3 +94,10 @@ def test_committee_staff_are_offered_to_found_a_cell_only(client, staff):
     assert page.context["can_found_cell"] and not page.context["can_operate"]
     assert reverse("organizations:found-cell", args=["A-001"]) in page.content.decode()
     assert reverse("organizations:merge") not in page.content.decode()
+
+
+def test_provincial_staff_are_offered_every_operation_on_a_unit(client, province_staff, committee_a):
+    page = b.login(client, province_staff).get(reverse("organizations:timeline", args=["A-001"]))
+    html = page.content.decode()
+    assert f'{reverse("organizations:merge")}?unit=A-001">Merge units</a>' in html
+    assert "Found a subordinate cell" in html
