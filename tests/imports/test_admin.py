@@ -257,3 +257,12 @@ def test_a_csv_is_read_in_the_encodings_the_reader_accepts(logged_in, tree, enco
     )
     assert logged_in.post(reverse(CONFIRM_URL), confirm).status_code == 302
     assert Unit.objects.get(code="A-005").name == "Chi bộ thôn Kon Rờ Bàng"
+
+
+def test_the_admin_has_no_import_for_ratings_or_member_statistics_but_keeps_their_export():
+    from django.urls import NoReverseMatch, reverse
+
+    for model in ("rating", "memberstats"):
+        with pytest.raises(NoReverseMatch):
+            reverse(f"admin:assessments_{model}_import")
+        assert reverse(f"admin:assessments_{model}_export")
