@@ -22,6 +22,7 @@ from assessments.models import (
     SCORE_FIELDS,
     AuditEntry,
     Channel,
+    Commendation,
     CountedLevel,
     MemberStats,
     Rating,
@@ -408,6 +409,15 @@ class SubmissionAdmin(ReadOnlyAdmin):
     )
     list_filter = ("year", "status", "committee")
     list_select_related = ("committee", "submitted_by", "approved_by")
+
+
+@admin.register(Commendation)
+class CommendationAdmin(ReadOnlyAdmin):
+    """Granted and withdrawn through `assessments.commendations` (audited): listed here."""
+
+    list_display = ("rating", "decision_number", "decision_date", "by", "at")
+    search_fields = ("rating__unit__code", "rating__unit__name", "decision_number")
+    list_select_related = ("rating__unit", "by")
 
 
 @admin.register(AuditEntry)

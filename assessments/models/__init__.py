@@ -2,6 +2,7 @@
 `assessments.models` (migrations and other apps refer to them by this name)."""
 
 from assessments.models.audit import AuditEntry, Channel
+from assessments.models.commendations import Commendation
 from assessments.models.ratings import (
     MEMBER_COUNT_MAX,
     MEMBER_FIELDS,
@@ -41,6 +42,7 @@ __all__ = [
     "SCORE_FIELDS",
     "AuditEntry",
     "Channel",
+    "Commendation",
     "Comparator",
     "CountedAs",
     "CountedLevel",

@@ -53,6 +53,12 @@ class Resolution(models.Model):
     levels = models.ManyToManyField(
         "assessments.RatingLevel", through="CountedLevel", related_name="resolutions", blank=True
     )
+    # Since 2018 "tiêu biểu" is a commendation, not a level: a resolution may count it instead.
+    exemplary_by_commendation = models.BooleanField(
+        _("exemplary = commended “TSVM tiêu biểu”"),
+        default=False,
+        help_text=_("Its exemplary targets count the organizations commended that year, not a level."),
+    )
 
     objects = ResolutionQuerySet.as_manager()
 

@@ -45,6 +45,11 @@ def every_model_filled(superuser, committee_user, dakha, ratings_2015):
         completed=15,
         not_completed=5,
     )
+    from assessments import commendations
+    from assessments.models import Rating
+
+    best = Rating.objects.filter(year=2015, tier="base", level__rank=1).first()
+    commendations.commend(user=superuser, rating=best, decision_number="05-QĐ/HU")
     season.submit(user=committee_user, committee=dakha, year=2015)
     season.set_year_lock(user=superuser, year=2015, locked=True)
     from organizations import reorganize
