@@ -193,19 +193,21 @@ def insert(model, rows: list[NewRow], *, same: dict) -> None:
     columns = [*same, *first.own, *(first.tail.columns if first.tail else ())]
     prefix = "\t".join(copy_text(v) for v in same.values())
     json_text: dict[int, str] = {}  # rows of the same values share their audit dict: encode it once
+
+    def encode(value) -> str:
+        if type(value) is int:
+            return str(value)
+        if type(value) is dict:
+            text = json_text.get(id(value))
+            if text is None:
+                text = json_text[id(value)] = copy_text(value)
+            return text
+        return copy_text(value)
+
     lines = []
     for row in rows:
-        own = []
-        for value in row.own.values():
-            if isinstance(value, dict):
-                text = json_text.get(id(value))
-                if text is None:
-                    text = json_text[id(value)] = copy_text(value)
-                own.append(text)
-            else:
-                own.append(copy_text(value))
-        tail = "\t" + row.tail.copy_text if row.tail else ""
-        lines.append(prefix + "\t" + "\t".join(own) + tail)
+        own = "\t".join(map(encode, row.own.values()))
+        lines.append(f"{prefix}\t{own}\t{row.tail.copy_text}" if row.tail else f"{prefix}\t{own}")
     copy_in(model, columns, lines)
 
 
