@@ -1,5 +1,12 @@
-"""Forms of the data-entry pages. They check the shape of each row; the services check the rules."""
+"""Forms of the data-entry pages. They check the shape of each row; the services check the rules.
 
+The grids never render these forms' widgets (`assessments.grid_html` writes the rows); the
+forms read what a row posts: dates as clerks type them (`imports.cells.parse_date`), counts with
+Vietnamese thousands dots, points with a decimal comma. Every input is text: no browser-side
+number or date check (whose tooltips speak the browser's language), the messages are ours.
+"""
+
+import datetime
 import hashlib
 import re
 
@@ -9,14 +16,58 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import MEMBER_COUNT_MAX, MEMBER_FIELDS, MEMBER_LEVEL_FIELDS, MemberStats, Rating
+from imports.cells import parse_date
 
 NOT_RATED = "not_rated"
 # A committee has at most a few hundred units; the grid posts all of them at once.
 GRID_MAX_ROWS = 3000
 
 
-SMALL_INPUT = {"class": "form-control form-control-sm"}
-SMALL_NUMBER = {"class": "form-control form-control-sm num-input", "inputmode": "numeric"}
+class GridDateField(forms.DateField):
+    """A date as clerks type it: 20/1/2022, 20/1/22, 20-01-2022, 20.01.2022, 2022-01-20, or the
+    Excel serial number a pasted cell may carry (44581): `imports.cells.parse_date`, the import's
+    own reading."""
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid": _("Enter the date as day/month/year, for example 20/1/2022 or 20/1/22."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return parse_date(str(value))
+        except (ValueError, OverflowError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+# A count as typed: 1234, 1.234 (Vietnamese thousands dot) or 1 234. Unlike a spreadsheet cell
+# (`imports.cells.parse_int`, where "12.0" is a float written out), a person typing "1.000" means
+# a thousand. At most nine digits: int() of a huge string is never reached.
+_COUNT = re.compile(r"^(?:\d{1,3}(?:\.\d{3}){1,2}|\d{1,9})$", re.ASCII)
+
+
+class CountField(forms.IntegerField):
+    widget = forms.TextInput
+    default_error_messages = {"invalid": _("Enter a whole number, for example 1.234.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+        if not _COUNT.match(text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(text.replace(".", ""))
+
+    def widget_attrs(self, widget):
+        return {"inputmode": "numeric"}  # no min/max attributes: the browser would check them
 
 
 class RatingRowForm(forms.Form):
@@ -25,25 +76,13 @@ class RatingRowForm(forms.Form):
     # A digest of the values the row was shown with: a row the user left alone is skipped even
     # when somebody else changed it meanwhile (no false conflict).
     shown = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-    level = forms.ChoiceField(
-        label=_("level"), required=False, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
-    )
-    not_rated_reason = forms.CharField(
-        label=_("reason for not rating"), required=False, max_length=255, widget=forms.TextInput(SMALL_INPUT)
-    )
-    decision_number = forms.CharField(
-        label=_("decision number"), required=False, max_length=64, widget=forms.TextInput(SMALL_INPUT)
-    )
-    decision_date = forms.DateField(
-        label=_("decision date"),
-        required=False,
-        widget=forms.DateInput(attrs={**SMALL_INPUT, "placeholder": "dd/mm/yyyy"}),
-    )
-    note = forms.CharField(
-        label=_("note"), required=False, max_length=2000, widget=forms.TextInput(SMALL_INPUT)
-    )
+    level = forms.ChoiceField(label=_("level"), required=False)
+    not_rated_reason = forms.CharField(label=_("reason for not rating"), required=False, max_length=255)
+    decision_number = forms.CharField(label=_("decision number"), required=False, max_length=64)
+    decision_date = GridDateField(label=_("decision date"), required=False)
+    note = forms.CharField(label=_("note"), required=False, max_length=2000)
 
-    def __init__(self, *args, level_choices=(), scored=False, three_steps=False, **kwargs):
+    def __init__(self, *args, level_choices=(), scored=False, three_steps=False, disabled=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = [("", "—"), *level_choices, (NOT_RATED, _("Not rated"))]
         if three_steps:  # Quy định 124/366: the self-assessment and the appraisal before the decision
@@ -55,6 +94,8 @@ class RatingRowForm(forms.Form):
             self.fields["level"].label = _("decision")
         if scored:  # the year's scheme rates by points (Quy định 366-QĐ/TW)
             self.fields.update(score_fields())
+        for field in self.fields.values() if disabled else ():  # a page only read
+            field.disabled = True
 
     def clean(self):
         data = super().clean()
@@ -71,7 +112,6 @@ def _step_field(label, level_choices) -> forms.ChoiceField:
         label=label,
         choices=[("", "—"), *level_choices],
         required=False,
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
 
@@ -85,23 +125,25 @@ def _yes_no(label) -> forms.TypedChoiceField:
         coerce=lambda value: value == "1",
         empty_value=None,
         required=False,
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
 
 def _percent(label) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label, min_value=0, max_value=100, required=False, widget=forms.NumberInput(SMALL_NUMBER)
-    )
+    return CountField(label=label, min_value=0, max_value=100, required=False)
 
 
 class PointsField(forms.DecimalField):
     """Points written 72,5 (as Vietnamese offices write them) or 72.5, in either language."""
 
+    widget = forms.TextInput
+
     def to_python(self, value):
         if isinstance(value, str):
             value = value.strip().replace(",", ".")
         return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        return {"inputmode": "decimal"}
 
 
 def score_fields() -> dict:
@@ -118,7 +160,6 @@ def score_fields() -> dict:
             min_value=0,
             max_value=100,
             required=False,
-            widget=forms.TextInput({**SMALL_NUMBER, "inputmode": "decimal"}),
         ),
         "tasks_on_time": _yes_no(label("tasks_on_time")),
         "tasks_all_done": _yes_no(label("tasks_all_done")),
@@ -135,12 +176,11 @@ RatingGridFormSet = formset_factory(
 
 def _member_field(name: str) -> forms.IntegerField:
     """A count of members: a whole number from 0 to MEMBER_COUNT_MAX (the model's own bound)."""
-    return forms.IntegerField(
+    return CountField(
         label=MemberStats._meta.get_field(name).verbose_name,
         min_value=0,
         max_value=MEMBER_COUNT_MAX,
         required=False,
-        widget=forms.NumberInput(SMALL_NUMBER),
     )
 
 
@@ -150,6 +190,11 @@ class _MemberRow(forms.Form):
     # A digest of the values the row was shown with: a row the user left alone is skipped even
     # when somebody else changed it meanwhile (no false conflict).
     shown = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, disabled=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values() if disabled else ():  # a page only read
+            field.disabled = True
 
     def clean(self):
         data = super().clean()
@@ -182,22 +227,51 @@ def editable_names(form) -> list[str]:
     return [name for name in form.fields if name not in ("unit", "version", "shown")]
 
 
-def row_digest(names: list[str], values: dict) -> str:
-    """The digest of a row's editable values, the same from the initial and the cleaned data."""
-    text = "\x1f".join(_digest_text(values.get(name)) for name in names)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def _digest_text(value) -> str:
+def value_text(value) -> str:
+    """A value as a grid input shows it, and as the row's digest reads it (so that a row posted
+    back as it was shown has the digest it was shown with)."""
     if value is None:
         return ""
     if isinstance(value, bool):  # a yes/no choice is posted as "1"/"0"
         return "1" if value else "0"
-    return str(value)
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)  # a Decimal as stored ("72.5"), a level's id, a count
+
+
+def text_digest(texts) -> str:
+    """The digest of a row's texts (not a secret: it only tells a row left alone from one edited)."""
+    return hashlib.sha256("\x1f".join(texts).encode()).hexdigest()[:16]
+
+
+def row_digest(names: list[str], values: dict) -> str:
+    """The digest of a row's editable values, the same from the initial and the cleaned data."""
+    return text_digest(value_text(values.get(name)) for name in names)
 
 
 def untouched(form) -> bool:
-    return form.cleaned_data.get("shown") == row_digest(editable_names(form), form.cleaned_data)
+    """The row was posted with the values it was shown with. A row shown empty may come without
+    its digest (the page leaves it out)."""
+    names = editable_names(form)
+    shown = form.cleaned_data.get("shown") or row_digest(names, {})
+    return shown == row_digest(names, form.cleaned_data)
+
+
+def row_data(data, prefix: str, names) -> dict:
+    """One posted row's fields (`prefix` = "form-3-"), its version and digest apart.
+
+    A row form has its `version` and `shown` fields; the grid page writes both in one hidden field,
+    `shown` = "<version>.<digest>" (and neither for a row shown empty: version 0), 500 rows × 50
+    bytes fewer. Either way the form reads them as two fields.
+    """
+    row = {prefix + name: data.get(prefix + name, "") for name in (*names, "unit")}
+    shown = data.get(prefix + "shown", "")
+    version, dot, digest = shown.partition(".")
+    if not dot:
+        version, digest = "", shown
+    row[prefix + "version"] = data.get(prefix + "version", version or "0")
+    row[prefix + "shown"] = digest
+    return row
 
 
 _ID = re.compile(r"^[0-9]{1,18}$")  # ASCII digits only: "²".isdigit() is True, int("١٢") is 12

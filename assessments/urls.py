@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.views import grids, history, workflow
+from assessments.views import grid_export, grids, history, workflow
 from assessments.views.resolutions import resolution_create, resolution_edit, resolution_list
 
 app_name = "assessments"
@@ -8,6 +8,8 @@ app_name = "assessments"
 urlpatterns = [
     path("ratings/<year:year>/", grids.GridView.as_view(), name="rating-grid"),
     path("ratings/<year:year>/members/", grids.MemberGridView.as_view(), name="member-grid"),
+    path("ratings/<year:year>/xlsx/", grid_export.rating_grid_xlsx, name="grid-xlsx"),
+    path("ratings/<year:year>/members/xlsx/", grid_export.member_grid_xlsx, name="member-grid-xlsx"),
     path("ratings/<year:year>/status/", workflow.season_status, name="season-status"),
     path("ratings/<year:year>/submit/", workflow.submit_view, name="submit"),
     path("ratings/<year:year>/withdraw/", workflow.withdraw_view, name="withdraw"),

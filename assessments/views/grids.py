@@ -2,7 +2,9 @@
 
 The year comes resolved from the URL (`<year:year>`), the committee from
 `organizations.access`; the rows a POST names are taken from each row's own unit field, checked
-against the user's scope (404) and against duplicates (400) before anything is read.
+against the user's scope (404) and against duplicates (400) before anything is read. Only the rows
+posted with other texts than they were shown with are read by a form (`Grid.touched`); a refused
+save shows the page again as posted, with a summary linking to each refused row.
 """
 
 from django import forms
@@ -11,11 +13,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from assessments.entry import Grid, GridFilter, MemberGrid
-from assessments.forms import posted_unit_ids, untouched
+from assessments.entry import FormRows, Grid, GridFilter, MemberGrid
+from assessments.forms import GRID_MAX_ROWS, posted_unit_ids, untouched
+from assessments.grid_html import RowWriter, columns, summary
 from assessments.policy import EditRefused, check_can_edit, is_locked, submission_for
 from assessments.services import ConflictError, RowErrors
 from kontum_party.dberrors import LOST_STATUS, ConnectionLost, on_lost_connection
@@ -23,9 +27,17 @@ from organizations.access import committee_for_request, scope_for_request, units
 from organizations.models import Kind, PlaceType
 
 
+def units_of(user, committee, pks) -> list:
+    """The units of `pks`, in that order, through the scope rule (`units_by_pk`: 404 outside it)."""
+    found = units_by_pk(user, committee, pks) if pks else {}
+    return [found[pk] for pk in pks]
+
+
 class GridView(LoginRequiredMixin, View):
     grid_class = Grid
     template_name = "assessments/rating_grid.html"
+    export_url = "assessments:grid-xlsx"
+    warning_class = "small text-warning-emphasis rule-warning"
 
     def get(self, request, year):
         scope = scope_for_request(request)
@@ -36,7 +48,10 @@ class GridView(LoginRequiredMixin, View):
         grid = self.grid_class(user=request.user, committee=scope.committee, year=year)
         units = grid.units(GridFilter.from_query(request.GET))
         rows = grid.rows_by_unit(units)
-        return self.render(request, grid, units, rows, grid.formset(units, rows))
+        read_only_reason = self.read_only_reason(request, grid)
+        initial, lines = grid.shown(units, rows)
+        formset = grid.formset(units, rows, initial=initial, disabled=bool(read_only_reason))
+        return self.render(request, grid, units, rows, formset, lines, read_only_reason)
 
     def post(self, request, year):
         committee = committee_for_request(request)
@@ -45,95 +60,140 @@ class GridView(LoginRequiredMixin, View):
             posted = posted_unit_ids(request.POST, grid.formset_class)
         except forms.ValidationError as error:
             return HttpResponseBadRequest(" ".join(error.messages))
-        units_map = units_by_pk(request.user, committee, posted)  # 404 for anything out of scope
-        units = [units_map[pk] for pk in posted]
-        rows = grid.rows_by_unit(units)
-        formset = grid.formset(units, rows, data=request.POST)
-        if not formset.is_valid():
-            messages.error(request, _("Some rows have errors; nothing was saved. They are marked below."))
-            return self.render(request, grid, units, rows, formset, status=400)
+        grid.check_posted(posted)  # 404 for a unit the page does not list (out of scope, another year)
+        touched = grid.touched(request.POST, len(posted))
+        # The units of the rows to read, through the scope rule; all of them only to show the page again.
+        units = dict(
+            zip(touched, units_of(request.user, committee, [posted[i] for i in touched]), strict=True)
+        )
+        row_forms = grid.row_forms(request.POST, units)
+
+        def again(status, *, data=request.POST, unit_errors=None, conflicts=None):
+            """The page as posted (the user's entries kept), with what went wrong."""
+            every = units_of(request.user, committee, posted)
+            rows = grid.rows_by_unit(every)
+            reason = self.read_only_reason(request, grid)
+            formset = grid.formset(every, rows, data=data, disabled=bool(reason))
+            lines = grid.posted_lines(data, every, row_forms, unit_errors)
+            return self.render(
+                request, grid, every, rows, formset, lines, reason, status, conflicts, unit_errors
+            )
+
+        if not all(form.is_valid() for form in row_forms.values()):
+            messages.error(
+                request, _("Some rows have errors; nothing was saved. They are listed above the grid.")
+            )
+            return again(400)
         changes = [
             c
-            for form, unit in zip(formset.forms, units, strict=True)
-            if form.has_changed() and not untouched(form) and (c := grid.change(form, unit))
+            for i, form in row_forms.items()
+            if form.has_changed() and not untouched(form) and (c := grid.change(form, units[i]))
         ]
         try:
             with on_lost_connection(request, "the save"):
                 result = grid.save(changes)
         except ConflictError as conflict:
-            return self.conflict(request, grid, units, formset, conflict)
+            # Somebody saved some of these rows meanwhile: the stored values are shown beside the
+            # user's. Saving again keeps the user's values: the rows carry the version now stored.
+            messages.error(request, str(conflict))
+            conflicts = {c.unit.pk: c.stored for c in conflict.conflicts}
+            data = request.POST.copy()
+            for index, pk in enumerate(posted):
+                if pk in conflicts:
+                    stored = conflicts[pk]
+                    data[f"{grid.prefix}-{index}-version"] = str(stored.version if stored else 0)
+            return again(409, data=data, conflicts=conflicts)
         except RowErrors as errors:
             messages.error(request, _("Some rows were refused; nothing was saved."))
-            for form, unit in zip(formset.forms, units, strict=True):
-                if unit in errors.by_unit:
-                    form.add_error(None, errors.by_unit[unit])
-            return self.render(request, grid, units, rows, formset, status=400)
+            return again(400, unit_errors=errors.by_unit)
         except EditRefused as refused:
             messages.error(request, str(refused))
-            return self.render(request, grid, units, rows, formset, status=400)
+            return again(400)
         except ConnectionLost:
-            # The user's entries are shown again, to be saved again.
-            return self.render(request, grid, units, rows, formset, status=LOST_STATUS)
+            return again(LOST_STATUS)  # the user's entries are shown again, to be saved again
         messages.success(
             request,
             _("Saved: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
             % {
                 "created": result.created,
                 "updated": result.updated,
-                "unchanged": len(units) - result.created - result.updated,
+                "unchanged": len(posted) - result.created - result.updated,
             },
         )
         return redirect(request.get_full_path())
 
-    def conflict(self, request, grid, units, formset, conflict: ConflictError):
-        """Somebody saved some of these rows meanwhile: show the stored values beside the user's.
-
-        Saving again keeps the user's values over those stored meanwhile: the re-shown rows carry
-        the version now stored.
-        """
-        messages.error(request, str(conflict))
-        conflicts = {c.unit.pk: c.stored for c in conflict.conflicts}
-        data = request.POST.copy()
-        for index, unit in enumerate(units):
-            if unit.pk in conflicts:
-                stored = conflicts[unit.pk]
-                data[f"{formset.prefix}-{index}-version"] = stored.version if stored else 0
-        rows = grid.rows_by_unit(units)
-        formset = grid.formset(units, rows, data=data)
-        formset.is_valid()
-        return self.render(request, grid, units, rows, formset, status=409, conflicts=conflicts)
-
-    def render(self, request, grid, units, rows, formset, status=200, conflicts=None):
+    @staticmethod
+    def read_only_reason(request, grid) -> str:
         try:
             check_can_edit(user=request.user, committee=grid.committee, year=grid.year)
-            read_only_reason = ""
         except (EditRefused, PermissionDenied) as refused:  # a leader reads only
-            read_only_reason = str(refused)
-            for form in formset.forms:
-                for field in form.fields.values():
-                    field.disabled = True
+            return str(refused)
+        return ""
+
+    def render(
+        self,
+        request,
+        grid,
+        units,
+        rows,
+        formset,
+        lines,
+        read_only_reason,
+        status=200,
+        conflicts=None,
+        unit_errors=None,
+    ):
+        conflicts = conflicts or {}
+        warnings = grid.warnings(rows)
+        writer = RowWriter(
+            cols=columns(grid.prototype),
+            prefix=grid.prefix,
+            disabled=bool(read_only_reason),
+            warnings=warnings,
+            conflicts=conflicts,
+            warning_class=self.warning_class,
+        )
+        refused, changed = summary(
+            lines, writer.cols, unit_errors=unit_errors, conflicts=conflicts, conflict_note=grid.conflict_note
+        )
         done, total = grid.progress()
+        grid_filter = GridFilter.from_query(request.GET)
         context = {
             "grid": grid,
             "year": grid.year,
             "committee": grid.committee,
-            "rows": list(zip(units, formset.forms, strict=True)),
+            "columns": writer.cols,
+            "body": writer.body(lines, conflict_note=grid.conflict_note),
+            "line_count": len(lines),
+            "max_rows": GRID_MAX_ROWS,
+            "refused": refused,
+            "changed": changed,
+            # The forms behind the rows, built only when read (tests post a page back through them).
+            "rows": FormRows(units, formset),
             "stored": rows,
             "formset": formset,
-            "conflicts": conflicts or {},
+            "conflicts": conflicts,
             "read_only_reason": read_only_reason,
             "done": done,
             "total": total,
-            "filter": GridFilter.from_query(request.GET),
+            "filter": grid_filter,
             "kinds": [(kind, Kind(kind).label) for kind in grid.kinds],
             "place_types": PlaceType.choices,
             "submission": submission_for(grid.committee, grid.year),
             "locked": is_locked(grid.year),
-            "warnings": grid.warnings(rows),
+            "warnings": warnings,
+            "export_url": self.export_link(request, grid),
         }
         return render(request, self.template_name, context, status=status)
+
+    def export_link(self, request, grid) -> str:
+        query = request.GET.copy()
+        query["committee"] = grid.committee.code
+        return f"{reverse(self.export_url, args=[grid.year])}?{query.urlencode()}"
 
 
 class MemberGridView(GridView):
     grid_class = MemberGrid
     template_name = "assessments/member_grid.html"
+    export_url = "assessments:member-grid-xlsx"
+    warning_class = "small text-warning-emphasis member-warning"

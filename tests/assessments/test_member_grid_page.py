@@ -9,8 +9,14 @@ from assessments.models import MEMBER_COUNT_MAX, MemberStats
 from assessments.season import set_year_lock
 from assessments.services import MemberChange, save_member_stats
 from tests import builders as b
+from tests.assessments.grid_page import accessible_name, posted
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def open_season(db):
+    b.season(2019)
 
 
 def url(year=2019):
@@ -19,28 +25,48 @@ def url(year=2019):
 
 def rendered_form(page: str) -> dict:
     """What the browser would post back: every enabled input of the grid form with its value."""
-    form = page[page.index('id="member-grid"') :]
-    return dict(re.findall(r'<input type="(?:hidden|number)" name="(form-[^"]+)" value="([^"]*)"', form)) | {
-        name: "" for name in re.findall(r'<input type="number" name="(form-[^"]+)"(?! value)', form)
-    }
+    return posted(page, "member-grid")
 
 
-def test_each_input_is_labelled_with_its_unit_and_field(client, staff):
+def test_each_input_is_named_by_its_unit_and_field(client, staff):
     client.force_login(staff)
     page = client.get(url()).content.decode()
-    assert (
-        '<label class="visually-hidden" for="id_form-0-good">Đảng bộ A-001: hoàn thành tốt nhiệm vụ</label>'
-        in page
-    )
+    name = accessible_name(page, "member-grid", "form-0-good")
+    assert name.startswith("Đảng bộ A-001 ") and name.lower().endswith("hoàn thành tốt nhiệm vụ")
     assert page.count('type="submit" class="btn btn-primary" id="save-grid"') == 1
+
+
+def test_counts_are_text_inputs_for_numbers_without_browser_checks(client, staff):
+    client.force_login(staff)
+    page = client.get(url()).content.decode()
+    assert 'type="number"' not in page and " min=" not in page and " max=" not in page
+    assert re.search(r'<input name="form-0-member_count" inputmode="numeric"', page)
+
+
+def test_a_count_with_a_thousands_dot_is_read_as_thousands(client, staff):
+    client.force_login(staff)
+    data = rendered_form(client.get(url()).content.decode())
+    data |= {"form-0-member_count": "1.234", "form-0-good": "1 000"}
+    assert client.post(url(), data).status_code == 302
+    stored = MemberStats.objects.get()
+    assert (stored.member_count, stored.good) == (1234, 1000)
+
+
+@pytest.mark.parametrize("value", ["1,5", "1.5", "12.0", "1.2345"])
+def test_a_count_that_is_not_whole_is_refused_with_the_sites_message(client, staff, value):
+    client.force_login(staff)
+    data = rendered_form(client.get(url()).content.decode())
+    response = client.post(url(), {**data, "form-0-member_count": value})
+    assert response.status_code == 400
+    assert "1.234" in response.content.decode()  # our message gives the example, in the page's language
 
 
 def test_the_excellent_cap_is_shown_beside_the_row_as_a_warning(client, staff):
     b.member_stats(b.unit("A-001"), 2019, members=20, excellent=5, good=10, completed=5)
     client.force_login(staff)
     page = client.get(url()).content.decode()
-    warning = page[page.index('class="small text-warning-emphasis member-warning"') :][:400]
-    assert "Cảnh báo" in warning and "5" in warning and "10" in warning
+    warning = page[page.index("member-warning") :][:400]
+    assert "Cảnh báo" in warning and "5" in warning
 
 
 def test_a_locked_year_shows_disabled_inputs_and_no_save_button(client, staff, province_staff):
