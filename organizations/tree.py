@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.translation import ngettext
+
 from imports.cells import key
 from organizations.lineage import places_on
 from organizations.models import Tier, Unit
@@ -32,8 +34,13 @@ class Node:
     open: bool = False
 
     @property
-    def has_children(self) -> bool:
-        return bool(self.children)
+    def counts(self) -> str:
+        """ "12 grassroots organizations, 30 cells" under a committee; "3 cells" under an organization."""
+        cells = ngettext("%(n)d cell", "%(n)d cells", self.cells) % {"n": self.cells}
+        if self.tier in (Tier.PROVINCE, Tier.COMMITTEE) or self.bases:
+            bases = ngettext("%(n)d grassroots organization", "%(n)d grassroots organizations", self.bases)
+            return f"{bases % {'n': self.bases}}, {cells}"
+        return cells if self.cells else ""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -55,6 +56,8 @@ def tree(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
     context = {
         "tree": tree_for(request.user, on, query=query),
+        # Each node links to its timeline: the address built once, not reversed per node.
+        "timeline_prefix": reverse("organizations:timeline", args=["-"]).removesuffix("-/"),
         "on": on,
         "query": query,
         "can_operate": request.user.role == Role.PROVINCE_STAFF,
