@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessments.bulk import Checker
 from assessments.models import MEMBER_FIELDS, SCORE_FIELDS, MemberStats, Rating
 from assessments.services import MemberChange, RatingChange
 from imports import columns as C
@@ -23,6 +24,19 @@ if TYPE_CHECKING:
 
 # The first two of the three steps: levels, read like the decision.
 STEPS = ("self_level", "appraised_level")
+
+# The fields of a rating a file sets (as `Rating` names them).
+RATING_FIELDS = (
+    "level",
+    "not_rated",
+    "self_level",
+    "appraised_level",
+    "not_rated_reason",
+    "note",
+    "decision_number",
+    "decision_date",
+    *SCORE_FIELDS,
+)
 
 RATINGS = "ratings"
 MEMBERS = "members"
@@ -65,6 +79,7 @@ class RatingKind:
 
     def __init__(self):
         self.parsers: dict[int, LevelParser] = {}
+        self.checkers: dict[int, Checker] = {}
 
     def parser(self, year: int) -> LevelParser:
         if year not in self.parsers:
@@ -207,6 +222,17 @@ class RatingKind:
 
     def validate(self, row: Row, values: dict) -> ValidationError | None:
         unit = row.unit
+        fields = {name: values[name] for name in RATING_FIELDS}
+        checker = self.checkers.get(row.year)
+        if checker is None:
+            scheme = self.parser(row.year).scheme
+            checker = self.checkers[row.year] = Checker(
+                Rating, year=row.year, committee=None, validate=lambda obj: obj.validate_for(scheme)
+            )
+        # Each distinct set of values checked once, the unit's own rules for every row (as the
+        # writer checks); a refused row is checked again in full below for the model's messages.
+        if checker.values(fields, unit.tier, unit.place_type).error is None and not checker.unit_error(unit):
+            return None
         obj = Rating(
             unit=unit,
             year=row.year,
