@@ -297,3 +297,12 @@ def test_a_member_count_beyond_the_bound_or_in_other_digits_is_a_row_error(tree,
     )
     error = only_error(prev)
     assert (error.column, error.value) == ("Số đảng viên", value)
+
+
+def test_a_grassroots_organization_directly_under_the_province_is_its_own_committee(tree, province_staff):
+    direct = b.base_org(b.province_unit(), "P-001", with_cells=False)
+    assert direct.committee_id == direct.pk
+    prev = preview(province_staff, ["Mã đơn vị", "Năm", "Xếp loại"], ["P-001", "2015", "TSVM"])
+    assert [r.status for r in prev.rows] == [NEW]
+    services.commit(prev, user=province_staff)
+    assert Rating.objects.get(unit=direct).committee_id == direct.pk
