@@ -9,7 +9,10 @@ plain (2015), not localized (2.015).
 
 The unit import writes through `organizations.services.save_unit` — the same checks, cascade
 (cells follow their grassroots organization, are dissolved with it) and audit record (channel
-"import", the file's name) as the admin's form — never by saving the row itself.
+"import", the file's name) as the admin's form — never by saving the row itself. Its columns are
+the unit's editable fields (`services.EDITABLE_FIELDS`), which the registry file's columns
+(`organizations.registry_columns`) accept as headers: the admin's export is also a file
+`import_units` and the registry page read back unchanged (tests/organizations/test_registry.py).
 """
 
 import re
