@@ -77,7 +77,11 @@ def _place_events(places, decisions: _Decisions) -> list[Event]:
                 Event(
                     place.valid_from,
                     LineageKind.FOUND,
-                    _("Founded as %(name)s under %(parent)s.")
+                    (
+                        _("Founded as %(name)s under %(parent)s.")
+                        if place.valid_from
+                        else _("Registered as %(name)s under %(parent)s (its founding date is not recorded).")
+                    )
                     % {"name": place.name, "parent": place.parent.name if place.parent else "—"},
                     decisions.on(
                         place.valid_from,
