@@ -5,6 +5,7 @@ subordinate cell under their own grassroots organization."""
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from assessments.models import AuditEntry, Channel, Submission
@@ -209,3 +210,11 @@ def test_a_submitted_season_refuses_a_new_cell(client, staff):
     response = b.login(client, staff).post(found_cell_url(), {**DECISION, "code": "A-001-03", "name": "X"})
     assert "already submitted" in " ".join(response.context["refused"])
     assert not Unit.objects.filter(code="A-001-03").exists()
+
+
+def test_a_confirm_without_csrf_token_is_refused(committee_a, province_staff):
+    client = b.login(Client(enforce_csrf_checks=True), province_staff)
+    before = written()
+    data = {**DECISION, "unit_code": "A-002", "confirm": "1"}
+    assert client.post(reverse("organizations:dissolve"), data).status_code == 403
+    assert written() == before
