@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Role
 from assessments.models import AuditEntry, Channel, RatingYear, Status, Submission
 from assessments.policy import EditRefused, check_can_edit, check_year_open, submission_for
 from organizations.models import Unit
@@ -57,8 +58,8 @@ def submit(*, user, committee: Unit, year: int) -> Submission:
 @transaction.atomic
 def withdraw(*, user, committee: Unit, year: int) -> Submission:
     """Committee staff take back their submission (to correct it) until it is approved."""
-    if not user.can_edit_ratings:
-        raise PermissionDenied(_("Your role can read the ratings but not change them."))
+    if user.role != Role.COMMITTEE_STAFF:
+        raise PermissionDenied(_("Only the committee that submitted the ratings can withdraw them."))
     check_year_open(year)
     submission = submission_for(committee, year)
     if submission.status != Status.SUBMITTED:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,13 +46,6 @@ def season_of(year: int) -> RatingYear | None:
     return RatingYear.objects.filter(year=year).select_related("opened_by", "locked_by").first()
 
 
-def _existed_in(unit: Unit, year: int) -> bool:
-    """The same test as `Unit.objects.active_in`, on a unit already read."""
-    return (unit.founded is None or unit.founded <= datetime.date(year, 12, 31)) and (
-        unit.dissolved is None or unit.dissolved >= datetime.date(year, 1, 1)
-    )
-
-
 def states(years) -> dict[int, str]:
     """The state (NOT_OPENED, OPEN or CLOSED) of each of `years`, in three queries."""
     years = list(years)
@@ -64,11 +57,22 @@ def states(years) -> dict[int, str]:
         .annotate(n=Count("pk"))
         .values_list("year", "n")
     )
-    committees = list(Unit.objects.committees().only("founded", "dissolved"))
+    # The committees of each year, by `active_in` (the one rule of "existed that year"), in one query.
+    committees = Unit.objects.committees()
+    totals = (
+        committees.aggregate(
+            **{
+                f"y{year}": Count("pk", filter=Q(pk__in=committees.active_in(year).values("pk")))
+                for year in years
+            }
+        )
+        if years
+        else {}
+    )
     result = {}
     for year in years:
         season = seasons.get(year)
-        total = sum(1 for committee in committees if _existed_in(committee, year))
+        total = totals[f"y{year}"]
         if season is not None and (
             season.is_locked or (season.is_opened and total and approved.get(year, 0) >= total)
         ):
@@ -128,9 +132,11 @@ def default_year(user) -> int | None:
 
 
 def listed_years(today: datetime.date | None = None) -> list[int]:
-    """Every year from the first with data (or with a season) to the working year, newest first."""
+    """Every year from the first with data (or with a season) to the working one (the open
+    season, or the year being rated by the calendar, whichever is later: the next season to open
+    is always listed), newest first."""
     known = _years_with_data() | set(RatingYear.objects.values_list("year", flat=True))
-    last = max([working_year(today), *known])
+    last = max([calendar_year(today), *known])
     first = min(known, default=last)
     return list(range(last, first - 1, -1))
 

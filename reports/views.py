@@ -124,7 +124,9 @@ def dashboard(request, year, template="reports/dashboard.html"):
         "trend": trend,
         "chart": trend_chart(trend, targets, {t.year: states[t.year] for t in trend}),
         "partial_years": partial,
-        "reporting": seasons.reporting(year, committee) if states[year] != seasons.CLOSED else None,
+        "reporting": seasons.reporting(year, committee)
+        if states[year] != seasons.CLOSED and report.has_data
+        else None,
         "schemes_differ": len({t.scheme for t in trend}) > 1,
         "tier_blocks": [
             (report.base, "base", _("Grassroots organizations")),

@@ -188,6 +188,8 @@ def _check_province_staff(request):
 @require_http_methods(["GET", "POST"])
 def open_view(request, year):
     """Open a season: what it stands on (scheme, resolution, targets), its deadline, then open."""
+    if not request.user.sees_whole_province:
+        raise Http404
     _check_province_staff(request)
     form = SeasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -188,7 +188,7 @@ def test_the_years_page_lists_every_year_from_the_first_rated_to_the_working_sea
     client.force_login(leader)
     response = client.get(reverse("assessments:years"))
     years = [year for year, _, _, _ in response.context["rows"]]
-    assert years == list(range(seasons.working_year(), 2014, -1))  # no gap between 2015 and now
+    assert years == list(range(seasons.calendar_year(), 2014, -1))  # no gap between 2015 and now
     assert reverse("assessments:lock-year", args=[2015]) not in html(response)  # the leader reads only
     assert client.post(reverse("assessments:lock-year", args=[2015])).status_code == 403
 
@@ -245,3 +245,87 @@ def test_the_status_page_takes_the_same_queries_for_2_and_5_committees(client, p
             year=2015,
         )
     assert count() == two
+
+
+# The season's steps: open, confirmations with the numbers, withdraw ---------------------------------
+
+
+def english(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_submitting_with_units_left_names_how_many_and_asks_again(client, staff, committee_a):
+    b.rate(b.unit("A-002"), 2015, "TSVM")  # 1 of 4 units entered
+    client.force_login(staff)
+    page = html(english(client).post(url("assessments:submit", committee="A")))
+    assert "3 units have no rating yet." in page and 'name="confirmed" value="yes"' in page
+    assert status_of(committee_a) == Status.DRAFT  # nothing submitted yet
+    response = client.post(url("assessments:submit", committee="A"), CONFIRMED)
+    assert response.status_code == 302 and status_of(committee_a) == Status.SUBMITTED
+
+
+def test_approving_first_shows_the_committees_completeness(client, staff, province_staff, committee):
+    submit(user=staff, committee=committee, year=2015)
+    client.force_login(province_staff)
+    page = html(english(client).post(url("assessments:approve", committee="A")))
+    assert "Units rated: 4 of 4" in page and "count as final" in page
+    assert status_of(committee) == Status.SUBMITTED
+
+
+def test_locking_lists_the_committees_not_approved_and_asks_again(client, province_staff, committee, other):
+    client.force_login(province_staff)
+    response = english(client).post(reverse("assessments:lock-year", args=[2015]))
+    assert [c.code for c in response.context["not_approved"]] == ["A", "B"]
+    assert "2 committees are not approved yet" in html(response)
+    assert not RatingYear.objects.get(year=2015).is_locked
+
+
+def test_committee_staff_withdraw_from_the_status_page(client, staff, committee):
+    submit(user=staff, committee=committee, year=2015)
+    client.force_login(staff)
+    page = html(client.get(url("assessments:season-status")))
+    assert reverse("assessments:withdraw", args=[2015]) in page
+    response = english(client).post(url("assessments:withdraw", committee="A"), follow=True)
+    assert "was withdrawn: the ratings are a draft again" in html(response)
+    assert status_of(committee) == Status.DRAFT
+    assert AuditEntry.objects.filter(action="submission.withdrawn").count() == 1
+
+
+def test_provincial_staff_open_a_season_from_its_page(client, province_staff, committee_a):
+    client.force_login(province_staff)
+    page = html(english(client).get(reverse("assessments:open-season", args=[2016])))
+    assert "Open the season 2016" in page and "Hướng dẫn" in page  # the scheme by its name
+    response = client.post(reverse("assessments:open-season", args=[2016]), {"deadline": "2017-01-31"})
+    assert response.status_code == 302
+    season = RatingYear.objects.get(year=2016)
+    assert (season.opened_by, season.deadline.isoformat()) == (province_staff, "2017-01-31")
+
+
+def test_a_year_with_no_target_says_so(client, province_staff, committee_a):
+    client.force_login(province_staff)
+    page = html(english(client).get(reverse("assessments:open-season", args=[2026])))
+    assert "No resolution target applies to 2026" in page
+
+
+def test_the_grid_of_a_season_not_opened_is_read_only_and_says_who_opens_it(client, staff, committee_a):
+    client.force_login(staff)
+    page = html(english(client).get(url("assessments:rating-grid", year=2016)))
+    assert "the provincial organizing committee opens it" in page
+
+
+def test_the_status_page_names_people_not_usernames(client, staff, province_staff, committee):
+    submit(user=staff, committee=committee, year=2015)
+    client.force_login(province_staff)
+    page = html(client.get(url("assessments:season-status")))
+    assert "Trần Thị Bình" in page and ">staff-a<" not in page
+
+
+def test_the_committee_history_shows_its_season(client, staff, province_staff, committee):
+    submit(user=staff, committee=committee, year=2015)
+    client.force_login(staff)
+    client.post(url("assessments:withdraw", committee="A"))
+    set_year_lock(user=province_staff, year=2015, locked=True)
+    response = client.get(reverse("assessments:unit-history", args=["A"]))
+    actions = [entry.action for entry, _, _ in response.context["entries"]]
+    assert {"submission.submitted", "submission.withdrawn", "year.lock"} <= set(actions)
