@@ -39,6 +39,7 @@ ANONYMOUS_EXCEPTIONS = {
     "admin:logout": (302, 302, "/admin/"),
     # The JSON API is GET only, and answers 401 without a session.
     "reports:api-report": (401, 405, None),
+    "reports:api-report-latest": (401, 405, None),
 }
 
 
