@@ -21,6 +21,7 @@ from html import escape
 from django import forms
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from organizations.models import Tier, Unit
@@ -179,7 +180,7 @@ def summary(lines: list[Line], cols: list[Column], *, unit_errors=None, conflict
     """The lists above the grid: (refused rows, rows changed meanwhile), each item the unit, its
     messages, and whether its row is on the page (a link to it) — a rule broken by an organization
     that the filter hides is still named."""
-    labels = {col.name: col.label for col in cols}
+    labels = {col.name: capfirst(col.label) for col in cols}
     refused, changed = [], []
     listed = set()
     for line in lines:

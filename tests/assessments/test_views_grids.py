@@ -1,5 +1,8 @@
 import datetime
+import io
+import re
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,6 +12,7 @@ from assessments.models import AuditEntry, MemberStats, Rating
 from assessments.season import set_year_lock
 from organizations.models import Unit
 from tests import builders as b
+from tests.assessments.grid_page import accessible_name, posted
 
 pytestmark = pytest.mark.django_db
 
@@ -305,3 +309,150 @@ def test_a_unit_field_posted_twice_is_a_bad_request(client, staff):
     response = client.post(grid_url(), {**data, first_unit: [data[first_unit], data[first_unit]]})
     assert response.status_code == 400
     assert not Rating.objects.exists()
+
+
+# The page as a clerk meets it (issue #11) -------------------------------------------------------
+
+
+def page_html(client, url=None) -> str:
+    return client.get(url or grid_url()).content.decode()
+
+
+def test_levels_are_named_in_full_and_no_input_is_checked_by_the_browser(client, staff):
+    client.force_login(staff)
+    page = page_html(client, grid_url(2019))
+    assert (
+        "Hoàn thành xuất sắc nhiệm vụ (HTXSNV)</option>" in page
+        or ">Hoàn thành xuất sắc nhiệm vụ (HTXSNV)<" in page
+    )
+    assert 'type="number"' not in page and 'type="date"' not in page
+
+
+def test_each_input_is_named_by_its_unit_and_column(client, staff):
+    client.force_login(staff)
+    page = page_html(client)
+    assert accessible_name(page, "rating-grid", "form-1-decision_date").startswith(
+        "Chi bộ A-001-01 Decision date"
+    )
+
+
+def test_cells_whose_organization_the_filter_hides_are_listed_under_its_name(client, staff):
+    client.force_login(staff)
+    page = page_html(client, grid_url() + "?kind=subordinate_cell")
+    heading = page[page.index('<tr class="gh">') :][:300]
+    assert "Đảng bộ A-001" in heading and "A-001" in heading
+
+
+@pytest.mark.parametrize(
+    ("typed", "date"),
+    [
+        ("20/1/22", datetime.date(2022, 1, 20)),
+        ("44581", datetime.date(2022, 1, 20)),
+        ("5-2-2016", datetime.date(2016, 2, 5)),
+    ],
+)
+def test_a_decision_date_typed_as_offices_write_it_is_saved(client, staff, typed, date):
+    client.force_login(staff)
+    data = posted(page_html(client), "rating-grid")
+    data |= {"form-0-level": level_pk(2015, "TSVM"), "form-0-decision_date": typed}
+    assert client.post(grid_url(), data).status_code == 302
+    assert Rating.objects.get().decision_date == date
+
+
+def test_an_impossible_date_is_refused_and_the_summary_leads_to_its_row(client, staff):
+    client.force_login(staff)
+    data = posted(page_html(client), "rating-grid")
+    data |= {
+        "form-1-level": level_pk(2015, "TSVM"),
+        "form-1-decision_date": "31/2/2016",
+        "form-3-level": level_pk(2015, "HTNV"),
+    }
+    response = client.post(grid_url(), data)
+    assert response.status_code == 400 and not Rating.objects.exists()
+    page = response.content.decode()
+    cell = Unit.objects.get(code="A-001-01")
+    summary = page[page.index('id="grid-errors"') :][:1500]
+    assert f'href="#n{cell.pk}"' in summary and "Decision date: Enter the date as day/month/year" in summary
+    assert summary.count("<li>") == 1
+    assert posted(page, "rating-grid")["form-1-decision_date"] == "31/2/2016"  # shown again as typed
+    assert re.search(r'name="form-1-decision_date" value="31/2/2016"[^>]*aria-invalid="true"', page)
+
+
+def test_a_page_posted_back_unchanged_saves_nothing(client, staff):
+    b.rate(b.unit("A-001"), 2015, "TSVM")
+    client.force_login(staff)
+    response = client.post(grid_url(), posted(page_html(client), "rating-grid"))
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(channel="form").count() == 0
+    assert Rating.objects.get().version == 1
+
+
+def count_one_row_save_queries(client, staff, n_cells):
+    base = b.base_org(staff.committee, f"A-{n_cells:03d}X")
+    for j in range(n_cells):
+        b.cell(base, f"{base.code}-{j:03d}")
+    data = posted(page_html(client), "rating-grid")
+    data["form-0-level"] = level_pk(2015, "HTTNV")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.post(grid_url(), data).status_code == 302
+    Rating.objects.all().delete()
+    return len(ctx.captured_queries)
+
+
+def test_saving_one_changed_row_costs_the_same_queries_at_two_sizes(client, staff):
+    client.force_login(staff)
+    assert count_one_row_save_queries(client, staff, 5) == count_one_row_save_queries(client, staff, 60)
+
+
+def count_page_queries(client, staff, n_cells):
+    base = b.base_org(staff.committee, f"A-{n_cells:03d}Y")
+    for j in range(n_cells):
+        b.rate(b.cell(base, f"{base.code}-{j:03d}"), 2015, "HTTNV")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(grid_url()).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_page_costs_the_same_queries_at_two_sizes(client, staff):
+    client.force_login(staff)
+    assert count_page_queries(client, staff, 5) == count_page_queries(client, staff, 40)
+
+
+# Export what I see ----------------------------------------------------------------------------------
+
+
+def sheet_rows(response) -> list[list]:
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    return [list(row) for row in book.active.iter_rows(values_only=True)]
+
+
+def test_the_export_is_the_filtered_grid_with_its_columns(client, staff):
+    b.rate(b.unit("A-001-01"), 2015, "TSVM", note="=HYPERLINK(1)", decision_date=datetime.date(2016, 1, 15))
+    client.force_login(staff)
+    response = client.get(reverse("assessments:grid-xlsx", args=[2015]) + "?kind=subordinate_cell")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="xep-loai-2015-A.xlsx"'
+    rows = sheet_rows(response)
+    header = next(i for i, row in enumerate(rows) if row[0] == "Code")
+    assert rows[header][:6] == [
+        "Code",
+        "Unit",
+        "Kind",
+        "Grassroots organization",
+        "Code of the grassroots organization",
+        "Level",
+    ]
+    body = rows[header + 1 :]
+    assert [row[0] for row in body] == ["A-001-01", "A-001-02"]
+    first = dict(zip(rows[header], body[0], strict=True))
+    assert (
+        first["Level"] == "Trong sạch vững mạnh (TSVM)"
+        and first["Grassroots organization"] == "Đảng bộ A-001"
+    )
+    assert first["Note"] == "'=HYPERLINK(1)" and first["Decision date"] == datetime.datetime(2016, 1, 15)
+
+
+def test_the_page_links_to_the_export_of_what_it_shows(client, staff):
+    client.force_login(staff)
+    page = page_html(client, grid_url() + "?only_empty=1")
+    assert f'href="{reverse("assessments:grid-xlsx", args=[2015])}?only_empty=1&amp;committee=A"' in page
