@@ -21,6 +21,7 @@ help:
 	@echo "make test [ARGS=...]     install, run the tests on SQLite then PostgreSQL (scripts/test.sh)"
 	@echo "make backup              back up the database (DATABASE_URL, else db.sqlite3) into backups/"
 	@echo "make restore FILE=...    replace the database by a backup (the current one is backed up first)"
+	@echo "make bench [FULL=1]      every benchmark, one table (small scale; FULL=1: national scale)"
 	@echo "make lint                ruff check"
 	@echo "make format              ruff: sort imports and format"
 	@echo "make migrations-check    fail if the models have changes without a migration"
@@ -69,6 +70,14 @@ backup: $(INSTALLED)
 restore: $(INSTALLED)
 	@test -n "$(FILE)" || { echo "make restore FILE=backups/<backup>: name the backup to restore; nothing was changed." >&2; exit 2; }
 	bash scripts/restore.sh "$(FILE)"
+
+# Every benchmark at small scale in a few minutes, or at national scale with FULL=1; one table of
+# figure, value, reference, ratio, goal, met (benchmarks/run.py), on a throw-away PostgreSQL
+# cluster unless DATABASE_URL names a server (scripts/bench.sh). Exit status: every goal met.
+FULL ?=
+.PHONY: bench
+bench: $(INSTALLED)
+	bash scripts/bench.sh $(if $(FULL),--full,)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -1,14 +1,21 @@
-"""Time the report API and the dashboard against the bare SQL aggregates the engine issues.
+"""The report API, the dashboard and the trend at national scale, each timed beside the bare SQL
+it issues (issue #13, goal 3).
 
-    DATABASE_URL=postgres://... python manage.py seed_synthetic --base-orgs 55000 --cells 270000 --years 10
-    DATABASE_URL=postgres://... .venv/bin/python benchmarks/dashboard.py --year 2025 [--repeat 9]
+    DATABASE_URL=postgres://… python manage.py seed_synthetic --base-orgs 55000 --cells 270000 --years 10
+    DATABASE_URL=postgres://… .venv/bin/python benchmarks/dashboard.py [--year 2025] [--repeat 9]
+    (or through benchmarks/run.py: `make bench`, `make bench FULL=1`, which seed their own database)
 
-Prints a Markdown table (medians of --repeat runs, after one warm-up) for BENCHMARKS.md.
+For each measure the statements it issues are captured once, then the measure and those
+statements replayed raw through the cursor ("bare SQL") are timed alternately, median of --repeat
+runs after one warm-up, in-process (Django test client: no HTTP server). Goals: the report API for
+one year under 150 ms and within 1.5× its bare SQL; the dashboard page under 300 ms; the trend
+read from tallies that are fresh (a stale year would be recounted, not shown stale).
 """
+
+from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import time
@@ -18,75 +25,143 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontum_party.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from accounts.models import Role, User  # noqa: E402
-from assessments.models import Rating  # noqa: E402
-from organizations.models import Unit  # noqa: E402
-from reports.engine import build_report  # noqa: E402
+SCALES = {  # seed_synthetic arguments
+    True: {"base_orgs": 5000, "cells": 25000, "years": 3},
+    False: {"base_orgs": 55000, "cells": 270000, "years": 10},
+}
+API_GOAL_MS, API_GOAL_RATIO, PAGE_GOAL_MS = 150, 1.5, 300
 
 
-def median_ms(action, repeat):
-    action()  # warm-up
-    times = []
+def setup():
+    import django
+
+    django.setup()
+
+
+def seed(small: bool) -> None:
+    """Seed the synthetic data set once; a database seeded before (same scale) is reused."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from organizations.models import Tier, Unit
+
+    scale = SCALES[small]
+    have = Unit.objects.filter(code__startswith="SYN-", tier__in=[Tier.BASE, Tier.CELL]).count()
+    if have == scale["base_orgs"] + scale["cells"]:
+        return
+    if have:
+        raise RuntimeError(f"the database holds another synthetic data set ({have:,} units): drop it first")
+    started = time.monotonic()
+    call_command("seed_synthetic", stdout=sys.stderr, **scale)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(f"seeded in {time.monotonic() - started:.0f} s", file=sys.stderr)
+
+
+def timed_beside_sql(action, repeat: int) -> tuple[float, float, int]:
+    """(median ms of `action`, median ms of the statements it issues run raw, statement count)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    action()  # warm-up (and fresh tallies)
+    with CaptureQueriesContext(connection) as ctx:
+        action()
+    statements = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+
+    def bare():
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                if cursor.description:
+                    cursor.fetchall()
+
+    bare()
+    times, sql_times = [], []
     for _ in range(repeat):
         start = time.perf_counter()
         action()
         times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        start = time.perf_counter()
+        bare()
+        sql_times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), statistics.median(sql_times), len(statements)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--year", type=int, required=True)
-    parser.add_argument("--repeat", type=int, default=9)
-    args = parser.parse_args()
+def measure(year: int | None, repeat: int) -> list[dict]:
+    from django.test import Client
 
+    from accounts.models import Role, User
+    from assessments.models import Rating, RatingTally
+    from reports import dashboard
+
+    year = year or Rating.objects.order_by("-year").values_list("year", flat=True).first()
     user, _ = User.objects.get_or_create(username="bench-province", defaults={"role": Role.PROVINCE_STAFF})
     client = Client()
     client.force_login(user)
 
-    with CaptureQueriesContext(connection) as ctx:
-        build_report(args.year)
-    statements = [q["sql"] for q in ctx.captured_queries]
+    def get(url):
+        def action():
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
 
-    def bare_sql():
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-                cursor.fetchall()
+        return action
 
-    def api():
-        assert client.get(f"/api/reports/{args.year}/").status_code == 200
+    api_ms, api_sql, api_n = timed_beside_sql(get(f"/api/reports/{year}/"), repeat)
+    page_ms, page_sql, page_n = timed_beside_sql(get(f"/dashboard/{year}/"), repeat)
+    trend_ms, trend_sql, trend_n = timed_beside_sql(lambda: dashboard.trends(None), repeat)
+    years = len(dashboard.trends(None))
+    stale = RatingTally.objects.filter(stale=True).count()
+    ratings = Rating.objects.filter(year=year).count()
+    scale = f"{ratings:,} ratings in {year}"
+    return [
+        {
+            "figure": f"report API, whole province ({scale}; {api_n} statements)",
+            "value": api_ms,
+            "unit": "ms",
+            "reference": api_sql,
+            "ratio": api_ms / api_sql,
+            "goal": f"< {API_GOAL_MS} ms and ≤ {API_GOAL_RATIO}× its SQL",
+            "met": api_ms < API_GOAL_MS and api_ms <= API_GOAL_RATIO * api_sql,
+        },
+        {
+            "figure": f"dashboard page, whole province ({page_n} statements)",
+            "value": page_ms,
+            "unit": "ms",
+            "reference": page_sql,
+            "ratio": page_ms / page_sql,
+            "goal": f"< {PAGE_GOAL_MS} ms",
+            "met": page_ms < PAGE_GOAL_MS,
+        },
+        {
+            "figure": f"trend, {years} years from the tallies ({trend_n} statements; {stale} stale after)",
+            "value": trend_ms,
+            "unit": "ms",
+            "reference": trend_sql,
+            "ratio": trend_ms / trend_sql,
+            "goal": "fresh tallies",
+            "met": stale == 0,
+        },
+    ]
 
-    def page():
-        assert client.get(f"/dashboard/{args.year}/").status_code == 200
 
-    sql_ms = median_ms(bare_sql, args.repeat)
-    engine_ms = median_ms(lambda: build_report(args.year), args.repeat)
-    api_ms = median_ms(api, args.repeat)
-    page_ms = median_ms(page, args.repeat)
-    units = Unit.objects.rated_tiers().count()
-    ratings = Rating.objects.count()
-    print(
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}"
-    )
-    print(
-        f"Data: {units:,} rated units, {ratings:,} ratings; year {args.year}; median of {args.repeat} runs\n"
-    )
-    print("| measure | ms |\n| --- | ---: |")
-    print(f"| bare SQL aggregates the engine issues ({len(statements)} statements) | {sql_ms:.0f} |")
-    print(f"| engine `build_report` | {engine_ms:.0f} |")
-    print(f"| `GET /api/reports/{args.year}/` | {api_ms:.0f} |")
-    print(f"| `GET /dashboard/{args.year}/` | {page_ms:.0f} |")
-    print(f"| API / bare SQL | {api_ms / sql_ms:.2f}× |")
+def run(small: bool) -> list[dict]:
+    """For benchmarks/run.py: seed this database at the scale asked for (once), then measure."""
+    setup()
+    seed(small)
+    return measure(None, repeat=5 if small else 9)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--year", type=int)
+    parser.add_argument("--repeat", type=int, default=9)
+    args = parser.parse_args()
+    setup()
+    for row in measure(args.year, args.repeat):
+        print(
+            f"{row['figure']}: {row['value']:.0f} ms, bare SQL {row['reference']:.0f} ms "
+            f"({row['ratio']:.2f}×); goal {row['goal']}: {'met' if row['met'] else 'NOT met'}"
+        )
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@
 
 Everything is computed from a fixed handful of aggregate queries (levels, rating counts,
 units still pending, member sums, targets), whatever the number of units, so the same
-function serves the command, the dashboard and the API. The figures themselves (and their
-JSON form) are in `reports.figures`.
+function serves the command, the dashboard and the API. The counts are read from the year's
+summaries (`reports.summary`, recounted when anything they count changed), so a national report
+reads thousands of rows, not millions. The figures themselves (and their JSON form) are in
+`reports.figures`.
 
 Denominators: a unit "in scope" for a year is every grassroots organization or cell that
 has a rating row for that year (rated or explicitly not rated) plus every unit that
@@ -15,22 +17,20 @@ from __future__ import annotations
 
 import math
 
-from django.db.models import Count, Q, Sum
+from django.db.models import F, Q, Sum
 
 from assessments.models import (
     MEMBER_FIELDS,
     MEMBER_LEVEL_FIELDS,
     CountedAs,
-    MemberStats,
     Metric,
-    Rating,
     RatingLevel,
     RatingScheme,
     Target,
 )
 from assessments.models.targets import counted_levels, describe_mapping
 from organizations.models import Tier, Unit
-from reports import honesty
+from reports import honesty, summary
 from reports.figures import (
     Admissions,
     LevelCount,
@@ -56,13 +56,9 @@ def _levels_for_year(year: int) -> tuple[RatingScheme | None, list[RatingLevel]]
     return scheme, [level for level in levels if level.scheme_id == scheme.pk]
 
 
-# How each grouping reads on each table: ratings keep the committee and the type of place they
-# were counted under that year; member rows keep the committee.
-GROUPINGS = {
-    None: {"ratings": None, "pending": None, "members": None},
-    "committee": {"ratings": "committee_id", "pending": "committee_id", "members": "committee_id"},
-    "place_type": {"ratings": "place_type", "pending": "place_type", "members": "unit__place_type"},
-}
+# The field each grouping reads: ratings keep the committee and the type of place they were
+# counted under that year; pending units and member rows, their unit's.
+GROUPINGS = {None: None, "committee": "committee_id", "place_type": "place_type"}
 
 
 def _new_summary(tier: str, levels: list[RatingLevel], groups: dict[int, set[str]]) -> TierSummary:
@@ -82,81 +78,80 @@ def _new_summary(tier: str, levels: list[RatingLevel], groups: dict[int, set[str
     )
 
 
-def _group_fields(groups, table: str) -> list[str]:
-    return sorted({GROUPINGS[g][table] for g in groups if GROUPINGS[g][table]})
+class SummaryCounts:
+    """The counts a report is made of, read from the year's summaries (`reports.summary`): one
+    grouped query per grouping for ratings and pending units, one for member sums. A restated
+    view (`reports.restated`) offers the same two methods over the ratings themselves."""
+
+    def __init__(self, year: int, committee: Unit | None = None):
+        self.year, self.committee = year, committee
+
+    def ratings(self, field: str | None) -> list[tuple]:
+        """[(group key, tier, level id, not rated, pending, count)]."""
+        rows = summary.rating_counts(self.year, self.committee)
+        keys = {"k": F(field)} if field else {}
+        grouped = rows.values(**keys, t=F("tier"), lv=F("level_id"), nr=F("not_rated"), p=F("pending"))
+        grouped = summary.fetch(grouped.annotate(count=Sum("n")).order_by())
+        return grouped if field else [(None, *row) for row in grouped]
+
+    def members(self, field: str | None, term: Target | None) -> list[tuple]:
+        """[(group key, the sums of MEMBER_FIELDS for the year, admissions over the term so far)]."""
+        year = self.year
+        first_year = min(year, term.start_year) if term else year
+        stats = summary.member_counts(first_year, year, self.committee)
+        in_year = Q(year=year)
+        aggregates = {f"sum_{name}": Sum(name, filter=in_year, default=0) for name in MEMBER_FIELDS}
+        term_years = in_year
+        if term:
+            term_years = Q(year__gte=term.start_year, year__lte=min(year, term.end_year or year))
+        aggregates["sum_term_admitted"] = Sum("admitted", filter=term_years, default=0)
+        if field is None:
+            return [(None, *stats.aggregate(**aggregates).values())]
+        return summary.fetch(stats.values(k=F(field)).annotate(**aggregates).order_by())
 
 
-def _tier_summaries(
-    year: int, committee: Unit | None, levels: list[RatingLevel], counted: dict, groups: tuple
-):
-    """{grouping: {group key: {tier: TierSummary}}} for every grouping asked for, from one query on
-    ratings and one on pending units grouped by all their fields at once, folded here."""
-    result: dict = {g: {} for g in groups}
-
-    def summaries_for(row, table):
-        for g in groups:
-            field = GROUPINGS[g][table]
-            key = row[field] if field else None
-            by_tier = result[g].setdefault(
-                key, {t: _new_summary(t, levels, counted) for t in (Tier.BASE, Tier.CELL)}
-            )
-            yield by_tier[row["tier"]]
-
+def _tier_summaries(counts, levels: list[RatingLevel], counted: dict, groups: tuple):
+    """{grouping: {group key: {tier: TierSummary}}} for every grouping asked for: ratings decided
+    or not rated, units pending (one query per grouping)."""
+    result: dict = {}
+    tiers = (Tier.BASE, Tier.CELL)
     by_level_id = {lv.pk: index for index, lv in enumerate(levels)}
-    ratings = Rating.objects.filter(year=year)
-    if committee is not None:
-        ratings = ratings.filter(committee=committee)
-    fields = _group_fields(groups, "ratings")
-    for row in ratings.values(*fields, "tier", "level_id", "not_rated").annotate(n=Count("id")).order_by():
-        for summary in summaries_for(row, "ratings"):
-            if row["not_rated"]:
-                summary.not_rated += row["n"]
-            elif row["level_id"] is None:
-                continue  # self-assessed or appraised, not decided yet: counted as pending below
-            else:
-                summary.levels[by_level_id[row["level_id"]]].count += row["n"]
-
-    pending = Unit.objects.to_rate(year, committee=committee).pending_in(year)
-    fields = _group_fields(groups, "pending")
-    for row in pending.values(*fields, "tier").annotate(n=Count("id")).order_by():
-        for summary in summaries_for(row, "pending"):
-            summary.pending += row["n"]
-
+    for g in groups:
+        by_key = result[g] = {}
+        for key, tier, level_id, not_rated, pending, n in counts.ratings(GROUPINGS[g]):
+            by_tier = by_key.get(key)
+            if by_tier is None:
+                by_tier = by_key[key] = {t: _new_summary(t, levels, counted) for t in tiers}
+            tier_summary = by_tier[tier]
+            if pending:
+                tier_summary.pending += n
+            elif not_rated:
+                tier_summary.not_rated += n
+            elif level_id is not None:
+                tier_summary.levels[by_level_id[level_id]].count += n
+            # else: self-assessed or appraised, not decided yet: its unit is among the pending rows
     for by_key in result.values():
         for by_tier in by_key.values():
             for tier_summary in by_tier.values():
+                total = tier_summary.total
                 for level in tier_summary.levels:
-                    level.percent = percent(level.count, tier_summary.total)
+                    level.percent = percent(level.count, total)
     return result
 
 
-def _members_and_admissions(year: int, committee: Unit | None, term: Target | None, groups: tuple):
-    """{grouping: {group key: (MemberSummary, Admissions)}}, from one aggregate query."""
-    in_year = Q(year=year)
-    first_year = min(year, term.start_year) if term else year
-    stats = MemberStats.objects.filter(year__gte=first_year, year__lte=year)
-    if committee is not None:
-        stats = stats.filter(committee=committee)
-    aggregates = {f"sum_{name}": Sum(name, filter=in_year, default=0) for name in MEMBER_FIELDS}
-    if term:
-        term_years = Q(year__gte=term.start_year, year__lte=min(year, term.end_year or year))
-        aggregates["sum_term_admitted"] = Sum("admitted", filter=term_years, default=0)
-    fields = _group_fields(groups, "members")
-    rows = (
-        stats.values(*fields).annotate(**aggregates).order_by() if fields else [stats.aggregate(**aggregates)]
-    )
-    result: dict = {g: {} for g in groups}
-    for row in rows:
-        for g in groups:
-            field = GROUPINGS[g]["members"]
-            key = row[field] if field else None
-            members, admissions = result[g].setdefault(key, (MemberSummary(), Admissions()))
-            members.total += row["sum_member_count"]
-            for name in MEMBER_LEVEL_FIELDS:
-                setattr(members, name, getattr(members, name) + row[f"sum_{name}"])
-            admissions.in_year += row["sum_admitted"]
+def _members_and_admissions(counts, term: Target | None, groups: tuple):
+    """{grouping: {group key: (MemberSummary, Admissions)}} (one query per grouping)."""
+    result: dict = {}
+    for g in groups:
+        by_key = result[g] = {}
+        for key, total, *levels, admitted, term_admitted in counts.members(GROUPINGS[g], term):
+            members, admissions = by_key.setdefault(key, (MemberSummary(), Admissions()))
+            members.total += total
+            for name, n in zip(MEMBER_LEVEL_FIELDS, levels, strict=True):
+                setattr(members, name, getattr(members, name) + n)
+            admissions.in_year += admitted
             if term:
-                admissions.term_to_date += row["sum_term_admitted"]
+                admissions.term_to_date += term_admitted
     return result
 
 
@@ -213,16 +208,20 @@ def _evaluate(
     return result
 
 
-def build_report_set(year: int, committee: Unit | None = None, *, groups: tuple = (None,)) -> dict:
+def build_report_set(
+    year: int, committee: Unit | None = None, *, groups: tuple = (None,), counts=None
+) -> dict:
     """{grouping: {group key: QualityReport}} for each grouping asked for (None: the whole scope,
     under the key None; "committee": by committee id; "place_type": by type of place), all from the
-    same fixed handful of queries."""
+    same fixed handful of queries. `counts`: where the counts come from (the year's summaries by
+    default; a restated view's, `reports.restated`)."""
+    counts = counts or SummaryCounts(year, committee)
     scheme, levels = _levels_for_year(year)
     resolution, counted = counted_levels(year)
-    summaries = _tier_summaries(year, committee, levels, counted, groups)
+    summaries = _tier_summaries(counts, levels, counted, groups)
     targets = list(Target.objects.applying_to(year))
     term = next((t for t in targets if t.metric == Metric.ADMISSIONS_TERM), None)
-    members = _members_and_admissions(year, committee, term, groups)
+    members = _members_and_admissions(counts, term, groups)
     result = {}
     for group in groups:
         keys = set(summaries[group]) | set(members[group]) | ({None} if group is None else set())

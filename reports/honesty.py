@@ -4,7 +4,8 @@ the unit's self-assessment (raised, lowered), the share rated at the scheme's to
 the province's, and two flags for the provincial staff to look into — a committee that rates
 every unit at the top two levels, and one whose self-assessments are never corrected.
 
-Two grouped queries, whatever the number of units. Flags need a minimum of rows, so that a
+Two grouped queries, whatever the number of units (the decisions counted by the year's summary,
+`reports.summary`). Flags need a minimum of rows, so that a
 committee with three units is not flagged by chance.
 """
 
@@ -12,10 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Sum
 
-from assessments.models import Rating
 from organizations.models import Unit
+from reports import summary
 from reports.figures import percent
 
 FLAG_MINIMUM = 5  # decided ratings (or self-assessments) a committee needs before it is flagged
@@ -59,18 +60,14 @@ def _num(value):
 
 def honesty(year: int, committee: Unit | None = None) -> tuple[Honesty, list[Honesty]]:
     """(the scope's figures, one per committee under it) for `year`."""
-    ratings = Rating.objects.filter(year=year, level__isnull=False)
-    if committee is not None:
-        ratings = ratings.filter(committee=committee)
+    decided = summary.rating_counts(year, committee).filter(pending=False, level__isnull=False)
     by_committee: dict[int, Honesty] = {}
     whole = Honesty(committee=committee)
-    rows = (
-        ratings.values("committee_id", "level__rank", "self_level__rank").annotate(n=Count("id")).order_by()
-    )
-    for row in rows:
-        one = by_committee.setdefault(row["committee_id"], Honesty(committee=None))
+    rows = decided.values("committee_id", "level__rank", "self_level__rank").annotate(n=Sum("n")).order_by()
+    for committee_id, rank, self_rank, n in summary.fetch(rows):
+        one = by_committee.setdefault(committee_id, Honesty(committee=None))
         for figures in (one, whole):
-            _add(figures, row["level__rank"], row["self_level__rank"], row["n"])
+            _add(figures, rank, self_rank, n)
     committees = Unit.objects.in_bulk(list(by_committee))
     result = []
     for pk, figures in sorted(by_committee.items(), key=lambda item: committees[item[0]].code):

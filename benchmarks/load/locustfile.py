@@ -11,10 +11,11 @@ of LOAD_WAIT seconds (default 1–3) between actions:
   browser does) and an import preview (upload a 5-row CSV, read the preview, cancel);
 - leaders (10 of 50): the province's dashboard and JSON report, a committee's grid (read only).
 
-One user per committee saves (the others of that committee only view the grid instead): the grid
-compares what is posted with what is stored at the time of the POST, so a row that another user
-saved meanwhile counts as changed and the save is refused as a conflict (409), even when this
-user did not touch that row (see BENCHMARKS.md). LOAD_GRID_WEIGHT=0 leaves the grid pages out
+Every clerk saves: a committee has two or three of them (40 accounts over 15 committees), each
+looking after its own share of the committee's units (unit id modulo the clerks), so that clerks of
+one committee save different rows of the same grid at the same time, as offices do. Both saves
+must succeed: the grid skips rows a user left alone, so a row another clerk saved meanwhile is
+no conflict (a 409 would count as a failure). LOAD_GRID_WEIGHT=0 leaves the grid pages out
 (to see what the rest costs).
 
 Every response is checked (status, not the login page, expected content); the raw response times
@@ -216,13 +217,14 @@ class CommitteeStaff(SiteUser):
     def grid_save(self):
         url = f"/ratings/{YEAR}/"
         response = self.page(url, "rating grid", 'id="rating-grid"')
-        if self.account["ordinal"] != 0:  # one saver per committee (see above)
-            return
         fields = grid_fields(response.text)
+        clerks, ordinal = self.account.get("clerks", 1), self.account["ordinal"]
         rated = sorted(
             int(m.group(1))
             for name, value in fields.items()
-            if value and (m := re.fullmatch(r"form-(\d+)-level", name))
+            if value
+            and (m := re.fullmatch(r"form-(\d+)-level", name))
+            and int(fields.get(f"form-{m.group(1)}-unit") or 0) % clerks == ordinal  # this clerk's share
         )
         if not rated:
             return

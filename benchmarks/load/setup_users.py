@@ -58,7 +58,7 @@ def main():
                 .order_by("code")
                 .values_list("code", flat=True)
             )
-            ordinal = i // len(committees)  # 0: the first account of its committee (the one that saves)
+            ordinal = i // len(committees)  # the account's rank among its committee's clerks
             start = (ordinal * IMPORT_ROWS) % max(len(units) - IMPORT_ROWS, 1)
             accounts.append(
                 {
@@ -66,6 +66,8 @@ def main():
                     "role": "staff",
                     "committee": committee.code,
                     "ordinal": ordinal,
+                    # How many clerks the committee has: each saves its own share of the rows.
+                    "clerks": len(range(i % len(committees), args.staff, len(committees))),
                     "import_codes": units[start : start + IMPORT_ROWS],
                 }
             )
