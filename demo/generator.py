@@ -1,29 +1,31 @@
-"""Deterministic Kon Tum demo data, built from `demo/kontum_demo.json`.
+"""Deterministic Kon Tum demo data, built from `demo/kontum_demo.json` (2015–2020) and
+`demo/kontum_2021_2026.json` (2021 to today).
 
-The 2015 ratings reproduce the article's figures exactly; other years, and every name but
-the committees, commune Đăk La and its village cell thôn 1A, are invented (see the README).
-The same seed gives the same units, codes, ratings and member figures on every machine.
+The 2015 ratings reproduce the article's figures exactly and the 2020 totals the public ones; the
+2025 reorganization follows the real decisions (see the README). Every other name and figure is
+invented. The same seed gives the same units, codes, ratings and member figures on every machine.
+
+This module builds the 2015 tree, the accounts, and runs the steps in order: the tree's history
+(`demo.history`, `demo.reorganization_2025`, `demo.quangngai`), the ratings of every year
+(`demo.years`), the seasons (`demo.seasons`).
 """
 
 from __future__ import annotations
 
-import datetime
 import json
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 
 from accounts.models import User
-from assessments.models import MemberStats, Rating, RatingScheme, RatingTally
 from demo.resolutions import load_resolutions
-from organizations.models import Kind, PlaceType, Tier, Unit
+from organizations.models import Kind, PlaceType, Tier, Unit, UnitPlace
 
-# Beside this module, not in a `fixtures/` directory: it is the generator's input, not a Django
-# fixture that `loaddata` could load.
+# Beside this module, not in a `fixtures/` directory: the generator's input, not Django fixtures.
 SPEC_PATH = Path(__file__).resolve().with_name("kontum_demo.json")
-NOT_RATED_REASON = "Mới thành lập, chưa đủ 6 tháng hoạt động"
+LATER_PATH = Path(__file__).resolve().with_name("kontum_2021_2026.json")
 
 SYLLABLES_A = ["Đăk", "Ngọk", "Kon", "Ia", "Po", "Măng", "Hơ", "Ya", "Rơ", "Tê", "Xốp", "Mô"]
 SYLLABLES_B = [
@@ -65,12 +67,14 @@ PLACE_LABEL = {
     PlaceType.COMMUNE: "xã",
     PlaceType.WARD: "phường",
     PlaceType.TOWN: "thị trấn",
+    PlaceType.SPECIAL_ZONE: "đặc khu",
     PlaceType.AGENCY: "cơ quan",
     PlaceType.PUBLIC_SERVICE: "Trung tâm",
     PlaceType.SCHOOL: "Trường",
     PlaceType.ENTERPRISE: "Công ty",
     PlaceType.ARMED_FORCES: "Đơn vị",
 }
+COMMUNAL = (PlaceType.COMMUNE, PlaceType.WARD, PlaceType.TOWN, PlaceType.SPECIAL_ZONE)
 DISTRICT_OTHER_PLACES = [
     PlaceType.AGENCY,
     PlaceType.SCHOOL,
@@ -95,19 +99,12 @@ def apportion(total: int, weights: list[float]) -> list[int]:
 
 @dataclass(eq=False)
 class Node:
-    """A unit under construction, with what the generator needs to know about it over time."""
+    """What the generator knows of a unit beyond its row: how well it does (ranks its ratings),
+    its size (weights its members), and the year it was founded new (not rated that year)."""
 
-    unit: Unit
     quality: float
     size: float = 1.0
-    committee_until: dict = field(default_factory=dict)  # last year -> committee code, when moved
-    children: list = field(default_factory=list)
-
-    def committee_code(self, year: int, current: str) -> str:
-        for last_year, code in sorted(self.committee_until.items()):
-            if year <= last_year:
-                return code
-        return current
+    new_in: int | None = None
 
 
 class DemoBuilder:
@@ -116,13 +113,14 @@ class DemoBuilder:
         self.rng = random.Random(spec["seed"])
         self.used_names: set[str] = set()
         self.committees: dict[str, Unit] = {}
-        self.base_nodes: list[Node] = []
-        self.cell_nodes: list[Node] = []
+        self.province: Unit | None = None
+        self.nodes: dict[int, Node] = {}  # unit pk -> Node
+        self.users: dict[str, User] = {}
 
     # Names -----------------------------------------------------------------
-    def invented_name(self) -> str:
+    def invented_name(self, syllables=(SYLLABLES_A, SYLLABLES_B)) -> str:
         # 240 syllable pairs; once a pair is taken, a numeric suffix keeps names unique.
-        name = f"{self.rng.choice(SYLLABLES_A)} {self.rng.choice(SYLLABLES_B)}"
+        name = f"{self.rng.choice(syllables[0])} {self.rng.choice(syllables[1])}"
         candidate, n = name, 1
         while candidate in self.used_names:
             n += 1
@@ -130,40 +128,59 @@ class DemoBuilder:
         self.used_names.add(candidate)
         return candidate
 
-    def base_name(self, place: str, is_committee: bool, index: int) -> str:
+    def base_name(self, place: str, is_committee: bool, index: int, syllables=None) -> str:
         prefix = "Đảng bộ" if is_committee else "Chi bộ"
-        if place in (PlaceType.COMMUNE, PlaceType.WARD, PlaceType.TOWN):
-            return f"{prefix} {PLACE_LABEL[place]} {self.invented_name()}"
+        invented = self.invented_name(*([syllables] if syllables else []))
         if place == PlaceType.AGENCY:
-            return f"{prefix} {AGENCY_NAMES[index % len(AGENCY_NAMES)]} {self.invented_name()}"
-        return f"{prefix} {PLACE_LABEL[place]} {self.invented_name()}"
+            return f"{prefix} {AGENCY_NAMES[index % len(AGENCY_NAMES)]} {invented}"
+        return f"{prefix} {PLACE_LABEL[place]} {invented}"
 
-    # Tree ------------------------------------------------------------------
+    def cell_label(self, base: Unit, j: int) -> tuple[str, str]:
+        """A subordinate cell's type of place and name under `base` (its j-th cell)."""
+        if base.place_type in (PlaceType.COMMUNE, PlaceType.SPECIAL_ZONE):
+            return PlaceType.VILLAGE, (f"thôn {j + 1}" if j % 3 else f"làng {self.invented_name()}")
+        if base.place_type in (PlaceType.WARD, PlaceType.TOWN):
+            if j % 4:
+                return PlaceType.RESIDENTIAL_GROUP, f"tổ dân phố {j + 1}"
+            return PlaceType.VILLAGE, f"thôn {j + 1}"
+        return base.place_type, f"{PLACE_LABEL.get(base.place_type, 'bộ phận')} {j + 1}"
+
+    def add_node(self, unit: Unit, quality: float, size: float = 1.0, new_in: int | None = None) -> Node:
+        node = Node(quality=quality, size=size, new_in=new_in)
+        self.nodes[unit.pk] = node
+        return node
+
+    # The 2015 tree ---------------------------------------------------------------
     def build_tree(self):
         spec = self.spec
-        province = Unit(
+        self.province = Unit(
             code=spec["province"]["code"],
             name=spec["province"]["name"],
             tier=Tier.PROVINCE,
             kind=Kind.PROVINCE,
         )
-        province.save()
+        self.province.save()
         for c in spec["committees"]:
             committee = Unit(
-                code=c["code"], name=c["name"], tier=Tier.COMMITTEE, kind=c["kind"], parent=province
+                code=c["code"], name=c["name"], tier=Tier.COMMITTEE, kind=c["kind"], parent=self.province
             )
             committee.save()
             self.committees[c["code"]] = committee
-        base_units, plans = [], []
-        for c in spec["committees"]:
-            for node, n_cells in self.plan_committee(c):
-                base_units.append(node.unit)
-                plans.append((node, n_cells, c["code"]))
-        Unit.objects.bulk_create(base_units, batch_size=500)
+        plans = [plan for c in spec["committees"] for plan in self.plan_committee(c)]
+        self.bulk_found([unit for unit, *_ in plans])
         cells = []
-        for node, n_cells, code in plans:
-            cells.extend(self.plan_cells(node, n_cells, code))
-        Unit.objects.bulk_create([n.unit for n in cells], batch_size=1000)
+        for base, quality, size, n_cells, code in plans:
+            self.add_node(base, quality, size)
+            cells += self.plan_cells(base, quality, n_cells, code)
+        self.bulk_found([unit for unit, _ in cells])
+        for unit, quality in cells:
+            self.add_node(unit, quality)
+
+    @staticmethod
+    def bulk_found(units: list[Unit]) -> None:
+        """Units written in bulk, with their first dated places (`bulk_create` calls no save())."""
+        Unit.objects.bulk_create(units, batch_size=1000)
+        UnitPlace.bulk_first_of(units)
 
     def plan_committee(self, c: dict):
         committee = self.committees[c["code"]]
@@ -183,14 +200,15 @@ class DemoBuilder:
             c["cells"] - communal_cells, [w for _, has, w, _ in plan[len(communal) :] if has]
         )
         other_iter = iter(other_split)
+        named = self.spec["named_places"].get(c["code"])
+        named_index = communal.index(PlaceType.COMMUNE) if named else None
         for index, (place, has_cells, weight, bias) in enumerate(plan):
             n_cells = (
                 communal_split[index] if index < len(communal) else (next(other_iter) if has_cells else 0)
             )
             kind = Kind.GRASSROOTS_COMMITTEE if has_cells else Kind.GRASSROOTS_CELL
             name = self.base_name(place, has_cells, index)
-            named = self.spec["named_places"].get(c["code"])
-            if named and index == 0:
+            if index == named_index:
                 name = f"Đảng bộ xã {named['commune']}"
             unit = Unit(
                 code=f"{c['code']}-{index + 1:03d}",
@@ -201,29 +219,15 @@ class DemoBuilder:
                 parent=committee,
                 committee=committee,
             )
-            node = Node(unit=unit, quality=self.rng.gauss(bias, 1.0), size=weight)
-            self.base_nodes.append(node)
-            yield node, n_cells
+            yield unit, self.rng.gauss(bias, 1.0), weight, n_cells, c["code"]
 
-    def plan_cells(self, parent: Node, n_cells: int, committee_code: str):
-        base = parent.unit
-        nodes = []
+    def plan_cells(self, base: Unit, quality: float, n_cells: int, committee_code: str, founded=None):
+        """The cells of `base` (unsaved), each with its quality."""
+        named = self.spec["named_places"].get(committee_code)
+        cells = []
         for j in range(n_cells):
-            if base.place_type == PlaceType.COMMUNE:
-                place, label = (
-                    PlaceType.VILLAGE,
-                    (f"thôn {j + 1}" if j % 3 else f"làng {self.invented_name()}"),
-                )
-            elif base.place_type in (PlaceType.WARD, PlaceType.TOWN):
-                place, label = (
-                    (PlaceType.RESIDENTIAL_GROUP, f"tổ dân phố {j + 1}")
-                    if j % 4
-                    else (PlaceType.VILLAGE, f"thôn {j + 1}")
-                )
-            else:
-                place, label = base.place_type, f"{PLACE_LABEL.get(base.place_type, 'bộ phận')} {j + 1}"
-            named = self.spec["named_places"].get(committee_code)
-            if named and base.code.endswith("-001") and j == 0:
+            place, label = self.cell_label(base, j)
+            if named and base.name == f"Đảng bộ xã {named['commune']}" and j == 0:
                 label = named["village_cell"]
             unit = Unit(
                 code=f"{base.code}-{j + 1:02d}",
@@ -233,172 +237,17 @@ class DemoBuilder:
                 place_type=place,
                 parent=base,
                 committee=base.committee,
+                founded=founded,
             )
             penalty = {PlaceType.VILLAGE: -0.45, PlaceType.RESIDENTIAL_GROUP: -0.1}.get(place, 0.2)
-            node = Node(unit=unit, quality=parent.quality * 0.4 + self.rng.gauss(penalty, 1.0))
-            parent.children.append(node)
-            nodes.append(node)
-        self.cell_nodes.extend(nodes)
-        return nodes
+            cells.append((unit, quality * 0.4 + self.rng.gauss(penalty, 1.0)))
+        return cells
 
-    # Changes over the years ------------------------------------------------------
-    def apply_events(self):
-        events = self.spec["events"]
-        by_committee = {}
-        for node in self.base_nodes:
-            by_committee.setdefault(node.unit.committee.code, []).append(node)
-
-        def alive(code, year, kind=None):
-            return [
-                n
-                for n in by_committee[code]
-                if n.unit.is_active_in(year + 1) and (kind is None or n.unit.kind == kind)
-            ]
-
-        for code, year, count in events["dissolve_base"]:
-            for node in self.rng.sample(alive(code, year), count):
-                self.dissolve(node, datetime.date(year, 12, 31))
-        for code, year, count in events["merge_base"]:
-            targets = alive(code, year, Kind.GRASSROOTS_COMMITTEE)
-            for node in self.rng.sample(alive(code, year, Kind.GRASSROOTS_CELL), count):
-                self.dissolve(node, datetime.date(year, 12, 31), merged_into=self.rng.choice(targets).unit)
-        for code, year, count in events["found_base"]:
-            committee = self.committees[code]
-            start = len(by_committee[code]) + 1
-            for i in range(count):
-                unit = Unit(
-                    code=f"{code}-{start + i:03d}",
-                    tier=Tier.BASE,
-                    kind=Kind.GRASSROOTS_CELL,
-                    name=self.base_name(PlaceType.PUBLIC_SERVICE, False, 0),
-                    place_type=PlaceType.PUBLIC_SERVICE,
-                    parent=committee,
-                    committee=committee,
-                    founded=datetime.date(year, 7, 1),
-                )
-                unit.save()
-                node = Node(unit=unit, quality=self.rng.gauss(0.2, 1.0), size=0.7)
-                self.base_nodes.append(node)
-                by_committee[code].append(node)
-        move = events["dissolve_committee"]
-        old, new = self.committees[move["code"]], self.committees[move["move_remaining_to"]]
-        for node in alive(move["code"], move["year"]):
-            for n in [node, *node.children]:
-                n.committee_until[move["year"]] = old.code
-                n.unit.committee = new
-            node.unit.parent = new
-        old.dissolved = datetime.date(move["year"], 12, 31)
-        old.save()
-        moved = [n.unit for n in self.base_nodes + self.cell_nodes if n.committee_until]
-        Unit.objects.bulk_update(moved, ["parent", "committee"], batch_size=500)
-        changed = [n.unit for n in self.base_nodes + self.cell_nodes if n.unit.dissolved]
-        Unit.objects.bulk_update(changed, ["dissolved", "merged_into"], batch_size=500)
-
-    def dissolve(self, node: Node, date: datetime.date, merged_into: Unit | None = None):
-        node.unit.dissolved, node.unit.merged_into = date, merged_into
-        for child in node.children:
-            child.unit.dissolved = date
-
-    # Ratings and members ------------------------------------------------------------
-    def level_counts(self, year_spec: dict, key: str, n: int) -> dict[str, int]:
-        if key in year_spec:
-            counts = year_spec[key]
-            if sum(counts.values()) != n:
-                raise ValueError(f"{key}: {sum(counts.values())} levels for {n} units")
-            return counts
-        shares = year_spec[f"{key}_share"]
-        return dict(zip(shares, apportion(n, list(shares.values())), strict=True))
-
-    def build_ratings(self, year: int, year_spec: dict, scheme) -> list[Rating]:
-        levels = {lv.code: lv for lv in scheme.levels.all()}
-        decisions = {
-            code: (
-                f"{self.rng.randint(100, 450)}-{c['decision_suffix']}",
-                datetime.date(year + 1, 1, self.rng.randint(8, 28)),
-            )
-            for code, c in ((c["code"], c) for c in self.spec["committees"])
-        }
-        rows = []
-        for key, nodes, tier in (("base", self.base_nodes, Tier.BASE), ("cells", self.cell_nodes, Tier.CELL)):
-            active = [n for n in nodes if n.unit.is_active_in(year)]
-            new = [n for n in active if n.unit.founded and n.unit.founded.year == year]
-            ranked = sorted(
-                (n for n in active if n not in set(new)),
-                key=lambda n: n.quality + self.rng.gauss(0, 0.35),
-                reverse=True,
-            )
-            counts = self.level_counts(year_spec, key, len(ranked))
-            position = 0
-            for code, count in counts.items():
-                for node in ranked[position : position + count]:
-                    rows.append(self.rating(node, year, tier, decisions, level=levels[code]))
-                position += count
-            for node in new:
-                rows.append(self.rating(node, year, tier, decisions, not_rated=True))
-        return rows
-
-    def rating(self, node: Node, year: int, tier: str, decisions: dict, level=None, not_rated=False):
-        code = node.committee_code(year, node.unit.committee.code)
-        number, date = decisions[code]
-        return Rating(
-            unit=node.unit,
-            year=year,
-            committee=self.committees[code],
-            tier=tier,
-            place_type=node.unit.place_type,
-            level=level,
-            not_rated=not_rated,
-            not_rated_reason=NOT_RATED_REASON if not_rated else "",
-            decision_number="" if not_rated else number,
-            decision_date=None if not_rated else date,
-        )
-
-    def build_member_stats(self, year: int, year_spec: dict) -> list[MemberStats]:
-        active = [n for n in self.base_nodes if n.unit.is_active_in(year)]
-        weights = [n.size * (6 + 9 * sum(c.unit.is_active_in(year) for c in n.children)) for n in active]
-        members = apportion(year_spec["members"], weights)
-        admitted = apportion(year_spec["admitted"], weights)
-        rows = []
-        for node, count, new in zip(active, members, admitted, strict=True):
-            not_rated = max(new, round(count * 0.015))
-            shares = [
-                13 + self.rng.uniform(-2, 2),
-                72,
-                14 + self.rng.uniform(-3, 3),
-                1 + self.rng.uniform(-1, 1),
-            ]
-            excellent, good, completed, not_completed = apportion(count - not_rated, shares)
-            cap = good // 5  # keep within the four-level scheme's 20%-of-good rule
-            if excellent > cap:
-                good, excellent = good + excellent - cap, cap
-            code = node.committee_code(year, node.unit.committee.code)
-            rows.append(
-                MemberStats(
-                    unit=node.unit,
-                    year=year,
-                    committee=self.committees[code],
-                    member_count=count,
-                    excellent=excellent,
-                    good=good,
-                    completed=completed,
-                    not_completed=not_completed,
-                    not_rated=not_rated,
-                    admitted=new,
-                )
-            )
-        return rows
-
-    def build_years(self):
-        for year_text, year_spec in sorted(self.spec["years"].items()):
-            year = int(year_text)
-            scheme = RatingScheme.objects.in_force(year)
-            Rating.objects.bulk_create(self.build_ratings(year, year_spec, scheme), batch_size=1000)
-            RatingTally.mark_stale(year)
-            MemberStats.objects.bulk_create(self.build_member_stats(year, year_spec), batch_size=1000)
-
-    def build_accounts(self) -> list[User]:
-        users = []
+    # Accounts ----------------------------------------------------------------------
+    def build_accounts(self) -> dict[str, User]:
+        hashed = None  # one password for every demo account: hashed once (it is deliberately slow)
         for a in self.spec["accounts"]:
+            committee = Unit.objects.get(code=a["committee"]) if a.get("committee") else None
             user = User(
                 username=a["username"],
                 role=a["role"],
@@ -406,17 +255,36 @@ class DemoBuilder:
                 last_name=a["last_name"],
                 is_staff=a["staff"],
                 is_superuser=a["staff"],
-                committee=self.committees.get(a.get("committee")),
+                committee=committee,
             )
-            user.set_password(self.spec["demo_password"])
+            if hashed is None:
+                user.set_password(self.spec["demo_password"])
+                hashed = user.password
+            user.password = hashed
             user.full_clean()
             user.save()
-            users.append(user)
-        return users
+            self.users[user.username] = user
+        return self.users
+
+    # Counts for the command's summary ---------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        units = Unit.objects.all()
+        return {
+            "base": units.base_organizations().count(),
+            "cells": units.cells().count(),
+            "years": len(self.spec["years"]) + 1,
+        }
 
 
 def load_spec() -> dict:
-    return json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+    """The two spec files as one: the 2015–2020 spec, with the later years and steps added."""
+    spec = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+    later = json.loads(LATER_PATH.read_text(encoding="utf-8"))
+    spec["years"].update(later.pop("years"))
+    spec["accounts"] += later.pop("accounts")
+    later.pop("_comment", None)
+    spec.update(later)
+    return spec
 
 
 def demo_loaded(spec: dict | None = None) -> bool:
@@ -427,10 +295,15 @@ def demo_loaded(spec: dict | None = None) -> bool:
 @transaction.atomic
 def load_demo(spec: dict | None = None) -> DemoBuilder:
     """Build the whole demo data set in one transaction: all of it or nothing."""
+    from demo import history, quangngai, reorganization_2025, seasons, years
+
     builder = DemoBuilder(spec or load_spec())
     builder.build_tree()
-    builder.apply_events()
-    builder.build_years()
+    history.apply_2016_2019(builder)
+    reorganization_2025.refound_blocs(builder)
+    reorganization_2025.reorganize_2025(builder, found_other_side=quangngai.found_side)
+    years.build_years(builder)
     builder.build_accounts()
     load_resolutions()  # the invented 2020–2025 and 2025–2030 resolutions
+    seasons.build_seasons(builder)
     return builder

@@ -93,6 +93,39 @@ class UnitPlace(models.Model):
             unit=unit, valid_from=unit.founded, valid_to=unit.dissolved, **cls.values_of(unit)
         )
 
+    @classmethod
+    def bulk_first_of(cls, units, *, batch_size: int = 1000) -> list[UnitPlace]:
+        """`first_of` for units written with `bulk_create` (which calls no `save()`): their first
+        places, a few inserts whatever their number (the demo and bulk loads)."""
+        rows = [
+            cls(unit=unit, valid_from=unit.founded, valid_to=unit.dissolved, **cls.values_of(unit))
+            for unit in units
+        ]
+        return cls.objects.bulk_create(rows, batch_size=batch_size)
+
+    @classmethod
+    def bulk_moved(cls, units, *, on: datetime.date, batch_size: int = 1000) -> None:
+        """Units whose place the caller changed and wrote in bulk, effective `on`: each one's
+        open place ends the day before (or, begun that very day, is dropped) and its new place
+        begins — what `organizations.places.record_place` does one unit at a time."""
+        ids = [unit.pk for unit in units]
+        opened = cls.objects.filter(unit_id__in=ids, valid_to__isnull=True)
+        opened.filter(valid_from=on).delete()
+        opened.update(valid_to=on - datetime.timedelta(days=1))
+        rows = [
+            cls(unit=unit, valid_from=on, valid_to=unit.dissolved, **cls.values_of(unit)) for unit in units
+        ]
+        cls.objects.bulk_create(rows, batch_size=batch_size)
+
+    @classmethod
+    def bulk_closed(cls, units) -> None:
+        """Units ended in bulk (their `dissolved` set by the caller): their open places end then."""
+        by_day: dict = {}
+        for unit in units:
+            by_day.setdefault(unit.dissolved, []).append(unit.pk)
+        for day, ids in by_day.items():
+            cls.objects.filter(unit_id__in=ids, valid_to__isnull=True).update(valid_to=day)
+
 
 class LineageKind(models.TextChoices):
     FOUND = "found", _("Founded")

@@ -20,10 +20,10 @@ class Command(BaseCommand):
         if generator.demo_loaded(spec):
             self.stdout.write("Dữ liệu mẫu Kon Tum đã có sẵn; không nạp lại.")
         else:
-            builder = generator.load_demo(spec)
+            counts = generator.load_demo(spec).counts()
             self.stdout.write(
-                f"Đã nạp dữ liệu mẫu: {len(builder.base_nodes)} TCCSĐ, {len(builder.cell_nodes)} chi bộ "
-                f"trực thuộc, {len(spec['years'])} năm."
+                f"Đã nạp dữ liệu mẫu: {counts['base']} TCCSĐ, {counts['cells']} chi bộ trực thuộc "
+                f"(từng có, 2015–nay), {counts['years']} năm."
             )
         names = ", ".join(a["username"] for a in spec["accounts"])
         self.stdout.write(f"Tài khoản mẫu: {names}; mật khẩu (chỉ dùng để thử): {spec['demo_password']}")
