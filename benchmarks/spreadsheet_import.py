@@ -229,7 +229,9 @@ def ours(name: str, label: str):
     prev, check_s = timed(lambda: check(sheets, user=user, file_name=path.name))
     preview_mb = peak_mb()
     assert not prev.has_errors, [str(e) for e in prev.errors[:5]]
+    cpu = time.process_time()
     result, commit_s = timed(lambda: services.commit(prev, user=user))
+    commit_cpu_s = time.process_time() - cpu
     return {
         "scenario": label,
         "rows": len(prev.rows),
@@ -239,11 +241,44 @@ def ours(name: str, label: str):
         "read_s": read_s,
         "preview_s": check_s,
         "commit_s": commit_s,
+        "commit_cpu_s": commit_cpu_s,  # this process only (the database server's share apart)
         "total_s": read_s + check_s + commit_s,
         "peak_read_mb": read_mb,
         "peak_preview_mb": preview_mb,
         "peak_mb": peak_mb(),
     }
+
+
+def copy_floor(rows: str):
+    """The floor on this machine now: COPY of as many rating-like rows (and as many audit-like
+    rows) into bare temporary tables, no index, no constraint, no check, then COMMIT."""
+    setup_django()
+    import io
+
+    from django.db import connection, transaction
+
+    n = int(rows)
+    rating = "".join(f"{i}\t2015\t7\tbase\tcommune\t3\tf\t\\N\t\\N\t\tthử tải\t1\n" for i in range(n))
+    changes = '{"level": [null, "TSVM"], "note": ["", "thử tải"]}'
+    audit = "".join(
+        f"2026-01-01T00:00:00+00:00\t1\timport\tbig.xlsx\trating.create\t{i}\t7\t2015\t{changes}\n"
+        for i in range(n)
+    )
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE floor_rating (unit_id int, year int, committee_id int, tier text,"
+            " place_type text, level_id int, not_rated bool, self_level_id int, appraised_level_id int,"
+            " reason text, note text, version int) ON COMMIT DROP"
+        )
+        cursor.execute(
+            "CREATE TEMP TABLE floor_audit (at timestamptz, user_id int, channel text, source text,"
+            " action text, unit_id int, committee_id int, year int, changes jsonb) ON COMMIT DROP"
+        )
+        cursor.cursor.copy_expert("COPY floor_rating FROM STDIN", io.StringIO(rating))
+        cursor.cursor.copy_expert("COPY floor_audit FROM STDIN", io.StringIO(audit))
+    seconds = time.perf_counter() - start
+    return {"copy_floor_rows": n, "copy_floor_s": seconds}
 
 
 def reset(years):
@@ -355,6 +390,7 @@ def measure(*, small: bool, big_baseline: bool) -> tuple[list[dict], dict]:
     print(f"{big_label}…", file=sys.stderr)
     results.append(phase("ours", "big", big_label))
     phase("reset", *BIG_YEARS)
+    results.append(phase("copy_floor", big_rows))
     if big_baseline:
         print(f"{big_label}, django-import-export…", file=sys.stderr)
         results.append(phase("theirs", "big", big_label))
@@ -394,6 +430,8 @@ def main(argv):
         result = ours(*rest)
     elif command == "theirs":
         result = theirs(*rest)
+    elif command == "copy_floor":
+        result = copy_floor(*rest)
     elif command == "reset":
         result = reset([int(y) for y in rest])
     else:
