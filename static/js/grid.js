@@ -172,7 +172,9 @@
           var to = Math.max(last, index);
           for (var i = from; i <= to; i += 1) {
             boxes[i].checked = box.checked;
+            rowOf(boxes[i]).classList.toggle("picked", box.checked);
           }
+          countPicked();
         }
         last = index;
       });

@@ -101,6 +101,23 @@ def test_a_clerk_fills_twenty_rows_by_keyboard_and_corrects_the_refused_one(
         assert focused_name(page) == "form-3-decision_date"
         page.keyboard.type("31/2/2020")
 
+        # A decision number and date filled in at once in the rows ticked (5 to 7, Shift+click).
+        page.locator("tr:has(input[name='form-5-unit']) input.pick").click()
+        page.locator("tr:has(input[name='form-7-unit']) input.pick").click(modifiers=["Shift"])
+        assert page.locator("#fill-count").inner_text() == "3"
+        page.fill("#fill-number", "99-QĐ/ĐU")
+        page.fill("#fill-date", "1/2/20")
+        page.click("#fill-apply")
+        filled = [page.input_value(f'input[name="form-{row}-decision_number"]') for row in (4, 5, 6, 7, 8)]
+        assert filled == ["", "99-QĐ/ĐU", "99-QĐ/ĐU", "99-QĐ/ĐU", ""]
+
+        # The organization's cells fold away and come back.
+        toggle = page.locator("tbody").first.locator("button.gt")
+        toggle.click()
+        assert not page.locator('select[name="form-1-level"]').is_visible()
+        toggle.click()
+        assert page.locator('select[name="form-1-level"]').is_visible()
+
         # Leaving now asks first (the changes are not saved).
         page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
         page.locator(".navbar-brand").click()
@@ -130,3 +147,5 @@ def test_a_clerk_fills_twenty_rows_by_keyboard_and_corrects_the_refused_one(
     assert stored.count() == ROWS and {r.level.code for r in stored} == {"HTXSNV"}
     third = stored.get(unit__code="A-001-03")
     assert (third.decision_number, third.decision_date) == ("12-QĐ/ĐU", datetime.date(2020, 1, 20))
+    filled = stored.filter(decision_number="99-QĐ/ĐU").values_list("unit__code", "decision_date")
+    assert sorted(filled) == [(f"A-001-0{n}", datetime.date(2020, 2, 1)) for n in (5, 6, 7)]
