@@ -193,10 +193,16 @@ def insert(model, rows: list[NewRow], *, same: dict) -> None:
     columns = [*same, *first.own, *(first.tail.columns if first.tail else ())]
     prefix = "\t".join(copy_text(v) for v in same.values())
     json_text: dict[int, str] = {}  # rows of the same values share their audit dict: encode it once
+    str_text: dict[str, str] = {}  # tiers, types of place, actions: a few strings, many times
 
     def encode(value) -> str:
         if type(value) is int:
             return str(value)
+        if type(value) is str:
+            text = str_text.get(value)
+            if text is None:
+                text = str_text[value] = copy_text(value)
+            return text
         if type(value) is dict:
             text = json_text.get(id(value))
             if text is None:

@@ -126,22 +126,17 @@ def audit_entry(*, user, channel, source, action, unit, committee, year, changes
 def _save_rows(*, model, rows, user, committee, year, channel, source, build_values, validate):
     """Shared body of the two bulk writers: lock existing rows, detect conflicts, check, write
     (the checks and the writes themselves: `assessments.bulk`)."""
-    locked = model.objects.select_for_update(of=("self",)).filter(
-        year=year, unit__in=[r.unit.pk for r in rows]
-    )
+    pks = [r.unit.pk for r in rows]
+    locked = model.objects.select_for_update(of=("self",)).filter(year=year, unit_id__in=pks)
     if model is Rating:
         locked = locked.select_related("level", "self_level", "appraised_level")  # the audit reads the old
     existing = {obj.unit_id: obj for obj in locked}
-    conflicts = [
-        Conflict(unit=r.unit, stored=existing[r.unit.pk])
-        for r in rows
-        if r.expected_version is not None
-        and r.unit.pk in existing
-        and existing[r.unit.pk].version != r.expected_version
-    ]
-    conflicts += [
-        Conflict(unit=r.unit, stored=None) for r in rows if r.expected_version and r.unit.pk not in existing
-    ]
+    conflicts = []
+    for r, pk in zip(rows, pks, strict=True):
+        if r.expected_version is not None and pk in existing and existing[pk].version != r.expected_version:
+            conflicts.append(Conflict(unit=r.unit, stored=existing[pk]))
+        elif r.expected_version and pk not in existing:
+            conflicts.append(Conflict(unit=r.unit, stored=None))
     if conflicts:
         raise ConflictError(conflicts)
 
@@ -215,6 +210,7 @@ def save_ratings(
 
     def values(c: RatingChange) -> dict:
         not_rated = c.decided and c.level is None
+        scores = c.scores if c.level is not None or not c.decided else {}  # a unit not rated has none
         return {
             "level": c.level if c.decided else None,
             "not_rated": not_rated,
@@ -224,7 +220,7 @@ def save_ratings(
             "note": c.note.strip(),
             "decision_number": c.decision_number.strip(),
             "decision_date": c.decision_date,
-            **{name: c.scores.get(name) if c.level or not c.decided else None for name in SCORE_FIELDS},
+            **{name: scores.get(name) for name in SCORE_FIELDS},
         }
 
     RatingTally.mark_stale(year)
