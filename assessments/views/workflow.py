@@ -191,7 +191,7 @@ def open_view(request, year):
     if not request.user.sees_whole_province:
         raise Http404
     _check_province_staff(request)
-    form = SeasonForm(request.POST or None)
+    form = SeasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             open_season(user=request.user, year=year, deadline=form.cleaned_data["deadline"])

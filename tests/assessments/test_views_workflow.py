@@ -329,3 +329,9 @@ def test_the_committee_history_shows_its_season(client, staff, province_staff, c
     response = client.get(reverse("assessments:unit-history", args=["A"]))
     actions = [entry.action for entry, _, _ in response.context["entries"]]
     assert {"submission.submitted", "submission.withdrawn", "year.lock"} <= set(actions)
+
+
+def test_a_season_opens_without_a_deadline_too(client, province_staff, committee_a):
+    client.force_login(province_staff)
+    assert client.post(reverse("assessments:open-season", args=[2016])).status_code == 302
+    assert RatingYear.objects.get(year=2016).is_opened
