@@ -129,3 +129,12 @@ def test_a_refusal_of_the_service_is_shown_on_the_row(tree, province_staff, engl
     builders.season(2025, locked=True)
     prepared = plan(MERGER, province_staff)
     assert "row 2, column “Hình thức”, value “sáp nhập”: Year 2025 is locked" in str(prepared.errors[0])
+
+
+def test_an_xlsx_with_one_sheet_per_district_is_one_list(tree, province_staff):
+    from tests.imports.files import xlsx
+
+    merged = ["XA1", "sáp nhập", "01/07/2025", "", "", "Đảng bộ xã Mới", "TINH", "Đảng bộ cơ sở", ""]
+    data = xlsx(sheets={"Huyện A": [HEADER, ["A-001", *merged]], "Huyện B": [HEADER, ["B-001", *merged]]})
+    prepared = mapping.plan(data, "sap-xep.xlsx", user=province_staff)
+    assert not prepared.errors and len(prepared.steps) == 1 and len(prepared.steps[0].rows) == 2
