@@ -162,12 +162,15 @@ class Reporting:
         return {"state": OPEN if self.in_progress else CLOSED, "reported": self.reported, "total": self.total}
 
 
-def reporting(year: int, committee: Unit | None = None) -> Reporting:
+def reporting(year: int, committee: Unit | None = None, state: str | None = None) -> Reporting:
     """The reporting rate of `year` (in `committee` when given): `Unit.objects.to_rate` and
-    `recorded_in`, the same count as the season status page."""
+    `recorded_in`, the same count as the season status page. `state` when already read."""
     units = Unit.objects.to_rate(year, committee=committee)
     return Reporting(
-        year=year, state=season_state(year), reported=units.recorded_in(year).count(), total=units.count()
+        year=year,
+        state=state or season_state(year),
+        reported=units.recorded_in(year).count(),
+        total=units.count(),
     )
 
 

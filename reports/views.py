@@ -44,8 +44,8 @@ def _work_left(user) -> dict:
     year = seasons.working_year()
     overview = seasons.overview(year)
     committees = (
-        seasons.committee_progress(year, Scope(user=user).committees())
-        if overview.state != "not_opened"
+        seasons.committee_progress(year, Scope(user=user).committees().active_in(year))
+        if overview.state != seasons.NOT_OPENED
         else []
     )
     return {
@@ -109,7 +109,11 @@ def dashboard(request, year, template="reports/dashboard.html"):
     trend = dash.trends(committee)
     targets = dash.target_lines()
     states = seasons.states([t.year for t in trend] + [year])
-    partial = [seasons.reporting(t.year, committee) for t in trend if states[t.year] != seasons.CLOSED]
+    partial = [
+        seasons.reporting(t.year, committee, states[t.year])
+        for t in trend
+        if states[t.year] != seasons.CLOSED
+    ]
     context = {
         "report": report,
         "committee": committee,
@@ -124,7 +128,7 @@ def dashboard(request, year, template="reports/dashboard.html"):
         "trend": trend,
         "chart": trend_chart(trend, targets, {t.year: states[t.year] for t in trend}),
         "partial_years": partial,
-        "reporting": seasons.reporting(year, committee)
+        "reporting": seasons.reporting(year, committee, states[year])
         if states[year] != seasons.CLOSED and report.has_data
         else None,
         "schemes_differ": len({t.scheme for t in trend}) > 1,

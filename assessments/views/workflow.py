@@ -30,8 +30,10 @@ from organizations.models import Unit
 
 
 def _season_rows(user, year: int):
-    """Per committee in scope: its counts for the year and its submission (`seasons.committee_progress`)."""
-    return [(c, c.submission) for c in seasons.committee_progress(year, Scope(user=user).committees())]
+    """Per committee in scope that existed in the year: its counts and its submission
+    (`seasons.committee_progress`)."""
+    committees = Scope(user=user).committees().active_in(year)
+    return [(c, c.submission) for c in seasons.committee_progress(year, committees)]
 
 
 @login_required

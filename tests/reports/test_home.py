@@ -89,3 +89,9 @@ def test_without_any_closed_season_the_home_page_says_the_year_is_in_progress(cl
     b.rate(b.unit("A-002"), 2016, "TSVM")
     page = english(client, leader).get(reverse("reports:home")).content.decode()
     assert "No season is closed yet: 2016 is still in progress, 1 of 4 units reported" in page
+
+
+def test_a_clerk_whose_committee_has_nothing_to_rate_is_told_so(client, seasons):
+    empty = b.staff_of(b.committee("Z"), "staff-z")
+    page = english(client, empty).get(reverse("reports:home")).content.decode()
+    assert "Your committee has no unit to rate in 2016." in page
