@@ -285,6 +285,7 @@ def _render_preview(request, token, meta, prev, status=200, refused=None):
             "total": shown_total,
             "digest": _digest(prev),
             "refused": refused or [],
+            "writes": counts[NEW] + counts[CHANGED],
             "confirm_label": _confirm_label(counts),
             "grids": _grid_links(prev, meta["kind"]),
         },
@@ -301,8 +302,10 @@ def _confirm_label(counts) -> str:
     if counts[ERROR]:
         return (
             ngettext(
-                "Write %(count)s valid row: %(new)s new, %(changed)s changed; leave out %(errors)s with errors",
-                "Write %(count)s valid rows: %(new)s new, %(changed)s changed; leave out %(errors)s with errors",
+                "Write %(count)s valid row: %(new)s new, %(changed)s changed; "
+                "leave out %(errors)s with errors",
+                "Write %(count)s valid rows: %(new)s new, %(changed)s changed; "
+                "leave out %(errors)s with errors",
                 writes,
             )
             % numbers
