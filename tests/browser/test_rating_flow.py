@@ -86,7 +86,9 @@ def test_committee_enters_and_submits_the_province_approves_and_the_report_count
         unchanged=total - entered,
     )
     expected_approved = vi(
-        "The ratings of %(committee)s for %(year)s were approved.", committee=dakha.name, year=YEAR
+        "The ratings of %(committee)s for %(year)s were approved: they now count as final.",
+        committee=dakha.name,
+        year=YEAR,
     )
     base = live_server.url
     requested = []
@@ -117,8 +119,12 @@ def test_committee_enters_and_submits_the_province_approves_and_the_report_count
             assert selected(level_select(page, code)) == abbreviation
         page.screenshot(path=str(artifacts_dir / "rating-grid.png"))
 
-        # ... submit them for approval, and log out.
+        # ... submit them for approval (the units left unrated named first, then submitted anyway),
+        # and log out.
         page.click("#submit-ratings")
+        page.wait_for_load_state()
+        assert page.locator("#pending-units").count() == 1
+        page.click("#confirm-action")
         page.wait_for_load_state()
         assert text(page.locator("#workflow-status")) == vi(Status.SUBMITTED.label)
         assert page.locator("#submit-ratings").count() == 0
@@ -129,6 +135,9 @@ def test_committee_enters_and_submits_the_province_approves_and_the_report_count
         page.goto(f"{base}/ratings/{YEAR}/?committee=DAKHA")
         assert text(page.locator("#workflow-status")) == vi(Status.SUBMITTED.label)
         page.click("#approve-ratings")
+        page.wait_for_load_state()
+        assert page.locator("#completeness").count() == 1  # the committee's completeness first
+        page.click("#confirm-action")
         page.wait_for_load_state()
         assert text(page.locator("#workflow-status")) == vi(Status.APPROVED.label)
         assert text(page.locator(".alert-success")) == expected_approved
