@@ -10,6 +10,13 @@ from tests import builders as b
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def open_seasons(db):
+    """The seasons these tests write in, opened as provincial staff open them."""
+    for year in (2015, 2016, 2018, 2019):
+        b.season(year)
+
+
 @pytest.fixture
 def unit(committee_a):
     return b.unit("A-001")

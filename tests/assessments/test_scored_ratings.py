@@ -25,6 +25,15 @@ def english_pages(client, settings):
 
 
 YEAR = 2025
+
+
+@pytest.fixture(autouse=True)
+def open_seasons(db):
+    """The seasons these tests write in, opened as provincial staff open them."""
+    for year in (2019, YEAR, 2026):
+        b.season(year)
+
+
 HEADERS = [
     "Mã đơn vị",
     "Năm",

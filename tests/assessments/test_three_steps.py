@@ -29,6 +29,13 @@ YEAR = 2023
 
 
 @pytest.fixture(autouse=True)
+def open_seasons(db):
+    """The seasons these tests write in, opened as provincial staff open them."""
+    for year in (2019, YEAR):
+        b.season(year)
+
+
+@pytest.fixture(autouse=True)
 def english():
     with translation.override("en"):
         yield

@@ -120,7 +120,8 @@ def test_units_founded_after_or_dissolved_before_the_year_are_not_pending():
     parent = b.committee("A")
     b.base_org(parent, "A-001", founded=datetime.date(2016, 3, 1))
     b.base_org(parent, "A-002", dissolved=datetime.date(2014, 12, 31))
-    b.base_org(parent, "A-003", dissolved=datetime.date(2015, 6, 30))
+    b.base_org(parent, "A-003", dissolved=datetime.date(2015, 6, 30))  # gone before the year's end
+    b.base_org(parent, "A-004", dissolved=datetime.date(2015, 12, 31))
     assert build_report(2015).base.pending == 1
 
 
