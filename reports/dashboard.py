@@ -30,6 +30,7 @@ from assessments.models.targets import counted_levels_by_year
 from organizations.models import PlaceType, Tier, Unit
 from reports.engine import build_report_set
 from reports.figures import QualityReport, TargetResult, percent
+from reports.restated import trend_rows as restated_trend_rows
 
 
 def latest_year(user) -> int | None:
@@ -216,11 +217,15 @@ def sort_key(sort: str):
     return SORTS.get(sort, SORTS["code"])
 
 
-def committee_rows(year: int, reports: dict, sort: str = "code") -> list[CommitteeRow]:
+def committee_rows(
+    year: int, reports: dict, sort: str = "code", *, restated: bool = False
+) -> list[CommitteeRow]:
     """One row per committee that existed that year (or had ratings counted under it), from the
     engine's reports grouped by committee (whole province only). A committee dissolved earlier
-    can still appear among the groups through its members' term admissions: it is left out."""
-    committees = Unit.objects.committees().in_bulk([key for key in reports if key is not None])
+    can still appear among the groups through its members' term admissions: it is left out.
+    Restated, the committees are those of the structure's date (founded since, maybe)."""
+    units = Unit.objects if restated else Unit.objects.committees()
+    committees = units.in_bulk([key for key in reports if key is not None])
     statuses = dict(Submission.objects.filter(year=year).values_list("committee_id", "status"))
     rows = [
         CommitteeRow(committee=committees[key], report=report, status=statuses.get(key, Status.DRAFT))
@@ -253,13 +258,17 @@ class DashboardFigures:
     places: list[PlaceRow]
 
 
-def figures(year: int, committee: Unit | None, sort: str = "code") -> DashboardFigures:
-    """The scope's report, by type of place and (for the whole province) by committee: one pass."""
+def figures(year: int, committee: Unit | None, sort: str = "code", *, structure_of=None) -> DashboardFigures:
+    """The scope's report, by type of place and (for the whole province) by committee: one pass.
+    `structure_of`: restated under the structure of that date (`reports.restated`)."""
     groups = (None, "place_type") + (("committee",) if committee is None else ())
-    sets = build_report_set(year, committee, groups=groups)
+    sets = build_report_set(year, committee, groups=groups, structure_of=structure_of)
+    restated = structure_of is not None
     return DashboardFigures(
         report=sets[None][None],
-        committees=committee_rows(year, sets["committee"], sort) if committee is None else [],
+        committees=committee_rows(year, sets["committee"], sort, restated=restated)
+        if committee is None
+        else [],
         places=place_rows(sets["place_type"]),
     )
 
@@ -295,15 +304,18 @@ class TrendYear:
     cells: dict = field(default_factory=dict)
 
 
-def trends(committee: Unit | None) -> list[TrendYear]:
+def trends(committee: Unit | None, *, structure_of=None) -> list[TrendYear]:
     """Clean-and-strong shares per year, from the yearly tallies of the recorded rows.
 
     Years with different schemes are compared through what each year's resolution counts as clean
     and strong. The
     denominator is the units recorded that year (rated or marked not rated): past seasons are
-    complete, and the current one's card above counts the units still pending too.
+    complete, and the current one's card above counts the units still pending too. Restated
+    (`structure_of`), every year is counted under the units and committees of that date.
     """
-    if committee is None:
+    if structure_of is not None:  # each year restated under one structure: like with like
+        rows = restated_trend_rows(committee, structure_of)
+    elif committee is None:
         rows = [
             {"year": tally.year, "tier": tier, "level_id": level_id, "not_rated": not_rated, "n": n}
             for tally in RatingTally.fresh(with_rows=False)

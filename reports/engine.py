@@ -30,7 +30,7 @@ from assessments.models import (
 )
 from assessments.models.targets import counted_levels, describe_mapping
 from organizations.models import Tier, Unit
-from reports import honesty, summary
+from reports import honesty, restated, summary
 from reports.figures import (
     Admissions,
     LevelCount,
@@ -209,13 +209,16 @@ def _evaluate(
 
 
 def build_report_set(
-    year: int, committee: Unit | None = None, *, groups: tuple = (None,), counts=None
+    year: int, committee: Unit | None = None, *, groups: tuple = (None,), structure_of=None
 ) -> dict:
     """{grouping: {group key: QualityReport}} for each grouping asked for (None: the whole scope,
     under the key None; "committee": by committee id; "place_type": by type of place), all from the
-    same fixed handful of queries. `counts`: where the counts come from (the year's summaries by
-    default; a restated view's, `reports.restated`)."""
-    counts = counts or SummaryCounts(year, committee)
+    same fixed handful of queries. `structure_of` (a date): the restated view, each rating counted
+    under the unit and committee carrying its history on that date (`reports.restated`)."""
+    if structure_of is None:
+        counts = SummaryCounts(year, committee)
+    else:
+        counts = restated.RestatedCounts(year, structure_of, committee)
     scheme, levels = _levels_for_year(year)
     resolution, counted = counted_levels(year)
     summaries = _tier_summaries(counts, levels, counted, groups)
@@ -249,16 +252,19 @@ def build_report_set(
                     _evaluate(year, t, base, cells, member_summary, admissions, whole_province)
                     for t in targets
                 ],
+                structure_of=structure_of,
             )
     return result
 
 
-def build_reports(year: int, committee: Unit | None = None, *, group: str | None = None) -> dict:
-    return build_report_set(year, committee, groups=(group,))[group]
+def build_reports(
+    year: int, committee: Unit | None = None, *, group: str | None = None, structure_of=None
+) -> dict:
+    return build_report_set(year, committee, groups=(group,), structure_of=structure_of)[group]
 
 
-def build_report(year: int, committee: Unit | None = None) -> QualityReport:
-    return build_reports(year, committee)[None]
+def build_report(year: int, committee: Unit | None = None, *, structure_of=None) -> QualityReport:
+    return build_reports(year, committee, structure_of=structure_of)[None]
 
 
 def report_document(report: QualityReport) -> dict:

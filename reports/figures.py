@@ -8,6 +8,7 @@ counts (`units_required`), never on a rounded percentage.
 
 from __future__ import annotations
 
+import datetime
 import math
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -227,6 +228,9 @@ class QualityReport:
     # The resolution whose targets judge the year, and what it counts as clean and strong.
     resolution: Resolution | None = None
     mapping: str = ""
+    # The restated view: every rating counted under the unit and committee carrying its history
+    # on this date (`reports.restated`); None: as counted that year.
+    structure_of: datetime.date | None = None
 
     @property
     def scheme_title(self) -> str:
@@ -251,6 +255,7 @@ class QualityReport:
             "members": self.members.as_dict(),
             "admissions": self.admissions.as_dict(self.year),
             "targets": [target.as_dict() for target in self.targets],
+            "structure_of": self.structure_of.isoformat() if self.structure_of else None,
         }
 
 

@@ -14,7 +14,7 @@ the next reader), never a summary marked fresher than what it counted.
 from __future__ import annotations
 
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from assessments.models import MEMBER_FIELDS, MemberStats, Rating
@@ -124,3 +124,20 @@ def member_counts(first_year: int, last_year: int, committee: Unit | None = None
     ensure_fresh(range(first_year, last_year + 1))
     rows = MemberCount.objects.filter(year__gte=first_year, year__lte=last_year)
     return rows if committee is None else rows.filter(committee=committee)
+
+
+def reporting_counts(years, committee: Unit | None = None) -> dict[int, tuple[int, int]]:
+    """{year: (units recorded, units to rate)} for each of `years` (in `committee`), from the
+    summaries: what `assessments.seasons.reporting` counts on the units (the same rules:
+    `Rating.RECORDED`, `Unit.objects.to_rate`), in one query whatever the number of years."""
+    years = sorted(set(years))
+    ensure_fresh(years)
+    rows = RatingCount.objects.filter(year__in=years)
+    if committee is not None:
+        rows = rows.filter(committee=committee)
+    recorded = Q(pending=False) & (Q(level__isnull=False) | Q(not_rated=True))
+    grouped = rows.values("year").annotate(
+        reported=Sum("n", filter=recorded, default=0), pending=Sum("n", filter=Q(pending=True), default=0)
+    )
+    counts = {year: (reported, reported + pending) for year, reported, pending in fetch(grouped.order_by())}
+    return {year: counts.get(year, (0, 0)) for year in years}

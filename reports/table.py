@@ -18,7 +18,11 @@ def _tier_lines(title: str, summary: TierSummary) -> list[str]:
 
 def render_table(report: QualityReport) -> str:
     scope = report.committee.name if report.committee else "Toàn Đảng bộ tỉnh"
-    lines = [f"Kết quả đánh giá, xếp loại năm {report.year} — {scope}", ""]
+    lines = [f"Kết quả đánh giá, xếp loại năm {report.year} — {scope}"]
+    if report.structure_of:
+        date = f"{report.structure_of:%d/%m/%Y}"
+        lines.append(f"Theo cơ cấu tổ chức ngày {date} (số liệu quy về đơn vị kế thừa)")
+    lines.append("")
     lines += _tier_lines("Tổ chức cơ sở đảng", report.base)
     lines += _tier_lines("Chi bộ trực thuộc đảng ủy cơ sở", report.cells)
     lines += [
@@ -46,3 +50,17 @@ def render_table(report: QualityReport) -> str:
         comparator = Comparator(t.comparator).label
         lines.append(f"  {t.label:<55} {actual:>8} {comparator} {threshold}  {status}")
     return "\n".join(lines)
+
+
+def committee_lines(committees) -> list[str]:
+    """One line per committee of a restated report: [(committee, QualityReport)]."""
+    lines = ["Theo đảng bộ trực thuộc:"]
+    for unit, report in committees:
+        base, cells = report.base, report.cells
+        lines.append(
+            f"  {unit.code:<14} {unit.name[:40]:<40} TCCSĐ {vn_int(base.total):>6},"
+            f" TSVM {vn_int(base.clean_strong):>6}"
+            f" {vn_percent(base.clean_strong_percent):>8}; chi bộ {vn_int(cells.total):>6}, TSVM"
+            f" {vn_int(cells.clean_strong):>6} {vn_percent(cells.clean_strong_percent):>8}"
+        )
+    return lines
