@@ -12,8 +12,10 @@ This module builds the 2015 tree, the accounts, and runs the steps in order: the
 
 from __future__ import annotations
 
+import datetime
 import json
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,12 +107,16 @@ class Node:
     quality: float
     size: float = 1.0
     new_in: int | None = None
+    order: int = 0  # creation order: the years rank units in it, so 2015 draws as it always did
 
 
 class DemoBuilder:
     def __init__(self, spec: dict):
         self.spec = spec
         self.rng = random.Random(spec["seed"])
+        # A second stream for what came after the 2016–2019 events (decision numbers, 2025, Quảng
+        # Ngãi): drawing it never shifts the main stream, so the 2015–2020 ratings stay as drawn.
+        self.aside = random.Random(spec["seed"] + 10)
         self.used_names: set[str] = set()
         self.committees: dict[str, Unit] = {}
         self.province: Unit | None = None
@@ -146,7 +152,7 @@ class DemoBuilder:
         return base.place_type, f"{PLACE_LABEL.get(base.place_type, 'bộ phận')} {j + 1}"
 
     def add_node(self, unit: Unit, quality: float, size: float = 1.0, new_in: int | None = None) -> Node:
-        node = Node(quality=quality, size=size, new_in=new_in)
+        node = Node(quality=quality, size=size, new_in=new_in, order=len(self.nodes))
         self.nodes[unit.pk] = node
         return node
 
@@ -175,6 +181,15 @@ class DemoBuilder:
         self.bulk_found([unit for unit, _ in cells])
         for unit, quality in cells:
             self.add_node(unit, quality)
+
+    @contextmanager
+    def drawing_aside(self):
+        """Draw from the second stream inside the block (names, qualities, numbers)."""
+        main, self.rng = self.rng, self.aside
+        try:
+            yield
+        finally:
+            self.rng = main
 
     @staticmethod
     def bulk_found(units: list[Unit]) -> None:
@@ -267,13 +282,20 @@ class DemoBuilder:
         return self.users
 
     # Counts for the command's summary ---------------------------------------------------
-    def counts(self) -> dict[str, int]:
-        units = Unit.objects.all()
-        return {
-            "base": units.base_organizations().count(),
-            "cells": units.cells().count(),
-            "years": len(self.spec["years"]) + 1,
-        }
+    def counts(self, *dates: datetime.date) -> list[dict[str, int]]:
+        """Per date, the tree that day: grassroots organizations, cells, units under the root."""
+        result = []
+        for date in dates:
+            places = UnitPlace.objects.on(date)
+            root = places.get(tier=Tier.PROVINCE)
+            result.append(
+                {
+                    "base": places.filter(tier=Tier.BASE).count(),
+                    "cells": places.filter(tier=Tier.CELL).count(),
+                    "direct": places.filter(parent_id=root.unit_id).count(),
+                }
+            )
+        return result
 
 
 def load_spec() -> dict:
@@ -300,8 +322,9 @@ def load_demo(spec: dict | None = None) -> DemoBuilder:
     builder = DemoBuilder(spec or load_spec())
     builder.build_tree()
     history.apply_2016_2019(builder)
-    reorganization_2025.refound_blocs(builder)
-    reorganization_2025.reorganize_2025(builder, found_other_side=quangngai.found_side)
+    with builder.drawing_aside():
+        reorganization_2025.refound_blocs(builder)
+        reorganization_2025.reorganize_2025(builder, found_other_side=quangngai.found_side)
     years.build_years(builder)
     builder.build_accounts()
     load_resolutions()  # the invented 2020–2025 and 2025–2030 resolutions

@@ -19,9 +19,11 @@ ONE_DAY = datetime.timedelta(days=1)
 
 
 def decision(builder, on: datetime.date, note: str = "") -> Decision:
-    """An invented decision of the provincial standing committee, dated a few weeks before `on`."""
-    number = f"{builder.rng.randint(1200, 2900)}-QĐ/TU"
-    return Decision(number=number, date=on - datetime.timedelta(days=builder.rng.randint(10, 30)), note=note)
+    """An invented decision of the provincial standing committee, dated a few weeks before `on`
+    (drawn from the second stream, so the events themselves draw as they always did)."""
+    aside = builder.aside
+    number = f"{aside.randint(1200, 2900)}-QĐ/TU"
+    return Decision(number=number, date=on - datetime.timedelta(days=aside.randint(10, 30)), note=note)
 
 
 def alive_base(committee: Unit, on: datetime.date, kind: str | None = None) -> list[Unit]:

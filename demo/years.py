@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.db.models import Q
+
 from assessments.models import MemberStats, Rating, RatingScheme, RatingTally
 from demo import rows
 from demo.generator import apportion
@@ -65,13 +67,11 @@ def steps(rng, level, ordered_levels) -> tuple:
     return level, level
 
 
-def year_end_places(year: int, tiers=RATED_TIERS) -> list[dict]:
-    return list(
-        UnitPlace.objects.on(datetime.date(year, 12, 31))
-        .filter(tier__in=tiers)
-        .order_by("unit__code")
-        .values("unit_id", "committee_id", "tier", "place_type", "parent_id")
-    )
+def year_end_places(builder, year: int, tiers=RATED_TIERS) -> list[dict]:
+    """The rated units alive on 31 December, in the order they were created."""
+    places = UnitPlace.objects.on(datetime.date(year, 12, 31)).filter(tier__in=tiers)
+    rows = places.values("unit_id", "committee_id", "tier", "place_type", "parent_id")
+    return sorted(rows, key=lambda p: builder.nodes[p["unit_id"]].order)
 
 
 def suffix_of(builder, committee: Unit) -> str:
@@ -80,8 +80,14 @@ def suffix_of(builder, committee: Unit) -> str:
 
 
 def decisions_for(builder, year: int, committee_ids) -> dict[int, tuple]:
-    """One decision per reporting committee and year (number, date in January of the next year)."""
-    committees = Unit.objects.filter(pk__in=set(committee_ids)).order_by("code")
+    """One decision per reporting committee and year (number, date in January of the next year),
+    the committees in the spec's order, then by code. The spec's 2015 committees draw theirs every
+    year, even after they are gone, so that the draws of 2015–2020 stay what they always were."""
+    spec_order = {c["code"]: i for i, c in enumerate(builder.spec["committees"])}
+    committees = sorted(
+        Unit.objects.filter(Q(pk__in=set(committee_ids)) | Q(code__in=spec_order)),
+        key=lambda c: (spec_order.get(c.code, 99), c.code),
+    )
     return {
         c.pk: (
             f"{builder.rng.randint(100, 450)}-{suffix_of(builder, c)}",
@@ -121,7 +127,7 @@ def ranked_levels(builder, year: int, year_spec: dict, places: list[dict], key: 
 
 def build_ratings(builder, year: int, year_spec: dict, scheme: RatingScheme) -> list[dict]:
     """The year's rating rows (columns by name, for `demo.rows.insert`)."""
-    places = year_end_places(year)
+    places = year_end_places(builder, year)
     levels = {lv.code: lv for lv in scheme.ordered_levels}
     decisions = decisions_for(builder, year, [p["committee_id"] for p in places])
     rows = []
@@ -171,7 +177,7 @@ def member_split(rng, count: int, new: int) -> dict:
 
 def member_weights(builder, year: int) -> list[tuple[dict, float]]:
     """The grassroots organizations alive on 31 December of `year`, weighted by size and cells."""
-    places = year_end_places(year)
+    places = year_end_places(builder, year)
     cells: dict[int, int] = {}
     for p in places:
         if p["tier"] == Tier.CELL:

@@ -4,8 +4,11 @@ Refused unless `DEBUG` is on (the demo accounts share a printed password); idemp
 run finds the demo province and loads nothing.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from demo import generator
 
@@ -20,10 +23,12 @@ class Command(BaseCommand):
         if generator.demo_loaded(spec):
             self.stdout.write("Dữ liệu mẫu Kon Tum đã có sẵn; không nạp lại.")
         else:
-            counts = generator.load_demo(spec).counts()
+            builder = generator.load_demo(spec)
+            then, now = builder.counts(datetime.date(2015, 12, 31), timezone.localdate())
             self.stdout.write(
-                f"Đã nạp dữ liệu mẫu: {counts['base']} TCCSĐ, {counts['cells']} chi bộ trực thuộc "
-                f"(từng có, 2015–nay), {counts['years']} năm."
+                f"Đã nạp dữ liệu mẫu 2015–nay. Năm 2015: {then['base']} TCCSĐ, {then['cells']} chi bộ "
+                f"trực thuộc, {then['direct']} đảng bộ trực thuộc Tỉnh ủy; nay: {now['direct']} tổ chức "
+                f"đảng trực thuộc Tỉnh ủy, {now['base']} TCCSĐ, {now['cells']} chi bộ trực thuộc."
             )
         names = ", ".join(a["username"] for a in spec["accounts"])
         self.stdout.write(f"Tài khoản mẫu: {names}; mật khẩu (chỉ dùng để thử): {spec['demo_password']}")
