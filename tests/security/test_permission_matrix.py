@@ -71,6 +71,16 @@ TABLE = {
     "imports:template": ("302/302", "200/405",    "404/405",       "200/405", "200/405"),
     "imports:upload":  ("302/302", "200/302",     "200/302",       "403/403", "200/302"),
     "imports:confirm": ("302/302", "200/302+",    "404/404",       "403/403", "200/302+"),
+    "organizations:tree":       ("302/302", "200/405",   "200/405",       "200/405", "200/405"),
+    "organizations:timeline":   ("302/302", "200/405",   "404/405",       "200/405", "200/405"),
+    "organizations:found-cell": ("302/302", "200/302+",  "404/404",       "403/403", "200/302+"),
+    "organizations:found":      ("302/302", "404/404",   "404/404",       "403/403", "200/200"),
+    "organizations:rename":     ("302/302", "404/404",   "404/404",       "403/403", "200/200"),
+    "organizations:move":       ("302/302", "404/404",   "404/404",       "403/403", "200/200"),
+    "organizations:merge":      ("302/302", "404/404",   "404/404",       "403/403", "200/302+"),
+    "organizations:split":      ("302/302", "404/404",   "404/404",       "403/403", "200/200"),
+    "organizations:dissolve":   ("302/302", "404/404",   "404/404",       "403/403", "200/200"),
+    "organizations:refound":    ("302/302", "404/404",   "404/404",       "403/403", "200/200"),
 }
 # fmt: on
 
@@ -121,6 +131,15 @@ def parse(cell: str) -> Expected:
 
 EXPECTED = {
     (name, who): parse(cell) for name, row in TABLE.items() for who, cell in zip(USERS, row, strict=True)
+}
+# A grassroots-committee user (staff of a commune party committee directly under the province, its
+# own reporting committee) is, towards committee A, another committee: every cell as other_staff's.
+EXPECTED.update({(name, "grassroots_staff"): EXPECTED[name, "other_staff"] for name in TABLE})
+# The reorganizations posted in full (previewed first for the digest, then confirmed); the other
+# operations are posted empty (the form again, with its errors).
+REORGANIZATIONS = {
+    "organizations:found-cell": {"code": "A-001-09", "name": "Chi bộ thôn 9"},
+    "organizations:merge": {"unit_codes": "A-001-01", "into": "A-001-02"},
 }
 
 
@@ -237,6 +256,11 @@ def prepare(world, name: str, who: str, client: Client) -> tuple[dict, dict]:
     Returns the POST body and the URL's arguments (an import token).
     """
     committee, province_staff = world["committee"], world["province_staff"]
+    if name in REORGANIZATIONS:
+        body = {**REORGANIZATIONS[name], "on": f"1/7/{YEAR}", "decision_number": "01-QĐ/TU"}
+        if EXPECTED[name, who].post_writes:  # previewed by the user themself, then confirmed
+            body.update(confirm="1", digest=client.post(url_for(name), body).context["digest"])
+        return body, {}
     if name == "assessments:rating-grid":
         return grid_body(world, name, {"A-002": {"level": str(b.level(YEAR, "TSVM").pk)}}), {}
     if name == "assessments:member-grid":
@@ -332,6 +356,21 @@ def test_it_lets_leaders_read_but_never_write(world, name, method):
 @pytest.mark.parametrize("name,method", cases("province_staff"))
 def test_it_lets_provincial_staff_read_and_decide(world, name, method):
     run(world, name, "province_staff", method)
+
+
+@pytest.fixture
+def with_grassroots_staff(world):
+    commune = b.base_org(b.province_unit(), "XA", name="Đảng bộ xã Đăk La")
+    b.rate(b.cell(commune, "XA-01"), YEAR, "HTTNV")  # data of its own, like committee B
+    return {**world, "grassroots_staff": b.staff_of(commune, "staff-xa")}
+
+
+@pytest.mark.parametrize("name,method", cases("grassroots_staff"))
+def test_it_rejects_a_grassroots_committee_user_like_another_committee(with_grassroots_staff, name, method):
+    response = run(with_grassroots_staff, name, "grassroots_staff", method)
+    if response.status_code == 200:
+        html = response.content.decode()
+        assert "Alpha" not in html and "A-001" not in html
 
 
 # CSRF and the admin --------------------------------------------------------------------------------
