@@ -1,23 +1,12 @@
 """Seasons: a year is opened by provincial staff (who, when, by which deadline) before anybody
 enters its ratings. Every year that already has ratings, member statistics or a workflow state is
-marked opened, so existing data (and the demo) keep working as before."""
+marked opened by the next data migration (0019), so existing data (and the demo) keep working as
+before: apart from this one, because on PostgreSQL rows updated in the migration that adds a
+foreign key leave pending trigger events that its index creation refuses."""
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-from django.utils import timezone
-
-
-def open_years_with_data(apps, schema_editor):
-    RatingYear = apps.get_model("assessments", "RatingYear")
-    years = set()
-    for name in ("Rating", "MemberStats", "Submission"):
-        model = apps.get_model("assessments", name)
-        years |= set(model.objects.order_by().values_list("year", flat=True).distinct())
-    years |= set(RatingYear.objects.values_list("year", flat=True))
-    now = timezone.now()
-    for year in years:
-        RatingYear.objects.update_or_create(year=year, defaults={"opened_at": now})
 
 
 class Migration(migrations.Migration):
@@ -54,5 +43,4 @@ class Migration(migrations.Migration):
                 verbose_name="deadline",
             ),
         ),
-        migrations.RunPython(open_years_with_data, migrations.RunPython.noop),
     ]
