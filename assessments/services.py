@@ -145,8 +145,8 @@ def _save_rows(*, model, rows, user, committee, year, channel, source, build_val
     create, update = f"{model._meta.model_name}.create", f"{model._meta.model_name}.update"
     rated = model is Rating
     for row in rows:
-        unit, values = row.unit, build_values(row)
-        obj = existing.get(unit.pk)
+        unit, obj = row.unit, existing.get(row.unit.pk)
+        values = build_values(row, obj)
         if obj is None:
             # Counted under the unit's committee (and as its tier and type of place) at the time
             # of rating, for good.
@@ -208,9 +208,12 @@ def save_ratings(
     refusing = SubordinateRule.objects.filter(level__scheme=OuterRef("pk"), refuses=True)
     scheme = RatingScheme.objects.annotate(refusing_rules=Exists(refusing)).in_force(year)
 
-    def values(c: RatingChange) -> dict:
+    def values(c: RatingChange, stored: Rating | None) -> dict:
         not_rated = c.decided and c.level is None
         scores = c.scores if c.level is not None or not c.decided else {}  # a unit not rated has none
+        if stored is not None and not not_rated:
+            # A field the change does not carry (a grid shows no general and task parts) is kept.
+            scores = {**{name: getattr(stored, name) for name in SCORE_FIELDS}, **scores}
         return {
             "level": c.level if c.decided else None,
             "not_rated": not_rated,
@@ -276,7 +279,7 @@ def save_member_stats(
         year=year,
         channel=channel,
         source=source,
-        build_values=lambda c: {name: c.values.get(name) or 0 for name in MEMBER_FIELDS},
+        build_values=lambda c, stored: {name: c.values.get(name) or 0 for name in MEMBER_FIELDS},
         validate=lambda obj: obj.validate_for(year),
     )
 

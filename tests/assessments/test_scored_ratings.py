@@ -101,6 +101,30 @@ def test_the_grid_saves_a_level_within_its_band_with_its_score(client, staff, co
     assert (rating.level.code, rating.score, rating.tasks_on_time) == ("HTTNV", Decimal("72.5"), True)
 
 
+def test_a_grid_save_keeps_the_parts_of_the_score_it_does_not_show(client, staff, committee_a):
+    unit = b.unit("A-001")
+    b.rate(
+        unit,
+        YEAR,
+        "HTTNV",
+        scores={
+            "score": Decimal("75"),
+            "score_general": Decimal("25"),
+            "score_tasks": Decimal("50"),
+            "tasks_on_time": True,
+        },
+    )
+    page = grid_page(client, staff)
+    data = grid_post(page, "A-001", note="đã rà soát", tasks_on_time="1")
+    assert client.post(reverse("assessments:rating-grid", args=[YEAR]), data).status_code == 302
+    rating = Rating.objects.get()
+    assert (rating.note, rating.score_general, rating.score_tasks) == (
+        "đã rà soát",
+        Decimal("25"),
+        Decimal("50"),
+    )
+
+
 def import_rows(user, *rows):
     return services.preview(csv_text(HEADERS, *rows).encode(), "xep-loai-2025.csv", user=user)
 
