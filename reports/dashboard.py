@@ -7,6 +7,7 @@ target, the targets' short names and units of count, and the names of the resolu
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from django.db.models import Max
 from django.utils.formats import number_format
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
+from assessments import seasons
 from assessments.models import (
     Comparator,
     CountedAs,
@@ -28,6 +30,7 @@ from assessments.models import (
 )
 from assessments.models.targets import counted_levels_by_year
 from organizations.models import PlaceType, Tier, Unit
+from reports import summary
 from reports.engine import build_report_set
 from reports.figures import QualityReport, TargetResult, percent
 from reports.restated import trend_rows as restated_trend_rows
@@ -365,3 +368,22 @@ def trends(committee: Unit | None, *, structure_of=None) -> list[TrendYear]:
 def target_lines() -> dict[str, Target]:
     """The yearly clean-and-strong targets, drawn as lines on the trend chart."""
     return {t.metric: t for t in Target.objects.filter(metric__in=["base_clean_strong", "cell_clean_strong"])}
+
+
+def structure_of(query) -> datetime.date | None:
+    """The restated view's date from a query string (`?structure_of=YYYY-MM-DD`); None: as counted
+    (also for a date that is not one)."""
+    try:
+        return datetime.date.fromisoformat(query.get("structure_of", ""))
+    except ValueError:
+        return None
+
+
+def reporting_of(years, committee: Unit | None, states: dict) -> dict:
+    """{year: seasons.Reporting} for each of `years`, from the summaries in one query (the units
+    recorded and to rate, as `seasons.reporting` counts them on the units, per year)."""
+    counts = summary.reporting_counts(years, committee)
+    return {
+        year: seasons.Reporting(year=year, state=states[year], reported=reported, total=total)
+        for year, (reported, total) in counts.items()
+    }

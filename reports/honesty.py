@@ -63,15 +63,19 @@ def honesty(year: int, committee: Unit | None = None) -> tuple[Honesty, list[Hon
     decided = summary.rating_counts(year, committee).filter(pending=False, level__isnull=False)
     by_committee: dict[int, Honesty] = {}
     whole = Honesty(committee=committee)
-    rows = decided.values("committee_id", "level__rank", "self_level__rank").annotate(n=Sum("n")).order_by()
-    for committee_id, rank, self_rank, n in summary.fetch(rows):
+    # The committee's code and name come with the counts (no second query for 700 committees).
+    fields = ("committee_id", "committee__code", "committee__name", "level__rank", "self_level__rank")
+    rows = decided.values(*fields)
+    names = {}
+    for committee_id, code, name, rank, self_rank, n in summary.fetch(rows.annotate(n=Sum("n")).order_by()):
+        names[committee_id] = (code, name)
         one = by_committee.setdefault(committee_id, Honesty(committee=None))
         for figures in (one, whole):
             _add(figures, rank, self_rank, n)
-    committees = Unit.objects.in_bulk(list(by_committee))
     result = []
-    for pk, figures in sorted(by_committee.items(), key=lambda item: committees[item[0]].code):
-        figures.committee = committees[pk]
+    for pk, figures in sorted(by_committee.items(), key=lambda item: names[item[0]][0]):
+        code, name = names[pk]
+        figures.committee = Unit(pk=pk, code=code, name=name)
         figures.flags = _flags(figures)
         result.append(figures)
     whole.flags = _flags(whole)

@@ -158,3 +158,22 @@ def test_a_bad_date_is_refused(tree):
 
     with pytest.raises(CommandError):
         call_command("quality_report", "--year", "2015", "--structure-of", "31/12/2025")
+
+
+def test_the_query_string_names_the_structures_date():
+    from reports.dashboard import structure_of
+
+    assert structure_of({"structure_of": "2025-12-31"}) == AFTER
+    assert structure_of({"structure_of": "31/12/2025"}) is None and structure_of({}) is None
+
+
+def test_the_reporting_rate_from_the_summaries_counts_as_the_seasons_do(tree):
+    from assessments import seasons
+    from reports.dashboard import reporting_of
+
+    b.base_org(tree["A"], "A-9")  # pending in 2015
+    states = seasons.states([2015])
+    live = seasons.reporting(2015, None, states[2015])
+    assert reporting_of([2015], None, states)[2015] == live
+    assert (live.reported, live.total) == (4, 5)
+    assert reporting_of([2015], tree["B"], states)[2015] == seasons.reporting(2015, tree["B"], states[2015])
