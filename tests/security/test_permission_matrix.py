@@ -53,15 +53,18 @@ TABLE = {
     "reports:drilldown":      ("302/302", "200/405",     "404/405",       "200/405", "200/405"),
     "reports:report-xlsx":    ("302/302", "200/405",     "404/405",       "200/405", "200/405"),
     "reports:api-report":     ("401/405", "200/405",     "404/405",       "200/405", "200/405"),
+    "reports:api-report-latest": ("401/405", "200/405",  "404/405",       "200/405", "200/405"),
     "assessments:rating-grid":    ("302/302", "200/302+",    "404/404",       "200/403", "200/302+"),
     "assessments:member-grid":    ("302/302", "200/302+",    "404/404",       "200/403", "200/302+"),
     "assessments:grid-xlsx":      ("302/302", "200/405",     "404/405",       "200/405", "200/405"),
     "assessments:member-grid-xlsx": ("302/302", "200/405",   "404/405",       "200/405", "200/405"),
     "assessments:season-status":  ("302/302", "200/405",     "200/405",       "200/405", "200/405"),
     "assessments:submit":         ("302/302", "405/302+",    "405/404",       "405/403", "405/302+"),
+    "assessments:withdraw":       ("302/302", "405/302+",    "405/404",       "405/403", "405/403"),
     "assessments:approve":        ("302/302", "405/403",     "405/404",       "405/403", "405/302+"),
     "assessments:return":         ("302/302", "405/403",     "405/404",       "405/403", "405/302+"),
     "assessments:years":          ("302/302", "404/405",     "404/405",       "200/405", "200/405"),
+    "assessments:open-season":    ("302/302", "404/404",     "404/404",       "403/403", "200/302+"),
     "assessments:lock-year":      ("302/302", "405/403",     "405/403",       "405/403", "405/302+"),
     "assessments:unlock-year":    ("302/302", "405/403",     "405/403",       "405/403", "405/302+"),
     "assessments:unit-history":   ("302/302", "200/405",     "404/405",       "200/405", "200/405"),
@@ -93,11 +96,13 @@ COMMITTEE_URLS = {
     "reports:drilldown",
     "reports:report-xlsx",
     "reports:api-report",
+    "reports:api-report-latest",
     "assessments:rating-grid",
     "assessments:member-grid",
     "assessments:grid-xlsx",
     "assessments:member-grid-xlsx",
     "assessments:submit",
+    "assessments:withdraw",
     "assessments:approve",
     "assessments:return",
     "imports:template",
@@ -277,8 +282,12 @@ def prepare(world, name: str, who: str, client: Client) -> tuple[dict, dict]:
         preview = uploader.get(uploaded["Location"])
         assert preview.status_code == 200
         return {"confirm": "1", "digest": preview.context["digest"]}, {"token": token}
-    if name in ("assessments:approve", "assessments:return"):
+    if name in ("assessments:approve", "assessments:return", "assessments:withdraw"):
         submit(user=world["staff"], committee=committee, year=YEAR)
+    if name == "assessments:open-season":  # a season not opened yet, which provincial staff open
+        RatingYear.objects.filter(year=YEAR).update(opened_at=None)
+    if name in ("assessments:submit", "assessments:approve", "assessments:lock-year"):
+        return {"confirmed": "yes"}, {}  # the second step, after the page that shows the numbers
     if name == "assessments:unlock-year":
         set_year_lock(user=province_staff, year=YEAR, locked=True)
     if name in ("assessments:return", "assessments:unlock-year"):
