@@ -84,6 +84,10 @@ TABLE = {
     "organizations:split":      ("302/302", "404/404",   "404/404",       "403/403", "200/200"),
     "organizations:dissolve":   ("302/302", "404/404",   "404/404",       "403/403", "200/200"),
     "organizations:refound":    ("302/302", "404/404",   "404/404",       "403/403", "200/200"),
+    "organizations:bulk-units":   ("302/302", "404/404", "404/404",       "403/403", "200/302"),
+    "organizations:bulk-units-confirm": ("302/302", "404/404", "404/404", "403/403", "200/302+"),
+    "organizations:bulk-mapping": ("302/302", "404/404", "404/404",       "403/403", "200/302"),
+    "organizations:bulk-mapping-confirm": ("302/302", "404/404", "404/404", "403/403", "200/302+"),
 }
 # fmt: on
 
@@ -145,6 +149,17 @@ EXPECTED.update({(name, "grassroots_staff"): EXPECTED[name, "other_staff"] for n
 REORGANIZATIONS = {
     "organizations:found-cell": {"code": "A-001-09", "name": "Chi bộ thôn 9"},
     "organizations:merge": {"unit_codes": "A-001-01", "into": "A-001-02"},
+}
+# The tree files as provincial staff upload them: a unit founded under A; A-002 renamed.
+TREE_FILES = {
+    "organizations:bulk-units": [
+        ["Mã", "Tên", "Mã cấp trên", "Loại"],
+        ["A-003", "Chi bộ Trường", "A", "Chi bộ cơ sở"],
+    ],
+    "organizations:bulk-mapping": [
+        ["Mã cũ", "Thao tác", "Ngày hiệu lực", "Tên mới"],
+        ["A-002", "đổi tên", f"1/3/{YEAR + 1}", "Chi bộ Mới"],
+    ],
 }
 
 
@@ -255,12 +270,31 @@ def upload_body() -> dict:
     return {"file": SimpleUploadedFile("xep-loai-A.csv", out.getvalue().encode())}
 
 
+def tree_file(world, name: str, who: str, client: Client) -> tuple[dict, dict]:
+    """A tree file's upload; for its confirmation, the token of one uploaded by the user themself
+    where they may (provincial staff), else by provincial staff (unknown to the user's session)."""
+    upload = name.removesuffix("-confirm")
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(TREE_FILES[upload])
+    body = {"file": SimpleUploadedFile("to-chuc.csv", out.getvalue().encode())}
+    if name == upload:
+        return body, {}
+    uploader = client if who == "province_staff" else client_for(world["province_staff"])
+    uploaded = uploader.post(reverse(upload), body)
+    assert uploaded.status_code == 302
+    preview = uploader.get(uploaded["Location"])
+    token = uploaded["Location"].rstrip("/").rsplit("/", 1)[-1]
+    return {"confirm": "1", "digest": preview.context["digest"]}, {"token": token}
+
+
 def prepare(world, name: str, who: str, client: Client) -> tuple[dict, dict]:
     """Put the data in the state where the URL's action makes sense.
 
     Returns the POST body and the URL's arguments (an import token).
     """
     committee, province_staff = world["committee"], world["province_staff"]
+    if name.removesuffix("-confirm") in TREE_FILES:
+        return tree_file(world, name, who, client)
     if name in REORGANIZATIONS:
         body = {**REORGANIZATIONS[name], "on": f"1/7/{YEAR}", "decision_number": "01-QĐ/TU"}
         if EXPECTED[name, who].post_writes:  # previewed by the user themself, then confirmed
