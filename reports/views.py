@@ -109,11 +109,9 @@ def dashboard(request, year, template="reports/dashboard.html"):
     trend = dash.trends(committee)
     targets = dash.target_lines()
     states = seasons.states([t.year for t in trend] + [year])
-    partial = [
-        seasons.reporting(t.year, committee, states[t.year])
-        for t in trend
-        if states[t.year] != seasons.CLOSED
-    ]
+    # The years in progress, each with its reporting rate, from the summaries in one query.
+    in_progress = [t.year for t in trend if states[t.year] != seasons.CLOSED]
+    partial = sorted(dash.reporting_of(in_progress, committee, states).values(), key=lambda r: r.year)
     context = {
         "report": report,
         "committee": committee,
