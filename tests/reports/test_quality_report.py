@@ -68,7 +68,7 @@ def test_2015_demo_reproduces_the_article(demo, capsys):
 def test_committee_figures_add_up_to_the_province(demo, capsys):
     from organizations.models import Unit
 
-    codes = Unit.objects.committees().values_list("code", flat=True)
+    codes = Unit.objects.committees().active_in(2015).values_list("code", flat=True)
     totals = [
         run_json(capsys, "--year", "2015", "--committee", code)["cells"]["clean_strong"]["count"]
         for code in codes
@@ -114,3 +114,26 @@ def test_command_line_exit_status_is_non_zero(tmp_path):
     )
     assert result.returncode != 0
     assert result.stderr.strip().splitlines()[-1].startswith("CommandError: Định dạng không hợp lệ")
+
+
+def test_the_demos_2024_restated_under_the_structure_of_2025_keeps_the_province_and_lists_the_new_committees(
+    demo, capsys
+):
+    import datetime
+
+    from organizations.models import Lineage, Unit
+
+    counted = run_json(capsys, "--year", "2024")
+    restated = run_json(capsys, "--year", "2024", "--structure-of", "2025-12-31")
+    for part in ("base_organizations", "cells"):
+        assert restated[part] == counted[part]
+    assert restated["members"] == counted["members"] and restated["structure_of"] == "2025-12-31"
+    assert counted["structure_of"] is None and "committees" not in counted
+    # Every committee founded in 2025 that carries a predecessor's history has its row.
+    end = datetime.date(2025, 12, 31)
+    links = Lineage.objects.filter(carries_history=True)
+    heirs = set(links.values_list("successor__committee__code", flat=True))
+    new = {u.code for u in Unit.objects.committees().on(end).filter(founded__year=2025) if u.code in heirs}
+    codes = {row["code"] for row in restated["committees"]}
+    assert new and new <= codes
+    assert sum(row["cells"]["total"] for row in restated["committees"]) <= counted["cells"]["total"]
