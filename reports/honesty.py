@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
+from django.db.models import F, Q, Sum
 
 from organizations.models import Unit
 from reports import summary
@@ -58,38 +58,34 @@ def _num(value):
     return None if value is None else float(value)
 
 
+# Each figure of a committee as a conditional sum in SQL: one row per committee comes back.
+COUNTS = {
+    "decided": Q(),
+    "top": Q(level__rank=1),
+    "top_two": Q(level__rank__lte=2),
+    "self_assessed": Q(self_level__isnull=False),
+    "raised": Q(level__rank__lt=F("self_level__rank")),  # a better level than the unit's own
+    "lowered": Q(level__rank__gt=F("self_level__rank")),
+}
+
+
 def honesty(year: int, committee: Unit | None = None) -> tuple[Honesty, list[Honesty]]:
     """(the scope's figures, one per committee under it) for `year`."""
     decided = summary.rating_counts(year, committee).filter(pending=False, level__isnull=False)
-    by_committee: dict[int, Honesty] = {}
-    whole = Honesty(committee=committee)
     # The committee's code and name come with the counts (no second query for 700 committees).
-    fields = ("committee_id", "committee__code", "committee__name", "level__rank", "self_level__rank")
-    rows = decided.values(*fields)
-    names = {}
-    for committee_id, code, name, rank, self_rank, n in summary.fetch(rows.annotate(n=Sum("n")).order_by()):
-        names[committee_id] = (code, name)
-        one = by_committee.setdefault(committee_id, Honesty(committee=None))
-        for figures in (one, whole):
-            _add(figures, rank, self_rank, n)
+    rows = decided.values("committee_id", "committee__code", "committee__name").annotate(
+        **{name: Sum("n", filter=condition, default=0) for name, condition in COUNTS.items()}
+    )
+    whole = Honesty(committee=committee)
     result = []
-    for pk, figures in sorted(by_committee.items(), key=lambda item: names[item[0]][0]):
-        code, name = names[pk]
-        figures.committee = Unit(pk=pk, code=code, name=name)
-        figures.flags = _flags(figures)
-        result.append(figures)
+    for pk, code, name, *figures in sorted(summary.fetch(rows.order_by()), key=lambda row: row[1]):
+        one = Honesty(committee=Unit(pk=pk, code=code, name=name), **dict(zip(COUNTS, figures, strict=True)))
+        one.flags = _flags(one)
+        result.append(one)
+        for count in COUNTS:
+            setattr(whole, count, getattr(whole, count) + getattr(one, count))
     whole.flags = _flags(whole)
     return whole, result
-
-
-def _add(figures: Honesty, rank: int, self_rank: int | None, n: int) -> None:
-    figures.decided += n
-    figures.top += n if rank == 1 else 0
-    figures.top_two += n if rank <= 2 else 0
-    if self_rank is not None:
-        figures.self_assessed += n
-        figures.raised += n if rank < self_rank else 0
-        figures.lowered += n if rank > self_rank else 0
 
 
 def _flags(figures: Honesty) -> list[str]:
