@@ -104,9 +104,10 @@ def trend_chart(trend, targets, states: dict):
 def dashboard(request, year, template="reports/dashboard.html"):
     scope = scope_for_request(request)
     committee = scope.committee
-    figures = dash.figures(year, committee, request.GET.get("sort", "code"))
+    structure_of = dash.structure_of(request.GET)  # the restated view (reports.restated), or None
+    figures = dash.figures(year, committee, request.GET.get("sort", "code"), structure_of=structure_of)
     report, places = figures.report, figures.places
-    trend = dash.trends(committee)
+    trend = dash.trends(committee, structure_of=structure_of)
     targets = dash.target_lines()
     states = seasons.states([t.year for t in trend] + [year])
     # The years in progress, each with its reporting rate, from the summaries in one query.
@@ -126,7 +127,7 @@ def dashboard(request, year, template="reports/dashboard.html"):
         "trend": trend,
         "chart": trend_chart(trend, targets, {t.year: states[t.year] for t in trend}),
         "partial_years": partial,
-        "reporting": seasons.reporting(year, committee, states[year])
+        "reporting": dash.reporting_of([year], committee, states)[year]
         if states[year] != seasons.CLOSED and report.has_data
         else None,
         "schemes_differ": len({t.scheme for t in trend}) > 1,
@@ -248,11 +249,12 @@ def api_report(request, year):
     season of the year (`"season": {"state": "open|closed", "reported", "total"}`)."""
     if not request.user.is_authenticated:
         return JsonResponse({"detail": _("Authentication required.")}, status=401)
-    report = build_report(year, scope_for_request(request).committee)
+    committee, structure_of = scope_for_request(request).committee, dash.structure_of(request.GET)
+    report = build_report(year, committee, structure_of=structure_of)
     if not report.has_data:
         return JsonResponse({"detail": _("No rating data for %(year)s.") % {"year": year}}, status=404)
     document = report_document(report)
-    document["season"] = seasons.reporting(year, report.committee).as_json()
+    document["season"] = dash.reporting_of([year], report.committee, seasons.states([year]))[year].as_json()
     return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
 
 

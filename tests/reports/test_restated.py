@@ -177,3 +177,35 @@ def test_the_reporting_rate_from_the_summaries_counts_as_the_seasons_do(tree):
     assert reporting_of([2015], None, states)[2015] == live
     assert (live.reported, live.total) == (4, 5)
     assert reporting_of([2015], tree["B"], states)[2015] == seasons.reporting(2015, tree["B"], states[2015])
+
+
+def test_a_new_committees_staff_read_their_predecessors_history_and_nothing_else(tree, client):
+    from django.urls import reverse
+
+    x = reorganized(tree)
+    client.force_login(b.staff_of(x, "x-staff"))
+    api = reverse("reports:api-report", args=[2015])
+    assert client.get(api).status_code == 404  # as counted, X has no 2015
+    document = client.get(api, {"structure_of": "2025-12-31"}).json()
+    assert document["structure_of"] == "2025-12-31" and document["committee"] == "X"
+    assert document["base_organizations"]["total"] == 2  # not B-1 nor S1
+    page = client.get(reverse("reports:dashboard", args=[2015]), {"structure_of": "2025-12-31"})
+    assert page.status_code == 200 and 'id="restated-view"' in page.content.decode()
+    assert page.context["report"].base.total == 2
+
+
+def test_the_restated_dashboard_and_api_run_the_same_queries_whatever_the_size(tree, client):
+    from django.urls import reverse
+
+    reorganized(tree)
+    client.force_login(b.province_staff())
+    for name in ("reports:dashboard", "reports:api-report"):
+        url = reverse(name, args=[2015])
+        client.get(url, {"structure_of": "2025-12-31"})  # the summaries fresh in both measures
+        with CaptureQueriesContext(connection) as small:
+            assert client.get(url, {"structure_of": "2025-12-31"}).status_code == 200
+        b.committee_with(f"C{len(name)}", 2015, base_levels=["TSVM"] * 6, cell_levels=["HTNV"] * 5)
+        client.get(url, {"structure_of": "2025-12-31"})
+        with CaptureQueriesContext(connection) as large:
+            assert client.get(url, {"structure_of": "2025-12-31"}).status_code == 200
+        assert len(small) == len(large), name
