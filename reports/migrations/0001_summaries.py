@@ -74,7 +74,11 @@ SQLITE = [
     + " ".join(_sqlite_bump(year, table == "assessments_rating") for year in years)
     + " END;"
     for table in ("assessments_rating", "assessments_memberstats", "organizations_unit")
-    for op, years in (("INSERT", ["NEW.year"]), ("UPDATE", ["NEW.year", "OLD.year"]), ("DELETE", ["OLD.year"]))
+    for op, years in (
+        ("INSERT", ["NEW.year"]),
+        ("UPDATE", ["NEW.year", "OLD.year"]),
+        ("DELETE", ["OLD.year"]),
+    )
 ]
 SQLITE = [
     sql.replace("NEW.year", "0").replace("OLD.year", "0") if "ON organizations_unit" in sql else sql
@@ -101,59 +105,102 @@ def drop_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assessments', '0016_reporting_committees'),
-        ('organizations', '0003_places_and_lineage_data'),
+        ("assessments", "0016_reporting_committees"),
+        ("organizations", "0003_places_and_lineage_data"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SummaryStamp',
+            name="SummaryStamp",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('version', models.BigIntegerField(default=0)),
+                ("year", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("version", models.BigIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='YearSummary',
+            name="YearSummary",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('data_version', models.BigIntegerField(default=-1)),
-                ('units_version', models.BigIntegerField(default=-1)),
+                ("year", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("data_version", models.BigIntegerField(default=-1)),
+                ("units_version", models.BigIntegerField(default=-1)),
             ],
         ),
         migrations.CreateModel(
-            name='MemberCount',
+            name="MemberCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(db_index=True)),
-                ('place_type', models.CharField(blank=True, max_length=32)),
-                ('member_count', models.IntegerField(default=0)),
-                ('excellent', models.IntegerField(default=0)),
-                ('good', models.IntegerField(default=0)),
-                ('completed', models.IntegerField(default=0)),
-                ('not_completed', models.IntegerField(default=0)),
-                ('not_rated', models.IntegerField(default=0)),
-                ('admitted', models.IntegerField(default=0)),
-                ('committee', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organizations.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(db_index=True)),
+                ("place_type", models.CharField(blank=True, max_length=32)),
+                ("member_count", models.IntegerField(default=0)),
+                ("excellent", models.IntegerField(default=0)),
+                ("good", models.IntegerField(default=0)),
+                ("completed", models.IntegerField(default=0)),
+                ("not_completed", models.IntegerField(default=0)),
+                ("not_rated", models.IntegerField(default=0)),
+                ("admitted", models.IntegerField(default=0)),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="organizations.unit",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RatingCount',
+            name="RatingCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(db_index=True)),
-                ('place_type', models.CharField(blank=True, max_length=32)),
-                ('tier', models.CharField(max_length=16)),
-                ('not_rated', models.BooleanField(default=False)),
-                ('pending', models.BooleanField(default=False)),
-                ('n', models.IntegerField()),
-                ('committee', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organizations.unit')),
-                ('level', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessments.ratinglevel')),
-                ('self_level', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessments.ratinglevel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(db_index=True)),
+                ("place_type", models.CharField(blank=True, max_length=32)),
+                ("tier", models.CharField(max_length=16)),
+                ("not_rated", models.BooleanField(default=False)),
+                ("pending", models.BooleanField(default=False)),
+                ("n", models.IntegerField()),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="organizations.unit",
+                    ),
+                ),
+                (
+                    "level",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="assessments.ratinglevel",
+                    ),
+                ),
+                (
+                    "self_level",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="assessments.ratinglevel",
+                    ),
+                ),
             ],
         ),
         migrations.RunPython(create_triggers, drop_triggers),
