@@ -112,3 +112,13 @@ def test_fetch_gives_the_columns_in_the_order_asked():
 
     rows = RatingCount.objects.filter(year=2015, pending=False).values(t=F("tier"), k=F("committee_id"))
     assert summary.fetch(rows.annotate(n=Sum("n")).order_by()) == [("base", Unit.objects.get(code="A").pk, 1)]
+
+
+def test_a_unit_place_written_alone_stamps_the_summaries():
+    from organizations.models import UnitPlace
+    from reports.models import UNITS_STAMP, SummaryStamp
+
+    b.committee_with("A", 2015, base_levels=["TSVM"])
+    before = SummaryStamp.objects.get(year=UNITS_STAMP).version
+    UnitPlace.objects.filter(unit__code="A-001").update(name="Đảng bộ A-001 (đổi tên)")
+    assert SummaryStamp.objects.get(year=UNITS_STAMP).version > before
