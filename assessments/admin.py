@@ -79,7 +79,7 @@ class EditableNowForm(forms.ModelForm):
         year = cleaned.get("year") or self.instance.year
         if unit is not None and year and unit.committee_id:
             try:
-                check_can_edit(user=self.user, committee=unit.committee, year=year)
+                check_can_edit(user=self.user, committee=unit.committee_in(year), year=year)
             except (EditRefused, PermissionDenied) as error:
                 raise ValidationError(str(error)) from None
         return cleaned
@@ -290,7 +290,7 @@ class MemberStatsAdmin(ServiceWrittenAdmin):
         )
         services.save_member_stats(
             user=request.user,
-            committee=obj.unit.committee,
+            committee=obj.unit.committee_in(obj.year),
             year=obj.year,
             changes=[change],
             channel=Channel.ADMIN,

@@ -33,7 +33,7 @@ from assessments.forms import (
 from assessments.grid_html import Line
 from assessments.models import MEMBER_FIELDS, SCORE_FIELDS, MemberStats, Rating, RatingLevel, RatingScheme
 from assessments.services import MemberChange, RatingChange, save_member_stats, save_ratings
-from organizations.models import Kind, PlaceType, Tier, Unit
+from organizations.models import Kind, PlaceType, Tier, Unit, year_end
 
 
 @dataclass
@@ -95,7 +95,9 @@ class Grid:
 
     # Which units ------------------------------------------------------------------------
     def base_units(self):
-        return Unit.objects.for_user(self.user).to_rate(self.year, committee=self.committee, tiers=self.tiers)
+        # As the tree stood at the year's end: a past year's grid is its committee's then.
+        scoped = Unit.objects.for_user(self.user, on=year_end(self.year))
+        return scoped.to_rate(self.year, committee=self.committee, tiers=self.tiers)
 
     def units(self, grid_filter: GridFilter) -> list[Unit]:
         """The units the page lists, in tree order (`Unit.tree_key`: cells under their organization).
@@ -107,7 +109,7 @@ class Grid:
         if grid_filter.kind:
             units = units.filter(kind=grid_filter.kind)
         if grid_filter.place_type:
-            units = units.filter(place_type=grid_filter.place_type)
+            units = units.filter(year_place_type=grid_filter.place_type)
         if grid_filter.only_empty:
             units = units.pending_in(self.year, self.model)
         units = list(units)

@@ -184,8 +184,8 @@ def committee_progress(year: int, committees) -> list:
     """The committees of `committees` (a queryset), each with its counts for the year: `to_rate`,
     `rated`, `pending`, `bases`, `with_stats`, `rule_warnings` (grassroots organizations breaking
     a cross-unit rule) and its `submission`. A fixed handful of queries in all."""
-    to_rate = Unit.objects.to_rate(year).filter(committee=OuterRef("pk"))
-    bases = Unit.objects.to_rate(year, tiers=MemberStats.TIERS).filter(committee=OuterRef("pk"))
+    to_rate = Unit.objects.to_rate(year).filter(year_committee_id=OuterRef("pk"))
+    bases = Unit.objects.to_rate(year, tiers=MemberStats.TIERS).filter(year_committee_id=OuterRef("pk"))
     rows = list(
         committees.annotate(
             to_rate=_count(to_rate),

@@ -31,7 +31,8 @@ from assessments.models import (
     SubordinateRule,
 )
 from assessments.policy import EditRefused, check_can_edit
-from organizations.models import Tier, Unit
+from organizations.lineage import places_on
+from organizations.models import Tier, Unit, year_end
 
 
 @dataclass
@@ -99,13 +100,22 @@ class RowErrors(ValidationError):
         )
 
 
-def _check_in_committee(units, committee: Unit):
-    outside = [u for u in units if u.committee_id != committee.pk]
+def _check_in_committee(units, committee: Unit, year: int) -> dict[int, tuple[str, str]]:
+    """Every unit sat under `committee` at the end of `year` (its dated place: a past year keeps
+    its committees after a reorganization); their (tier, type of place) that day, by unit id."""
+    held = {
+        pk: (committee_id, tier, place_type)
+        for pk, committee_id, tier, place_type in places_on(year_end(year))
+        .filter(unit_id__in=[u.pk for u in units])
+        .values_list("unit_id", "committee_id", "tier", "place_type")
+    }
+    outside = [u for u in units if held.get(u.pk, (None,))[0] != committee.pk]
     if outside:
         raise EditRefused(
             _("%(units)s do(es) not belong to %(committee)s.")
             % {"units": ", ".join(u.code for u in outside[:5]), "committee": committee.name}
         )
+    return {pk: (tier, place_type) for pk, (_committee, tier, place_type) in held.items()}
 
 
 def audit_entry(*, user, channel, source, action, unit, committee, year, changes, reason="") -> AuditEntry:
@@ -123,7 +133,7 @@ def audit_entry(*, user, channel, source, action, unit, committee, year, changes
     )
 
 
-def _save_rows(*, model, rows, user, committee, year, channel, source, build_values, validate):
+def _save_rows(*, model, rows, user, committee, year, channel, source, build_values, validate, counted_as):
     """Shared body of the two bulk writers: lock existing rows, detect conflicts, check, write
     (the checks and the writes themselves: `assessments.bulk`)."""
     pks = [r.unit.pk for r in rows]
@@ -150,7 +160,8 @@ def _save_rows(*, model, rows, user, committee, year, channel, source, build_val
         if obj is None:
             # Counted under the unit's committee (and as its tier and type of place) at the time
             # of rating, for good.
-            checked = checker.values(values, unit.tier, unit.place_type) if rated else checker.values(values)
+            tier, place_type = counted_as[unit.pk]
+            checked = checker.values(values, tier, place_type) if rated else checker.values(values)
             changes = checked.new_changes
         else:
             checked = checker.values(values, obj.tier, obj.place_type) if rated else checker.values(values)
@@ -162,12 +173,13 @@ def _save_rows(*, model, rows, user, committee, year, channel, source, build_val
             if obj is None:
                 obj = model(unit=unit, year=year, committee=committee, version=0)
                 if rated:
-                    obj.tier, obj.place_type = unit.tier, unit.place_type
+                    obj.tier, obj.place_type = counted_as[unit.pk]
             obj.unit = unit  # already loaded by the caller: no query
             errors[unit] = checker.full_error(obj, values)
             continue
         if obj is None:
-            own = {"unit_id": unit.pk, "tier": unit.tier, "place_type": unit.place_type} if rated else {}
+            tier, place_type = counted_as[unit.pk]
+            own = {"unit_id": unit.pk, "tier": tier, "place_type": place_type} if rated else {}
             own.setdefault("unit_id", unit.pk)
             pending.new.append(bulk.NewRow(own, checked))
         else:
@@ -203,7 +215,7 @@ def save_ratings(
 ) -> SaveResult:
     """Create or change many ratings of one committee-year at once, all or nothing."""
     check_can_edit(user=user, committee=committee, year=year)
-    _check_in_committee([c.unit for c in changes], committee)
+    counted_as = _check_in_committee([c.unit for c in changes], committee, year)
     # With, in the same query, whether one of its cross-unit rules refuses rather than warns.
     refusing = SubordinateRule.objects.filter(level__scheme=OuterRef("pk"), refuses=True)
     scheme = RatingScheme.objects.annotate(refusing_rules=Exists(refusing)).in_force(year)
@@ -236,6 +248,7 @@ def save_ratings(
         channel=channel,
         source=source,
         build_values=values,
+        counted_as=counted_as,
         validate=lambda obj: obj.validate_for(scheme),
     )
     if scheme is not None and scheme.refusing_rules:
@@ -269,8 +282,7 @@ def save_member_stats(
     source: str = "",
 ) -> SaveResult:
     check_can_edit(user=user, committee=committee, year=year)
-    _check_in_committee([c.unit for c in changes], committee)
-
+    counted_as = _check_in_committee([c.unit for c in changes], committee, year)
     return _save_rows(
         model=MemberStats,
         rows=changes,
@@ -280,6 +292,7 @@ def save_member_stats(
         channel=channel,
         source=source,
         build_values=lambda c, stored: {name: c.values.get(name) or 0 for name in MEMBER_FIELDS},
+        counted_as=counted_as,
         validate=lambda obj: obj.validate_for(year),
     )
 
@@ -309,7 +322,7 @@ def record_rating(
         scores=scores or {},
     )
     try:
-        save_ratings(user=by, committee=unit.committee, year=year, changes=[change], channel=channel)
+        save_ratings(user=by, committee=unit.committee_in(year), year=year, changes=[change], channel=channel)
     except RowErrors as error:
         raise ValidationError(error.by_unit[unit].message_dict) from None
     return Rating.objects.get(unit=unit, year=year)

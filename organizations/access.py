@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from organizations.models import Unit
+from organizations.models import Unit, year_end
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,11 @@ class Scope:
         if self.committee is not None:
             units = units.filter(committee=self.committee)
         return units
+
+    def units_of(self, year: int):
+        """The units to rate in `year` that the scope reads, as the tree stood at that year's end."""
+        units = Unit.objects.for_user(self.user, on=year_end(year))
+        return units.to_rate(year, committee=self.committee)
 
     def committees(self):
         """The committees the user may choose between (provincial users: all; others: their own)."""
@@ -88,10 +93,15 @@ def unit_for_request(request, code: str) -> Unit:
     )
 
 
-def units_by_pk(user, committee: Unit, pks) -> dict[int, Unit]:
-    """Units named in a form, all of which must be in scope and under `committee`; else 404."""
+def units_by_pk(user, committee: Unit, pks, *, year: int | None = None) -> dict[int, Unit]:
+    """Units named in a form, all of which must be in scope and under `committee` (in `year`'s
+    tree, when given: a past year's grid is its committee's then); else 404."""
     wanted = set(pks)
-    units = Unit.objects.for_user(user).filter(committee=committee, pk__in=wanted).select_related("parent")
+    if year is None:
+        units = Unit.objects.for_user(user).filter(committee=committee)
+    else:
+        units = Unit.objects.for_user(user, on=year_end(year)).to_rate(year, committee=committee)
+    units = units.filter(pk__in=wanted).select_related("parent")
     found = {unit.pk: unit for unit in units}
     if set(found) != wanted:
         raise Http404

@@ -21,7 +21,8 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -112,8 +113,9 @@ class ScopedQuerySet(models.QuerySet):
 
 
 class UnitQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """The units a user may see: the whole province, or one committee and what is under it.
+    def for_user(self, user, *, on: datetime.date | None = None):
+        """The units a user may see: the whole province, or one committee and what is under it
+        (today, or as the tree stood `on` a day: a past year's grid is its committee's then).
 
         Every view, form, import and API fetches units through here, so scope lives in one place.
         """
@@ -124,7 +126,11 @@ class UnitQuerySet(models.QuerySet):
             return self.none()
         # The user's unit and everything under it, at any depth the tree has: what sits under its
         # reporting committee, or (for a grassroots party committee under a district) its cells.
-        return self.filter(Q(pk=scope) | Q(committee_id=scope) | Q(parent_id=scope))
+        under = Q(pk=scope) | Q(committee_id=scope) | Q(parent_id=scope)
+        if on is None:
+            return self.filter(under)
+        held = UnitPlace.objects.on(on).filter(Q(unit_id=scope) | Q(committee_id=scope) | Q(parent_id=scope))
+        return self.filter(pk__in=held.values("unit_id"))
 
     def committees(self):
         """The reporting committees: the units directly under the province."""
@@ -145,10 +151,21 @@ class UnitQuerySet(models.QuerySet):
         return self.on(year_end(year))
 
     def to_rate(self, year: int, *, committee: Unit | None = None, tiers=RATED_TIERS):
-        """The units of `tiers` that existed in `year` (under `committee`, when given): what a
-        committee-year's grid, template and report count."""
-        units = self.filter(tier__in=tiers).active_in(year)
-        return units if committee is None else units.filter(committee=committee)
+        """The units of `tiers` that exist at the end of `year` (under `committee`, when given),
+        each as it was placed that day: what a committee-year's grid, template and report count.
+
+        Where a unit sat that year comes from its dated place, so that a past year keeps its
+        committees after a reorganization; each unit carries it as `year_committee_id`,
+        `year_tier` and `year_place_type`, for grouping.
+        """
+        places = UnitPlace.objects.on(year_end(year)).filter(unit=OuterRef("pk"), tier__in=tiers)
+        if committee is not None:
+            places = places.filter(committee=committee)
+        return self.active_in(year).annotate(
+            year_committee_id=Subquery(places.values("committee_id")[:1]),
+            year_tier=Subquery(places.values("tier")[:1]),
+            year_place_type=Subquery(places.values("place_type")[:1]),
+        ).filter(year_tier__isnull=False)
 
     def recorded_in(self, year: int, model=None):
         """Units with a row of `model` (ratings by default) recorded for `year` (a rating: decided,
@@ -249,9 +266,11 @@ class Unit(models.Model):
     def __str__(self):
         return f"{self.name} ({self.code})"
 
-    def save(self, *args, **kwargs):
-        """Save, keeping the derived committee; a new unit gets its first dated place with it.
-        (Changes of place after that are dated by `organizations.services.save_unit`.)"""
+    def save(self, *args, place_on: datetime.date | None = None, **kwargs):
+        """Save, keeping the derived committee and the dated places: a new unit gets its first
+        place; a changed place (parent, name, kind…) takes effect `place_on` (today unless
+        `organizations.services.save_unit` gives the operation's day), and a dissolution closes it.
+        """
         self.committee = self.committee_from_parent()
         created = self.pk is None
         if self.committee is self and created:
@@ -261,8 +280,12 @@ class Unit(models.Model):
             self.committee = self
             kwargs = {"update_fields": ["committee"]}
         super().save(*args, **kwargs)
+        from organizations import places  # the module keeping places imports this one
+
         if created:
             UnitPlace.first_of(self)
+        else:
+            places.keep(self, on=place_on or timezone.localdate())
 
     def clean(self):
         allowed = PARENT_TIERS.get(self.tier)
@@ -308,6 +331,11 @@ class Unit(models.Model):
         return (self.founded is None or self.founded <= end) and (
             self.dissolved is None or self.dissolved >= end
         )
+
+    def committee_in(self, year: int) -> Unit | None:
+        """The reporting committee this unit sat under at the end of `year` (its dated place)."""
+        place = self.places.on(year_end(year)).select_related("committee").first()
+        return place.committee if place else self.committee
 
     def check_existed_in(self, year: int) -> None:
         """Nothing can be recorded for a unit in a year it did not exist."""

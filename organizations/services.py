@@ -114,15 +114,12 @@ def save_unit(
 
     before = audit_values(Unit.objects.select_for_update().get(pk=unit.pk))
     unit.full_clean()
-    unit.save()
+    effective = on or timezone.localdate()
+    unit.save(place_on=effective)  # its places follow
     after = audit_values(unit)
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if not changes:
         return unit
-    effective = on or timezone.localdate()
-    places.record_place(unit, on=effective)
-    if "dissolved" in changes:
-        places.close_places(unit)
     newly_dissolved = bool(unit.dissolved) and ("dissolved" in changes or "merged_into" in changes)
     entries = [
         _entry(user=user, channel=channel, source=source, action=action, unit=unit, changes=part)

@@ -201,11 +201,11 @@ class DrillSelection:
 
 def selection(scope: Scope, year: int, drill: DrillFilter) -> DrillSelection:
     if drill.level == "pending":
-        units = scope.units().to_rate(year).pending_in(year).select_related("committee", "parent")
+        units = scope.units_of(year).pending_in(year).select_related("committee", "parent")
         if drill.tier:
-            units = units.filter(tier=drill.tier)
+            units = units.filter(year_tier=drill.tier)
         if drill.place_type:
-            units = units.filter(place_type=drill.place_type)
+            units = units.filter(year_place_type=drill.place_type)
         return DrillSelection(units.order_by("code"), pending=True)
 
     ratings = (

@@ -60,7 +60,7 @@ def recount(year: int) -> None:
         pending = (
             Unit.objects.to_rate(year)
             .pending_in(year)
-            .values("committee_id", "place_type", "tier")
+            .values("year_committee_id", "year_place_type", "year_tier")  # where it sat that year
             .annotate(n=Count("id"))
             .order_by()
         )
@@ -69,6 +69,7 @@ def recount(year: int) -> None:
             year,
             pending,
             ["committee_id", "place_type", "tier", "n"],
+            source=["year_committee_id", "year_place_type", "year_tier", "n"],
             pending=True,
             not_rated=False,
         )

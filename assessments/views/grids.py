@@ -27,9 +27,9 @@ from organizations.access import committee_for_request, scope_for_request, units
 from organizations.models import Kind, PlaceType
 
 
-def units_of(user, committee, pks) -> list:
+def units_of(user, committee, pks, year: int) -> list:
     """The units of `pks`, in that order, through the scope rule (`units_by_pk`: 404 outside it)."""
-    found = units_by_pk(user, committee, pks) if pks else {}
+    found = units_by_pk(user, committee, pks, year=year) if pks else {}
     return [found[pk] for pk in pks]
 
 
@@ -64,13 +64,13 @@ class GridView(LoginRequiredMixin, View):
         touched = grid.touched(request.POST, len(posted))
         # The units of the rows to read, through the scope rule; all of them only to show the page again.
         units = dict(
-            zip(touched, units_of(request.user, committee, [posted[i] for i in touched]), strict=True)
+            zip(touched, units_of(request.user, committee, [posted[i] for i in touched], year), strict=True)
         )
         row_forms = grid.row_forms(request.POST, units)
 
         def again(status, *, data=request.POST, unit_errors=None, conflicts=None):
             """The page as posted (the user's entries kept), with what went wrong."""
-            every = units_of(request.user, committee, posted)
+            every = units_of(request.user, committee, posted, year)
             rows = grid.rows_by_unit(every)
             reason = self.read_only_reason(request, grid)
             formset = grid.formset(every, rows, data=data, disabled=bool(reason))

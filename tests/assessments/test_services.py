@@ -206,7 +206,7 @@ def test_saving_the_grid_takes_the_same_number_of_queries_at_any_size(staff, cod
     # audit insert, savepoints
     # (40 rows: one bulk-insert batch on SQLite, whose statements take at most 999 parameters)
     small, large = count_grid_save_queries(staff, 3, code), count_grid_save_queries(staff, 40, code)
-    assert small == large <= 12
+    assert small == large <= 13  # one of them: where each unit sat that year
 
 
 def test_updating_the_grid_takes_the_same_number_of_queries_at_any_size(staff):
@@ -218,7 +218,7 @@ def test_updating_the_grid_takes_the_same_number_of_queries_at_any_size(staff):
         with CaptureQueriesContext(connection) as ctx:
             save_ratings(user=staff, committee=staff.committee, year=2015, changes=rows)
         counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1] <= 11
+    assert counts[0] == counts[1] <= 12  # one of them: where each unit sat that year
 
 
 def test_many_distinct_changes_are_all_written(committee_a, staff):

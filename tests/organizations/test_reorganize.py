@@ -167,3 +167,11 @@ def test_refound_moves_what_was_under_it_and_carries_history(tree):
     new = outcome.units[0]
     assert new.children.count() == 2
     assert heirs_on(D(2025, 3, 1))[a1.pk] == new.pk
+
+
+def test_a_corrected_founding_date_moves_the_start_of_the_first_place(tree):
+    unit = builders.unit("A-002")
+    unit.founded = D(2016, 3, 1)
+    unit.save()
+    assert not UnitPlace.objects.on(D(2015, 12, 31)).filter(unit=unit).exists()
+    assert UnitPlace.objects.on(D(2016, 3, 1)).filter(unit=unit).exists()
