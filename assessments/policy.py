@@ -8,6 +8,7 @@ state itself is read in `assessments.seasons`.
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -57,6 +58,13 @@ def check_can_edit(*, user, committee: Unit, year: int) -> None:
         raise PermissionDenied(_("Your role can read the ratings but not change them."))
     check_year_open(year)
     if user is not None and user.role == Role.COMMITTEE_STAFF:
+        own = user.committee
+        if own.dissolved is not None and own.dissolved < timezone.localdate():
+            # A committee that no longer exists keeps its history, read only.
+            raise EditRefused(
+                _("%(committee)s ended on %(date)s: its staff can read its history but not change it.")
+                % {"committee": own.name, "date": date_format(own.dissolved, "d/m/Y")}
+            )
         status = submission_for(committee, year).status
         if status != Status.DRAFT:
             raise EditRefused(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from organizations.models import Unit, year_end
+from organizations.models import EVER, Unit, year_end
 
 
 @dataclass(frozen=True)
@@ -87,10 +87,11 @@ def committee_for_request(request) -> Unit:
     return scope_for_request(request, committee_required=True).committee
 
 
-def unit_for_request(request, code: str) -> Unit:
-    return get_object_or_404(
-        Unit.objects.for_user(request.user).select_related("parent", "committee"), code=_clean_code(code)
-    )
+def unit_for_request(request, code: str, *, history: bool = False) -> Unit:
+    """The unit named in a URL, in the user's scope (`history`: a page that only reads a unit's
+    past, open to every unit whose history the user reads — `for_user(on=EVER)`)."""
+    units = Unit.objects.for_user(request.user, on=EVER if history else None)
+    return get_object_or_404(units.select_related("parent", "committee"), code=_clean_code(code))
 
 
 def units_by_pk(user, committee: Unit, pks, *, year: int | None = None) -> dict[int, Unit]:

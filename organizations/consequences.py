@@ -10,19 +10,19 @@ from assessments.models import Rating
 from organizations.models import Tier, Unit
 
 
-def rated_years(units) -> list[int]:
-    return sorted(set(Rating.objects.filter(unit__in=units).values_list("year", flat=True)))
-
-
-def stay_counted(units, committee: Unit | None) -> str:
-    years = rated_years(units)
-    if not years or committee is None:
-        return ""
-    span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
-    return _("; their %(years)s ratings stay counted under %(committee)s") % {
-        "years": span,
-        "committee": committee.name,
-    }
+def stay_counted(units, committee: Unit | None = None) -> str:
+    """Where the units' ratings stay counted, by the committees they were counted under (not the
+    one they sit under now: a cell moved in 2025 keeps its 2015–2024 ratings under its district)."""
+    years: dict[str, list[int]] = {}
+    rows = Rating.objects.filter(unit__in=units).values_list("committee__name", "year").distinct()
+    for name, year in rows.order_by("year"):
+        years.setdefault(name, []).append(year)
+    parts = [
+        _("their %(years)s ratings stay counted under %(committee)s")
+        % {"years": str(ys[0]) if len(ys) == 1 else f"{ys[0]}–{ys[-1]}", "committee": name}
+        for name, ys in sorted(years.items(), key=lambda item: item[1][0])
+    ]
+    return "; " + "; ".join(parts) if parts else ""
 
 
 def under(unit: Unit) -> list[Unit]:

@@ -113,9 +113,11 @@ class ScopedQuerySet(models.QuerySet):
 
 
 class UnitQuerySet(models.QuerySet):
-    def for_user(self, user, *, on: datetime.date | None = None):
+    def for_user(self, user, *, on: datetime.date | str | None = None):
         """The units a user may see: the whole province, or one committee and what is under it
-        (today, or as the tree stood `on` a day: a past year's grid is its committee's then).
+        (today, or as the tree stood `on` a day: a past year's grid is its committee's then; or,
+        `on=EVER`, every unit whose history the user reads: whatever was ever under their unit,
+        and its predecessors — a new commune reads the history of the units it carries on).
 
         Every view, form, import and API fetches units through here, so scope lives in one place.
         """
@@ -129,6 +131,8 @@ class UnitQuerySet(models.QuerySet):
         under = Q(pk=scope) | Q(committee_id=scope) | Q(parent_id=scope)
         if on is None:
             return self.filter(under)
+        if on == EVER:
+            return self.filter(pk__in=_history_of(scope))
         held = UnitPlace.objects.on(on).filter(Q(unit_id=scope) | Q(committee_id=scope) | Q(parent_id=scope))
         return self.filter(pk__in=held.values("unit_id"))
 
@@ -185,6 +189,17 @@ class UnitQuerySet(models.QuerySet):
     def in_tree_order(self) -> list[Unit]:
         """The units as a list, each subordinate cell right under its grassroots organization."""
         return sorted(self.select_related("parent"), key=Unit.tree_key)
+
+
+EVER = "ever"
+
+
+def _history_of(scope: int) -> set[int]:
+    """The units ever placed under the unit `scope`, and the predecessors whose history they carry."""
+    from organizations.lineage import predecessors_of  # it reads this module's models
+
+    held = UnitPlace.objects.filter(Q(unit_id=scope) | Q(committee_id=scope) | Q(parent_id=scope))
+    return predecessors_of(set(held.values_list("unit_id", flat=True)), timezone.localdate())
 
 
 def _row_exists(year: int, model=None) -> Exists:

@@ -75,7 +75,7 @@ def _walk(node: Node):
 
 def tree_for(user, date: datetime.date, *, query: str = "") -> Tree:
     """The units `user` may see as they stood on `date`, filtered by `query` when given."""
-    places = places_on(date).filter(unit__in=Unit.objects.for_user(user))
+    places = places_on(date).filter(unit__in=Unit.objects.for_user(user, on=date))
     nodes = {
         pk: Node(pk=pk, code=code, name=name, tier=tier, kind=kind, parent_id=parent_id)
         for pk, code, name, tier, kind, parent_id in places.values_list(

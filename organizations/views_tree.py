@@ -69,7 +69,7 @@ def tree(request):
 @login_required
 @require_GET
 def timeline(request, code):
-    unit = unit_for_request(request, code)  # 404 out of scope
+    unit = unit_for_request(request, code, history=True)  # 404 outside the history the user reads
     context = {
         "unit": unit,
         "events": timeline_of(unit),

@@ -120,7 +120,7 @@ def _committee_own(unit: Unit) -> Q:
 @login_required
 @require_GET
 def unit_history(request, code):
-    unit = unit_for_request(request, code)  # 404 when out of the user's scope
+    unit = unit_for_request(request, code, history=True)  # 404 when not in the history the user reads
     ratings = list(unit.ratings.select_related("level", "committee").order_by("-year"))
     own = _committee_own(unit)
     entries = AuditEntry.objects.filter(Q(unit=unit) | own | _workflow_of(_counted_in(unit, ratings)))
