@@ -74,7 +74,9 @@ def withdraw(*, user, committee: Unit, year: int) -> Submission:
 
 
 @transaction.atomic
-def open_season(*, user, year: int, deadline: datetime.date | None = None) -> RatingYear:
+def open_season(
+    *, user, year: int, deadline: datetime.date | None = None, channel: str | None = None
+) -> RatingYear:
     """Open the rating season of `year`: from now on the committees enter and submit its ratings
     (by `deadline`, when given). `user` None is the system (a command, the demo)."""
     if user is not None:
@@ -89,7 +91,7 @@ def open_season(*, user, year: int, deadline: datetime.date | None = None) -> Ra
     rating_year.save()
     AuditEntry.objects.create(
         user=user,
-        channel=Channel.FORM if user is not None else Channel.COMMAND,
+        channel=channel or (Channel.FORM if user is not None else Channel.COMMAND),
         action="year.open",
         year=year,
         changes={"opened": [False, True], "deadline": [None, deadline.isoformat() if deadline else None]},

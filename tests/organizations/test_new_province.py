@@ -9,7 +9,6 @@ import json
 import pytest
 from django.core.management import call_command
 
-from assessments.season import open_season
 from organizations.models import Kind, Tier, Unit
 from tests.imports.files import csv_text
 
@@ -101,8 +100,7 @@ def installed(tmp_path, monkeypatch):
     )
     run("import_units", write(tmp_path, "to-chuc.csv", TREE), "--user", "btc")
     run("import_targets", write(tmp_path, "nghi-quyet.csv", TARGETS), "--user", "btc")
-    # No command opens a season yet: the service the "open the season" page calls.
-    open_season(user=None, year=YEAR)
+    run("open_season", str(YEAR), "--user", "btc")
     run("import_ratings", write(tmp_path, "xep-loai.csv", RATINGS), "--user", "btc")
     return tmp_path
 
