@@ -150,8 +150,10 @@ def test_a_moved_unit_keeps_its_old_rating_where_it_was_counted():
     move_unit(unit=unit, new_parent=other)
     assert build_report(2015, a).base.clean_strong == 1
     assert build_report(2015, other).base.rated == 0
+    # A rating of a year before the move (it takes effect today) counts where the unit sat then.
     b.rate(unit, 2016, TSVM)
-    assert build_report(2016, other).base.clean_strong == 1
+    assert build_report(2016, a).base.clean_strong == 1
+    assert build_report(2016, other).base.rated == 0
 
 
 def test_exemplary_target_divides_by_clean_strong_units():
