@@ -91,9 +91,9 @@ def _open_year():
         from django.utils import timezone
 
         season, _ = RatingYear.objects.get_or_create(year=YEAR)
-        if season.opened_at is None:
-            season.opened_at = timezone.now()
-            season.save(update_fields=["opened_at"])
+        if season.opened_at is None or season.is_locked:  # the demo locks its past years
+            season.opened_at, season.is_locked = season.opened_at or timezone.now(), False
+            season.save(update_fields=["opened_at", "is_locked"])
 
 
 class _Form(HTMLParser):

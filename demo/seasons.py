@@ -1,8 +1,9 @@
 """The demo's rating seasons, through `assessments.season` and `assessments.services` as the
 provincial office and the committees would work them:
 
-- 2014–2025 opened (by the `province` account); 2025's ratings are submitted and approved for every
-  committee directly under the province (the season is closed);
+- 2014–2025 opened (by the `province` account); 2014–2024 locked, as years long decided; 2025's
+  ratings are submitted and approved for every committee directly under the province (the season
+  is closed);
 - 2026 in progress (deadline 31/01/2027): some committees approved, some submitted, some still
   entering (a few rows self-assessed, a few decided, the rest empty), some not started. The
   commune of the `dakla` account is still entering, so that account can try the grid.
@@ -23,6 +24,7 @@ from demo.years import level_counts, member_split, score_fields, steps, suffix_o
 from organizations.models import Tier, Unit
 
 SOURCE = "load_demo"
+LOCK_REASON = "Đã hoàn thành đánh giá, xếp loại và tổng hợp báo cáo năm"
 
 
 def build_seasons(builder) -> None:
@@ -35,6 +37,9 @@ def build_seasons(builder) -> None:
     for committee in _committees_on(datetime.date(closed, 12, 31)):
         season.submit(user=province, committee=committee, year=closed)
         season.approve(user=province, committee=committee, year=closed)
+    # The years before are long decided: locked, so that they read as closed and stay as counted.
+    for year in range(spec["first_year"], closed):
+        season.set_year_lock(user=province, year=year, locked=True, reason=LOCK_REASON)
     if spec["current_year"] <= today.year:
         current_season(builder, spec)
 

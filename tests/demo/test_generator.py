@@ -159,11 +159,14 @@ def test_2023_and_2024_ratings_take_three_steps():
     assert rows.exclude(self_level=F("level")).exists()  # some self-assessments were lowered
 
 
-def test_seasons_2014_to_2026_are_open_and_2025_is_closed():
+def test_seasons_2014_to_2026_are_open_and_every_one_but_2026_is_closed():
     opened = set(RatingYear.objects.filter(opened_at__isnull=False).values_list("year", flat=True))
     assert opened == set(range(2014, 2027))
+    assert set(RatingYear.objects.filter(is_locked=True).values_list("year", flat=True)) == set(
+        range(2014, 2025)
+    )
     assert RatingYear.objects.get(year=2026).deadline == DAY(2027, 1, 31)
-    assert states([2025, 2026]) == {2025: CLOSED, 2026: OPEN}
+    assert states(range(2014, 2027)) == {**{year: CLOSED for year in range(2014, 2026)}, 2026: OPEN}
 
 
 def test_the_2026_season_is_in_progress():
