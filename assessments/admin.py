@@ -37,6 +37,7 @@ from assessments.models import (
 )
 from assessments.policy import EditRefused, check_can_edit
 from assessments.resources import MemberStatsResource, RatingResource
+from kontum_party import admin_base
 
 
 def year_column(field: str, label):
@@ -373,20 +374,11 @@ class ResolutionAdmin(admin.ModelAdmin):
     inlines = [CountedLevelInline, TargetInline]
 
 
-class ReadOnlyAdmin(PlainYearMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(PlainYearMixin, admin_base.ReadOnlyAdmin):
     """Records that change only through the services' transitions: viewable, never edited here."""
 
     def year_is_read_only(self, request, obj):
         return True
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RatingYear)

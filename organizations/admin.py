@@ -25,6 +25,7 @@ from import_export.forms import ImportForm
 
 from assessments.models import Channel
 from imports import reader
+from kontum_party import admin_base
 from organizations import services
 from organizations.models import Lineage, Reorganization, Unit, UnitPlace
 from organizations.resources import UnitResource
@@ -114,34 +115,14 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class PlaceInline(ReadOnlyInline):
-    model = UnitPlace
-    fk_name = "unit"
-    fields = ("valid_from", "valid_to", "name", "tier", "kind", "place_type", "parent", "committee")
-    readonly_fields = fields
-
-
 class LinkInline(ReadOnlyInline):
     model = Lineage
     fields = ("predecessor", "successor", "date", "kind", "carries_history")
     readonly_fields = fields
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """History written by the services ("Tổ chức" screens, commands): listed, never edited."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Reorganization)
-class ReorganizationAdmin(ReadOnlyAdmin):
+class ReorganizationAdmin(admin_base.ReadOnlyAdmin):
     list_display = ("effective", "kind", "decision_number", "decision_date", "user", "created_at")
     list_filter = ("kind",)
     search_fields = ("decision_number", "note", "links__predecessor__code", "links__successor__code")
@@ -149,7 +130,7 @@ class ReorganizationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Lineage)
-class LineageAdmin(ReadOnlyAdmin):
+class LineageAdmin(admin_base.ReadOnlyAdmin):
     list_display = ("date", "kind", "predecessor", "successor", "carries_history")
     list_filter = ("kind", "carries_history")
     search_fields = ("predecessor__code", "successor__code", "predecessor__name", "successor__name")
@@ -157,7 +138,7 @@ class LineageAdmin(ReadOnlyAdmin):
 
 
 @admin.register(UnitPlace)
-class UnitPlaceAdmin(ReadOnlyAdmin):
+class UnitPlaceAdmin(admin_base.ReadOnlyAdmin):
     list_display = ("unit", "valid_from", "valid_to", "name", "tier", "parent", "committee")
     list_filter = ("tier",)
     search_fields = ("unit__code", "name")
@@ -167,7 +148,6 @@ class UnitPlaceAdmin(ReadOnlyAdmin):
 @admin.register(Unit)
 class UnitAdmin(ImportExportModelAdmin):
     form = UnitAdminForm
-    inlines = [PlaceInline]
     resource_classes = [UnitResource]
     import_form_class = CheckedImportForm
     import_formats = [CheckedCSV, CheckedXLSX, CheckedODS]

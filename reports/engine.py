@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import math
 
-from django.db.models import F, Q, Sum
+from django.db.models import F, Sum
 
 from assessments.models import (
-    MEMBER_FIELDS,
     MEMBER_LEVEL_FIELDS,
     CountedAs,
     Metric,
@@ -99,12 +98,7 @@ class SummaryCounts:
         year = self.year
         first_year = min(year, term.start_year) if term else year
         stats = summary.member_counts(first_year, year, self.committee)
-        in_year = Q(year=year)
-        aggregates = {f"sum_{name}": Sum(name, filter=in_year, default=0) for name in MEMBER_FIELDS}
-        term_years = in_year
-        if term:
-            term_years = Q(year__gte=term.start_year, year__lte=min(year, term.end_year or year))
-        aggregates["sum_term_admitted"] = Sum("admitted", filter=term_years, default=0)
+        aggregates = summary.member_aggregates(year, term)
         if field is None:
             return [(None, *stats.aggregate(**aggregates).values())]
         return summary.fetch(stats.values(k=F(field)).annotate(**aggregates).order_by())

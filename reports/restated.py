@@ -21,11 +21,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Value, When
 
-from assessments.models import MEMBER_FIELDS, MemberStats, Rating
+from assessments.models import MemberStats, Rating
 from organizations.lineage import committees_on, heirs_on
 from organizations.models import Unit
+from reports import summary
 
 
 @dataclass
@@ -97,12 +98,7 @@ class RestatedCounts:
         stats = self._scoped(stats, "unit_id", "unit__committee_id")
         if field == "place_type":
             stats = stats.annotate(place_type=F("unit__place_type"))
-        in_year = Q(year=year)
-        aggregates = {f"sum_{name}": Sum(name, filter=in_year, default=0) for name in MEMBER_FIELDS}
-        term_years = in_year
-        if term:
-            term_years = Q(year__gte=term.start_year, year__lte=min(year, term.end_year or year))
-        aggregates["sum_term_admitted"] = Sum("admitted", filter=term_years, default=0)
+        aggregates = summary.member_aggregates(year, term)
         if field is None:
             return [(None, *stats.aggregate(**aggregates).values())]
         return _fetch(stats.values(**self._key(field)).annotate(**aggregates))

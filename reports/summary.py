@@ -132,6 +132,8 @@ def reporting_counts(years, committee: Unit | None = None) -> dict[int, tuple[in
     summaries: what `assessments.seasons.reporting` counts on the units (the same rules:
     `Rating.RECORDED`, `Unit.objects.to_rate`), in one query whatever the number of years."""
     years = sorted(set(years))
+    if not years:
+        return {}  # (an empty IN () cannot be written as SQL)
     ensure_fresh(years)
     rows = RatingCount.objects.filter(year__in=years)
     if committee is not None:
@@ -142,3 +144,15 @@ def reporting_counts(years, committee: Unit | None = None) -> dict[int, tuple[in
     )
     counts = {year: (reported, reported + pending) for year, reported, pending in fetch(grouped.order_by())}
     return {year: counts.get(year, (0, 0)) for year in years}
+
+
+def member_aggregates(year: int, term) -> dict:
+    """The sums of a year's member statistics, and the admissions over the term so far (`term`:
+    the term's admissions target, or None): one home for the as-counted and restated reports."""
+    in_year = Q(year=year)
+    aggregates = {f"sum_{name}": Sum(name, filter=in_year, default=0) for name in MEMBER_FIELDS}
+    term_years = in_year
+    if term:
+        term_years = Q(year__gte=term.start_year, year__lte=min(year, term.end_year or year))
+    aggregates["sum_term_admitted"] = Sum("admitted", filter=term_years, default=0)
+    return aggregates

@@ -198,6 +198,9 @@ def test_admin_records_a_new_rating_through_the_service(client, superuser, dakha
     from assessments.models import Rating, RatingLevel
     from organizations.models import Unit
 
+    from tests import builders
+
+    builders.season(2015)  # opened, as provincial staff open a year before it is entered
     unit = Unit.objects.create(
         code="DAKHA.CB09", name="Chi bộ cơ sở mới", tier="base", kind="grassroots_cell", parent=dakha
     )
