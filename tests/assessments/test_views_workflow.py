@@ -335,3 +335,19 @@ def test_a_season_opens_without_a_deadline_too(client, province_staff, committee
     client.force_login(province_staff)
     assert client.post(reverse("assessments:open-season", args=[2016])).status_code == 302
     assert RatingYear.objects.get(year=2016).is_opened
+
+
+def test_a_submitted_grid_offers_its_committee_staff_to_withdraw_and_names_who_submitted(
+    client, staff, committee_a
+):
+    from assessments import season as season_service
+    from tests import builders
+
+    builders.season(2019)
+    staff.first_name, staff.last_name = "Nguyễn Văn", "A"
+    staff.save()
+    season_service.submit(user=staff, committee=committee_a, year=2019)
+    client.force_login(staff)
+    page = client.get(reverse("assessments:rating-grid", args=[2019])).content.decode()
+    assert 'id="withdraw-ratings"' in page
+    assert "Nguyễn Văn A" in page
