@@ -21,7 +21,9 @@ RENAME = csv_text(
 
 
 @pytest.fixture
-def english():
+def english(client, settings):
+    """Pages and messages read in English (the msgids): the language cookie, as the switch sets it."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
 
