@@ -27,9 +27,12 @@ def test_a_decision_date_is_read_as_offices_type_it(text):
 
 @pytest.mark.parametrize("text", ["31/2/2020", "2022", "20/13/2022", "tomorrow", "1/1/20222"])
 def test_an_impossible_or_unreadable_date_is_refused_with_the_sites_message(text):
-    with translation.override("en"), pytest.raises(forms.ValidationError) as refused:
-        GridDateField().clean(text)
-    assert refused.value.messages == ["Enter the date as day/month/year, for example 20/1/2022 or 20/1/22."]
+    with translation.override("en"):  # the messages are read in English too
+        with pytest.raises(forms.ValidationError) as refused:
+            GridDateField().clean(text)
+        assert refused.value.messages == [
+            "Enter the date as day/month/year, for example 20/1/2022 or 20/1/22."
+        ]
 
 
 @pytest.mark.parametrize(
@@ -41,9 +44,10 @@ def test_a_count_is_read_with_or_without_thousands_dots(text, count):
 
 @pytest.mark.parametrize("text", ["1,5", "1.5", "12.0", "1.23", "1.2345", "-1", "①", "²", "1234567890"])
 def test_a_count_that_is_not_a_whole_number_as_people_write_it_is_refused(text):
-    with translation.override("en"), pytest.raises(forms.ValidationError) as refused:
-        CountField().clean(text)
-    assert "1.234" in refused.value.messages[0]
+    with translation.override("en"):  # the messages are read in English too
+        with pytest.raises(forms.ValidationError) as refused:
+            CountField().clean(text)
+        assert "1.234" in refused.value.messages[0]
 
 
 def test_a_count_beyond_the_bound_is_refused():

@@ -79,6 +79,9 @@ def test_committee_enters_and_submits_the_province_approves_and_the_report_count
     for model in (Rating, MemberStats, Submission):
         model.objects.filter(year=YEAR).delete()
     RatingYear.objects.filter(year=YEAR).update(is_locked=False)
+    # 2021 as it was lived: Đắk Hà's staff before its committee was dissolved in 2025 (a dissolved
+    # committee's staff only read its history).
+    Unit.objects.filter(code="DAKHA").update(dissolved=None)
     password = load_spec()["demo_password"]
     dakha = Unit.objects.get(code="DAKHA")
     _, total = Grid(user=User.objects.get(username="dakha"), committee=dakha, year=YEAR).progress()

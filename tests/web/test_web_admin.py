@@ -197,7 +197,6 @@ def test_committee_staff_cannot_open_the_admin(client, committee_user):
 def test_admin_records_a_new_rating_through_the_service(client, superuser, dakha, scheme_2015):
     from assessments.models import Rating, RatingLevel
     from organizations.models import Unit
-
     from tests import builders
 
     builders.season(2015)  # opened, as provincial staff open a year before it is entered
