@@ -41,7 +41,7 @@ $(INSTALLED): $(LOCK)
 run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	SITE_OWNER="$${SITE_OWNER:-Ban Tổ chức Tỉnh ủy Quảng Ngãi}" $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production (README, "Deployment"): gunicorn with 2 × cores + 1 workers behind a TLS proxy,
 # static files served by WhiteNoise, PostgreSQL from DATABASE_URL. BIND=0.0.0.0:8000 to listen

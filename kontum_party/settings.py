@@ -101,12 +101,17 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kontum_party.context.site_owner",
             ],
         },
     },
 ]
 
 WSGI_APPLICATION = "kontum_party.wsgi.application"
+
+# Whose site it is, as the layout's header says it (e.g. "Ban Tổ chức Tỉnh ủy Quảng Ngãi"); the
+# code names no province. Empty: "Ban Tổ chức Tỉnh ủy".
+SITE_OWNER = os.getenv("SITE_OWNER", "").strip()
 
 # SQLite file by default; PostgreSQL (or anything dj-database-url understands) via DATABASE_URL.
 DATABASES = {
