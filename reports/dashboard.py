@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Max
 from django.utils.formats import number_format
-from django.utils.translation import ngettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 
 from assessments import seasons
 from assessments.models import (
@@ -365,9 +365,27 @@ def trends(committee: Unit | None, *, structure_of=None) -> list[TrendYear]:
     return [years[y] for y in sorted(years)]
 
 
-def target_lines() -> dict[str, Target]:
-    """The yearly clean-and-strong targets, drawn as lines on the trend chart."""
-    return {t.metric: t for t in Target.objects.filter(metric__in=["base_clean_strong", "cell_clean_strong"])}
+def target_lines(year: int) -> dict[str, Target]:
+    """The yearly clean-and-strong targets applying to `year`, drawn as lines on the trend chart
+    (one resolution's: lines of several would mix their thresholds)."""
+    targets = Target.objects.applying_to(year).filter(metric__in=["base_clean_strong", "cell_clean_strong"])
+    return {t.metric: t for t in targets}
+
+
+def target_legend(year: int, targets: dict[str, Target]) -> str:
+    """The chart legend's words for its target lines, from the targets themselves."""
+    base, cells = targets.get("base_clean_strong"), targets.get("cell_clean_strong")
+    if base is None and cells is None:
+        return ""
+    parts = [
+        f"{t.get_comparator_display()} {number_format(t.threshold, decimal_pos=0)}% {label}"
+        for t, label in (
+            (base, pgettext("target legend", "organizations")),
+            (cells, pgettext("target legend", "cells")),
+        )
+        if t is not None
+    ]
+    return gettext("Targets of %(year)s (%(targets)s)") % {"year": year, "targets": ", ".join(parts)}
 
 
 def structure_of(query) -> datetime.date | None:

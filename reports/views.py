@@ -108,7 +108,7 @@ def dashboard(request, year, template="reports/dashboard.html"):
     figures = dash.figures(year, committee, request.GET.get("sort", "code"), structure_of=structure_of)
     report, places = figures.report, figures.places
     trend = dash.trends(committee, structure_of=structure_of)
-    targets = dash.target_lines()
+    targets = dash.target_lines(year)
     states = seasons.states([t.year for t in trend] + [year])
     # The years in progress, each with its reporting rate, from the summaries in one query.
     in_progress = [t.year for t in trend if states[t.year] != seasons.CLOSED]
@@ -126,6 +126,7 @@ def dashboard(request, year, template="reports/dashboard.html"):
         "village": dash.village_cells_against_others(places),
         "trend": trend,
         "chart": trend_chart(trend, targets, {t.year: states[t.year] for t in trend}),
+        "target_legend": dash.target_legend(year, targets),
         "partial_years": partial,
         "reporting": dash.reporting_of([year], committee, states)[year]
         if states[year] != seasons.CLOSED and report.has_data
