@@ -134,6 +134,8 @@ def test_a_clerk_fills_twenty_rows_by_keyboard_and_corrects_the_refused_one(
         assert page.evaluate("() => document.activeElement.id") == "grid-errors"
         page.keyboard.press("Tab")
         page.keyboard.press("Enter")
+        # The link opens the row's group, then moves the focus: wait for it on a busy machine.
+        page.wait_for_function("() => (document.activeElement || {}).name === 'form-3-decision_date'")
         assert focused_name(page) == "form-3-decision_date"
         page.keyboard.press("Control+A")
         page.keyboard.type("20/1/20")
