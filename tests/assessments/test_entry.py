@@ -104,3 +104,18 @@ def test_a_member_row_shows_its_counts_as_typed(staff):
     units = page_grid.units(GridFilter())
     _initial, lines = page_grid.shown(units, page_grid.rows_by_unit(units))
     assert (lines[0].texts["member_count"], lines[0].texts["good"]) == ("1234", "1000")
+
+
+def test_the_error_summary_links_to_a_row_by_its_plain_key_whatever_the_language():
+    """An anchor written as "#n13.557" (a key localized with thousands dots) leads nowhere."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    unit = SimpleNamespace(pk=13557, name="Chi bộ thôn 3", code="A-001-03")
+    with translation.override("vi"):
+        html = render_to_string(
+            "assessments/_grid_summary_item.html", {"item": SimpleNamespace(listed=True, unit=unit, text="…")}
+        )
+    assert 'href="#n13557"' in html
