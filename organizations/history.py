@@ -25,8 +25,9 @@ PLACE_FIELDS = ("parent_id", "committee_id", "name", "tier", "kind", "place_type
 
 class PlaceQuerySet(models.QuerySet):
     def on(self, date: datetime.date):
-        """The places held on `date`: the tree on that day, one row per unit that existed."""
-        return self.filter(
+        """The places held on `date`: the tree on that day, one row per unit that existed (unordered:
+        the default order would join every unit for its code, which a large IN list makes slow)."""
+        return self.order_by().filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=date),
             Q(valid_to__isnull=True) | Q(valid_to__gte=date),
         )

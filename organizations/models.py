@@ -162,7 +162,8 @@ class UnitQuerySet(models.QuerySet):
         committees after a reorganization; each unit carries it as `year_committee_id`,
         `year_tier` and `year_place_type`, for grouping.
         """
-        places = UnitPlace.objects.on(year_end(year)).filter(unit=OuterRef("pk"), tier__in=tiers)
+        # (One place per unit on a day: no ordering, which would join the unit for its code.)
+        places = UnitPlace.objects.on(year_end(year)).filter(unit=OuterRef("pk"), tier__in=tiers).order_by()
         if committee is not None:
             places = places.filter(committee=committee)
         return self.active_in(year).annotate(
