@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from accounts.models import User
 from demo.resolutions import load_resolutions
@@ -321,12 +321,24 @@ def load_demo(spec: dict | None = None) -> DemoBuilder:
 
     builder = DemoBuilder(spec or load_spec())
     builder.build_tree()
+    _analyze()
     history.apply_2016_2019(builder)
     with builder.drawing_aside():
         reorganization_2025.refound_blocs(builder)
         reorganization_2025.reorganize_2025(builder, found_other_side=quangngai.found_side)
+    _analyze()
     years.build_years(builder)
+    _analyze()
     builder.build_accounts()
     load_resolutions()  # the invented 2020–2025 and 2025–2030 resolutions
     seasons.build_seasons(builder)
+    _analyze()
     return builder
+
+
+def _analyze() -> None:
+    """Fresh statistics after a bulk load: PostgreSQL plans tables it has never analyzed as
+    nearly empty (nested loops over thousands of rows took seconds a query)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
