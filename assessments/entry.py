@@ -33,7 +33,7 @@ from assessments.forms import (
 from assessments.grid_html import Line
 from assessments.models import MEMBER_FIELDS, SCORE_FIELDS, MemberStats, Rating, RatingLevel, RatingScheme
 from assessments.services import MemberChange, RatingChange, save_member_stats, save_ratings
-from organizations.models import Kind, PlaceType, Tier, Unit, year_end
+from organizations.models import Kind, PlaceType, Tier, Unit
 
 
 @dataclass
@@ -96,8 +96,9 @@ class Grid:
     # Which units ------------------------------------------------------------------------
     def base_units(self):
         # As the tree stood at the year's end: a past year's grid is its committee's then.
-        scoped = Unit.objects.for_user(self.user, on=year_end(self.year))
-        return scoped.to_rate(self.year, committee=self.committee, tiers=self.tiers)
+        return Unit.objects.for_user_in(self.user, self.year).to_rate(
+            self.year, committee=self.committee, tiers=self.tiers
+        )
 
     def units(self, grid_filter: GridFilter) -> list[Unit]:
         """The units the page lists, in tree order (`Unit.tree_key`: cells under their organization).

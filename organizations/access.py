@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from organizations.models import EVER, Unit, year_end
+from organizations.models import EVER, Unit
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,7 @@ class Scope:
 
     def units_of(self, year: int):
         """The units to rate in `year` that the scope reads, as the tree stood at that year's end."""
-        units = Unit.objects.for_user(self.user, on=year_end(year))
-        return units.to_rate(year, committee=self.committee)
+        return Unit.objects.for_user_in(self.user, year).to_rate(year, committee=self.committee)
 
     def committees(self):
         """The committees the user may choose between (provincial users: all; others: their own)."""
@@ -101,7 +100,7 @@ def units_by_pk(user, committee: Unit, pks, *, year: int | None = None) -> dict[
     if year is None:
         units = Unit.objects.for_user(user).filter(committee=committee)
     else:
-        units = Unit.objects.for_user(user, on=year_end(year)).to_rate(year, committee=committee)
+        units = Unit.objects.for_user_in(user, year).to_rate(year, committee=committee)
     units = units.filter(pk__in=wanted).select_related("parent")
     found = {unit.pk: unit for unit in units}
     if set(found) != wanted:

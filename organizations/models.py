@@ -128,13 +128,16 @@ class UnitQuerySet(models.QuerySet):
             return self.none()
         # The user's unit and everything under it, at any depth the tree has: what sits under its
         # reporting committee, or (for a grassroots party committee under a district) its cells.
-        under = Q(pk=scope) | Q(committee_id=scope) | Q(parent_id=scope)
         if on is None:
-            return self.filter(under)
+            return self.filter(Q(pk=scope) | Q(committee_id=scope) | Q(parent_id=scope))
         if on == EVER:
             return self.filter(pk__in=_history_of(scope))
-        held = UnitPlace.objects.on(on).filter(Q(unit_id=scope) | Q(committee_id=scope) | Q(parent_id=scope))
-        return self.filter(pk__in=held.values("unit_id"))
+        return self.filter(pk__in=_places_under(scope).on(on).values("unit_id"))
+
+    def for_user_in(self, user, year: int):
+        """`for_user` as the tree stood at the end of `year`, when its ratings are decided: the
+        units a committee-year's grid, template and posted rows may name."""
+        return self.for_user(user, on=year_end(year))
 
     def committees(self):
         """The reporting committees: the units directly under the province."""
@@ -166,11 +169,15 @@ class UnitQuerySet(models.QuerySet):
         places = UnitPlace.objects.on(year_end(year)).filter(unit=OuterRef("pk"), tier__in=tiers).order_by()
         if committee is not None:
             places = places.filter(committee=committee)
-        return self.active_in(year).annotate(
-            year_committee_id=Subquery(places.values("committee_id")[:1]),
-            year_tier=Subquery(places.values("tier")[:1]),
-            year_place_type=Subquery(places.values("place_type")[:1]),
-        ).filter(year_tier__isnull=False)
+        return (
+            self.active_in(year)
+            .annotate(
+                year_committee_id=Subquery(places.values("committee_id")[:1]),
+                year_tier=Subquery(places.values("tier")[:1]),
+                year_place_type=Subquery(places.values("place_type")[:1]),
+            )
+            .filter(year_tier__isnull=False)
+        )
 
     def recorded_in(self, year: int, model=None):
         """Units with a row of `model` (ratings by default) recorded for `year` (a rating: decided,
@@ -195,12 +202,18 @@ class UnitQuerySet(models.QuerySet):
 EVER = "ever"
 
 
+def _places_under(scope: int):
+    """The places (at any date) of the unit `scope` and of the units under it: `for_user`'s rule
+    read on the dated places instead of the current rows."""
+    return UnitPlace.objects.filter(Q(unit_id=scope) | Q(committee_id=scope) | Q(parent_id=scope))
+
+
 def _history_of(scope: int) -> set[int]:
     """The units ever placed under the unit `scope`, and the predecessors whose history they carry."""
     from organizations.lineage import predecessors_of  # it reads this module's models
 
-    held = UnitPlace.objects.filter(Q(unit_id=scope) | Q(committee_id=scope) | Q(parent_id=scope))
-    return predecessors_of(set(held.values_list("unit_id", flat=True)), timezone.localdate())
+    held = set(_places_under(scope).values_list("unit_id", flat=True))
+    return predecessors_of(held, timezone.localdate())
 
 
 def _row_exists(year: int, model=None) -> Exists:
@@ -341,12 +354,15 @@ class Unit(models.Model):
     def is_rated_unit(self) -> bool:
         return self.tier in RATED_TIERS
 
+    def exists_on(self, date: datetime.date) -> bool:
+        """The test of `Unit.objects.on` on a unit already read."""
+        return (self.founded is None or self.founded <= date) and (
+            self.dissolved is None or self.dissolved >= date
+        )
+
     def is_active_in(self, year: int) -> bool:
         """The test of `Unit.objects.active_in` on a unit already read: it exists at the end of `year`."""
-        end = year_end(year)
-        return (self.founded is None or self.founded <= end) and (
-            self.dissolved is None or self.dissolved >= end
-        )
+        return self.exists_on(year_end(year))
 
     def committee_in(self, year: int) -> Unit | None:
         """The reporting committee this unit sat under at the end of `year` (its dated place)."""

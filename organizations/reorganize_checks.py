@@ -50,7 +50,7 @@ def check_year_open(committees, on: datetime.date) -> None:
 
 
 def check_alive(unit: Unit, on: datetime.date) -> None:
-    if (unit.founded and unit.founded > on) or (unit.dissolved and unit.dissolved < on):
+    if not unit.exists_on(on):
         refuse(
             _("%(unit)s does not exist on %(date)s.") % {"unit": unit.name, "date": date_format(on, "d/m/Y")}
         )

@@ -15,7 +15,6 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models import AuditEntry, Channel
@@ -181,11 +180,7 @@ def _dissolve_below(*, user, unit: Unit, channel: str, source: str) -> list[Audi
     on = unit.dissolved
     entries, parents = [], [unit.pk]
     while parents:
-        below = list(
-            Unit.objects.filter(parent__in=parents, dissolved__isnull=True).filter(
-                Q(founded__isnull=True) | Q(founded__lte=on)
-            )
-        )
+        below = list(Unit.objects.filter(parent__in=parents, dissolved__isnull=True).on(on))
         Unit.objects.filter(pk__in=[u.pk for u in below]).update(dissolved=on)
         for child in below:
             child.dissolved = on
