@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 
@@ -388,13 +389,19 @@ def target_legend(year: int, targets: dict[str, Target]) -> str:
     return gettext("Targets of %(year)s (%(targets)s)") % {"year": year, "targets": ", ".join(parts)}
 
 
-def structure_of(query) -> datetime.date | None:
+def structure_of(query, user) -> datetime.date | None:
     """The restated view's date from a query string (`?structure_of=YYYY-MM-DD`); None: as counted
-    (also for a date that is not one)."""
+    (also for a date that is not one).
+
+    A committee's staff read their committee restated on today's structure at the earliest: on an
+    earlier one their committee would hold units that have since left it, and those units' later
+    ratings are another committee's (a new committee reads its predecessors, nothing else).
+    """
     try:
-        return datetime.date.fromisoformat(query.get("structure_of", ""))
+        date = datetime.date.fromisoformat(query.get("structure_of", ""))
     except ValueError:
         return None
+    return date if user.sees_whole_province else max(date, timezone.localdate())
 
 
 def reporting_of(years, committee: Unit | None, states: dict) -> dict:

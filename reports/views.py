@@ -104,7 +104,8 @@ def trend_chart(trend, targets, states: dict):
 def dashboard(request, year, template="reports/dashboard.html"):
     scope = scope_for_request(request)
     committee = scope.committee
-    structure_of = dash.structure_of(request.GET)  # the restated view (reports.restated), or None
+    # The restated view (reports.restated), or None: as counted.
+    structure_of = dash.structure_of(request.GET, request.user)
     figures = dash.figures(year, committee, request.GET.get("sort", "code"), structure_of=structure_of)
     report, places = figures.report, figures.places
     trend = dash.trends(committee, structure_of=structure_of)
@@ -250,7 +251,8 @@ def api_report(request, year):
     season of the year (`"season": {"state": "open|closed", "reported", "total"}`)."""
     if not request.user.is_authenticated:
         return JsonResponse({"detail": _("Authentication required.")}, status=401)
-    committee, structure_of = scope_for_request(request).committee, dash.structure_of(request.GET)
+    committee = scope_for_request(request).committee
+    structure_of = dash.structure_of(request.GET, request.user)
     report = build_report(year, committee, structure_of=structure_of)
     if not report.has_data:
         return JsonResponse({"detail": _("No rating data for %(year)s.") % {"year": year}}, status=404)

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from organizations import reorganize
 from organizations.models import Kind, PlaceType, Tier, Unit
@@ -160,11 +161,12 @@ def test_a_bad_date_is_refused(tree):
         call_command("quality_report", "--year", "2015", "--structure-of", "31/12/2025")
 
 
-def test_the_query_string_names_the_structures_date():
+def test_the_query_string_names_the_structures_date(province_staff):
     from reports.dashboard import structure_of
 
-    assert structure_of({"structure_of": "2025-12-31"}) == AFTER
-    assert structure_of({"structure_of": "31/12/2025"}) is None and structure_of({}) is None
+    assert structure_of({"structure_of": "2025-12-31"}, province_staff) == AFTER
+    assert structure_of({"structure_of": "31/12/2025"}, province_staff) is None
+    assert structure_of({}, province_staff) is None
 
 
 def test_the_reporting_rate_from_the_summaries_counts_as_the_seasons_do(tree):
@@ -187,7 +189,8 @@ def test_a_new_committees_staff_read_their_predecessors_history_and_nothing_else
     api = reverse("reports:api-report", args=[2015])
     assert client.get(api).status_code == 404  # as counted, X has no 2015
     document = client.get(api, {"structure_of": "2025-12-31"}).json()
-    assert document["structure_of"] == "2025-12-31" and document["committee"] == "X"
+    # (a committee's staff restate on today's structure at the earliest)
+    assert document["structure_of"] == timezone.localdate().isoformat() and document["committee"] == "X"
     assert document["base_organizations"]["total"] == 2  # A-1 and A-2, not B-1 nor S1
     page = client.get(reverse("reports:dashboard", args=[2015]), {"structure_of": "2025-12-31"})
     assert page.status_code == 200 and 'id="restated-view"' in page.content.decode()
@@ -209,3 +212,17 @@ def test_the_restated_dashboard_and_api_run_the_same_queries_whatever_the_size(t
         with CaptureQueriesContext(connection) as large:
             assert client.get(url, {"structure_of": "2025-12-31"}).status_code == 200
         assert len(small) == len(large), name
+
+
+def test_a_committees_staff_never_read_through_an_earlier_structure_a_unit_that_has_left_them(tree, client):
+    """B-1 sat under B until 2025 and is rated under A since: B's staff asking for the structure of
+    2020 read it as today's, where B-1 is A's (a province user may restate on any date)."""
+    from django.urls import reverse
+
+    reorganized(tree)
+    b.rate(Unit.objects.get(code="B-1"), 2025, "HTTNV", scores={"score": 80, "tasks_on_time": True})
+    client.force_login(b.staff_of(tree["B"], "b-staff"))
+    response = client.get(reverse("reports:api-report", args=[2025]), {"structure_of": "2020-12-31"})
+    # Restated on today's structure B holds no 2025 rating (B-1's is A's): nothing to read. On the
+    # structure of 2020 it would have counted B-1's 2025 rating as B's.
+    assert response.status_code == 404
