@@ -31,7 +31,8 @@ from imports.kinds import RATINGS, column_header, kind_for
 from imports.limits import FileRefused, Sheet, max_rows
 from imports.reader import too_many_rows
 from imports.units import Scope, identify_unit
-from organizations.models import Unit
+from organizations.lineage import committees_on
+from organizations.models import Unit, year_end
 
 NEW, CHANGED, UNCHANGED, SKIPPED, ERROR = "new", "changed", "unchanged", "skipped", "error"
 
@@ -68,6 +69,7 @@ class Row:
     errors: list = field(default_factory=list)
     version: int = 0  # the stored row's version when read (0: none)
     note: str = ""
+    committee_id: int | None = None  # the committee the unit counted under in the row's year
 
     def error(self, fld: str, message, fallback: str = "") -> None:
         # A column the file does not have (a year given on the form) is named as exports write it.
@@ -124,7 +126,7 @@ class Checked:
         groups = defaultdict(list)
         for row in self.rows:
             if row.writes:
-                groups[(row.unit.committee_id, row.year)].append(row)
+                groups[(row.committee_id, row.year)].append(row)
         return dict(groups)
 
     def versions(self) -> dict[str, int]:
@@ -228,6 +230,13 @@ def _identify_year(row: Row, default_year: int | None) -> None:
 def _load_stored_and_check(rows: list[Row], spec, user, scope: Scope, progress) -> None:
     identified = [r for r in rows if r.unit is not None and r.year is not None]
     years = sorted({r.year for r in identified})
+    # Where each unit sat at the end of the row's year (a past year keeps its committees after a
+    # reorganization): the committee whose season the row belongs to, as the writer checks it.
+    for year in years:
+        in_year = [r for r in identified if r.year == year]
+        held = committees_on(year_end(year), [r.unit.pk for r in in_year])
+        for r in in_year:
+            r.committee_id = held.get(r.unit.pk, r.unit.committee_id)
     stored = {}
     scoped_pks = Unit.objects.for_user(user).values("pk")
     for year in years:
@@ -269,9 +278,16 @@ def _load_stored_and_check(rows: list[Row], spec, user, scope: Scope, progress) 
         row.status = NEW if found is None else (CHANGED if row.changes else UNCHANGED)
         if row.status == UNCHANGED:
             continue  # nothing would be written: a locked year or a submitted committee does not matter
-        group = (row.unit.committee_id, row.year)
+        if row.committee_id is not None and row.committee_id not in scope.committees:
+            row.error(
+                "unit",
+                _("In %(year)s this unit counted under a committee outside your scope: its rating is theirs.")
+                % {"year": row.year},
+            )
+            continue
+        group = (row.committee_id, row.year)
         if group not in states:
-            states[group] = _edit_refusal(user, scope.committees.get(row.unit.committee_id), row.year)
+            states[group] = _edit_refusal(user, scope.committees.get(row.committee_id), row.year)
         if states[group]:
             continue  # the whole file is refused below
         error = spec.validate(row, values)

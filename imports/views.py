@@ -17,6 +17,7 @@ import secrets
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -323,13 +324,13 @@ def _confirm_label(counts) -> str:
 def _grid_links(prev, kind: str) -> list[tuple[str, str]]:
     """(label, url) of the grid of each committee-year the file is about, to go back to."""
     name = "assessments:rating-grid" if kind == RATINGS else "assessments:member-grid"
-    pairs = sorted({(r.unit.committee_id, r.year) for r in prev.rows if r.unit and r.year})
+    pairs = sorted({(r.committee_id, r.year) for r in prev.rows if r.unit and r.year and r.committee_id})
     links = []
     for committee_pk, year in pairs[:20]:
         committee = prev.units.get(committee_pk)
         if committee is None:
             continue
-        url = reverse(name, kwargs={"year": year}) + f"?committee={committee.code}"
+        url = reverse(name, kwargs={"year": year}) + "?" + urlencode({"committee": committee.code})
         links.append((f"{committee.name} — {year}", url))
     return links
 

@@ -17,9 +17,11 @@ def places_on(date: datetime.date):
     return UnitPlace.objects.on(date)
 
 
-def committees_on(date: datetime.date) -> dict[int, int | None]:
-    """Each unit alive on `date` → the id of its reporting committee that day."""
-    return dict(places_on(date).values_list("unit_id", "committee_id"))
+def committees_on(date: datetime.date, unit_ids=None) -> dict[int, int | None]:
+    """Each unit alive on `date` (of `unit_ids`, when given) → the id of its reporting committee
+    that day."""
+    places = places_on(date) if unit_ids is None else places_on(date).filter(unit_id__in=unit_ids)
+    return dict(places.values_list("unit_id", "committee_id"))
 
 
 def heirs_on(date: datetime.date) -> dict[int, int]:
