@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from assessments.models import RatingYear, Status, Submission
-from assessments.seasons import season_state  # noqa: F401  (the policy's callers read it here too)
 from organizations.models import Unit
 
 

@@ -72,7 +72,6 @@ class SaveResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    audit: list[AuditEntry] = field(default_factory=list)
 
 
 class ConflictError(Exception):
@@ -199,7 +198,6 @@ def _save_rows(*, model, rows, user, committee, year, channel, source, build_val
         conflict=conflict,
     )  # fmt: skip
     result.created, result.updated = len(pending.new), len(pending.changed)
-    result.audit = pending.audit
     return result
 
 

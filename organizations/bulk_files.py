@@ -9,7 +9,6 @@ two tree files is only their columns (`organizations.registry_columns`) and what
 from __future__ import annotations
 
 import datetime
-import os
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from imports.columns import Column, Table, find_table
 from imports.limits import FileRefused
 from imports.reader import read_file
 from imports.rows import CellError
+from imports.services import source_name
 
 __all__ = ["BulkRefused", "FileRefused", "FileRow", "read_rows", "source_name"]
 
@@ -29,11 +29,6 @@ class BulkRefused(Exception):
     def __init__(self, message: str, messages: list[str] | None = None):
         super().__init__(message)
         self.messages = messages or []
-
-
-def source_name(name: str) -> str:
-    """The file name as the audit records it: no directories, at most 255 characters."""
-    return os.path.basename(str(name).replace("\\", "/"))[:255]
 
 
 @dataclass

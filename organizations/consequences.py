@@ -10,7 +10,7 @@ from assessments.models import Rating
 from organizations.models import Tier, Unit
 
 
-def stay_counted(units, committee: Unit | None = None) -> str:
+def stay_counted(units) -> str:
     """Where the units' ratings stay counted, by the committees they were counted under (not the
     one they sit under now: a cell moved in 2025 keeps its 2015–2024 ratings under its district)."""
     years: dict[str, list[int]] = {}

@@ -32,7 +32,6 @@ DISSOLVED = Column("dissolved", "Ngày giải thể", ("Giải thể", "Ngày k�
 
 REGISTRY_COLUMNS = (CODE, NAME, PARENT, KIND, PLACE_TYPE, FOUNDED, DISSOLVED)
 # Every data column but the code: which of them a file has decides what an update changes.
-REGISTRY_VALUES = ("name", "parent", "kind", "place_type", "founded", "dissolved")
 
 OLD_CODE = Column("old_code", "Mã cũ", ("Mã đơn vị cũ", "Đơn vị cũ", "Old code", "From"))
 NEW_CODE = Column("new_code", "Mã mới", ("Mã đơn vị mới", "Đơn vị mới", "New code", "To"))

@@ -255,7 +255,7 @@ def _relocate(units, *, parent: Unit, on, tier, kind, user, decision, channel, s
                 "old": old.name if old else "—",
                 "new": target.name if target.tier != Tier.PROVINCE else parent.name,
                 "date": date_format(on, "d/m/Y"),
-                "counted": consequences.stay_counted(group, old),
+                "counted": consequences.stay_counted(group),
             }
         )
     return moved, lines
@@ -329,7 +329,7 @@ def merge(
                 "unit": unit.name,
                 "into": successor.name,
                 "date": date_format(on, "d/m/Y"),
-                "counted": consequences.stay_counted([unit], unit.committee),
+                "counted": consequences.stay_counted([unit]),
             }
         )
     return Outcome(record, [successor], lines)
@@ -398,7 +398,7 @@ def dissolve(
     line = _("%(units)s end on %(date)s%(counted)s.") % {
         "units": consequences.count_words(group),
         "date": date_format(on - ONE_DAY, "d/m/Y"),
-        "counted": consequences.stay_counted(group, unit.committee),
+        "counted": consequences.stay_counted(group),
     }
     return Outcome(record, [unit], [line])
 
@@ -430,7 +430,7 @@ def refound(
         "new": successor.name,
         "parent": as_unit.parent.name,
         "date": date_format(on, "d/m/Y"),
-        "counted": consequences.stay_counted([unit], unit.committee),
+        "counted": consequences.stay_counted([unit]),
     }
     return Outcome(record, [successor], [line, *carried])
 

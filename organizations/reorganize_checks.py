@@ -11,12 +11,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assessments.models import MemberStats, Rating, RatingYear, Status, Submission
+from organizations.access import reporting_committee
 from organizations.models import Unit, year_end
 
-
-def reporting(unit: Unit) -> Unit:
-    """The committee whose season a change to `unit` touches (the unit itself for a committee)."""
-    return unit.committee if unit.committee_id else unit
+# The committee whose season a change to a unit touches (the unit itself for a committee).
+reporting = reporting_committee
 
 
 def refuse(message: str):

@@ -11,7 +11,6 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
@@ -21,7 +20,6 @@ from assessments.models import (
     Comparator,
     CountedAs,
     Metric,
-    Rating,
     RatingLevel,
     RatingScheme,
     RatingTally,
@@ -35,11 +33,6 @@ from reports import summary
 from reports.engine import build_report_set
 from reports.figures import QualityReport, TargetResult, percent
 from reports.restated import trend_rows as restated_trend_rows
-
-
-def latest_year(user) -> int | None:
-    return Rating.objects.for_user(user).aggregate(year=Max("year"))["year"]
-
 
 # The targets as column headings and list labels: interface words, short enough for a table
 # heading (the resolution's own wording, a datum, is in each target's `label`).

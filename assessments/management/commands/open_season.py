@@ -5,8 +5,6 @@ page (`assessments.season.open_season`: the same checks and audit), so that a ne
 goes from `import_units` to `import_ratings` without the web interface.
 """
 
-import datetime
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
@@ -15,16 +13,7 @@ from django.utils.translation import gettext as _
 from assessments.models import Channel
 from assessments.policy import EditRefused
 from assessments.season import open_season
-from kontum_party.converters import command_year
-
-
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(
-            _("“%(value)s” is not a date: write it as YYYY-MM-DD.") % {"value": value}
-        ) from None
+from kontum_party.converters import command_date, command_year
 
 
 class Command(BaseCommand):
@@ -32,7 +21,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("year", type=command_year)
-        parser.add_argument("--deadline", type=_date, help="the date by which committees submit (YYYY-MM-DD)")
+        parser.add_argument("--deadline", type=command_date, help="the date committees submit by")
         parser.add_argument("--user", help="the provincial staff opening it (default: the system)")
 
     def handle(self, *args, year, deadline, user, **options):

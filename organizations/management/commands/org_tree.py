@@ -10,19 +10,9 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from imports.cells import parse_date
+from kontum_party.converters import command_date
 from organizations.models import Kind
 from organizations.tree_on import tree_on
-
-
-def command_date(value: str):
-    """A date given to a command (2015-12-31, or 31/12/2015): one clear line instead of a traceback."""
-    try:
-        return parse_date(value)
-    except ValueError:
-        raise CommandError(
-            _("“%(value)s” is not a date: write it as YYYY-MM-DD, e.g. 2015-12-31.") % {"value": value}
-        ) from None
 
 
 class Command(BaseCommand):
