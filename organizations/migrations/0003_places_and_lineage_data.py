@@ -3,6 +3,8 @@ dissolution, where it sits now), and each recorded merger a lineage link, so tha
 date and the restated reports work for data entered before the tree kept its history. Reversed,
 the rows this wrote are removed."""
 
+import datetime
+
 from django.db import migrations
 
 
@@ -31,16 +33,18 @@ def backfill(apps, schema_editor):
     for u in Unit.objects.filter(merged_into__isnull=False, dissolved__isnull=False).order_by(
         "dissolved", "pk"
     ):
-        if u.dissolved not in decisions:
-            decisions[u.dissolved] = Reorganization.objects.create(
-                kind="merge", effective=u.dissolved, note="Recorded before the tree kept its history."
+        # A merger takes effect the day after the merged unit's last day, as reorganize dates it.
+        effective = u.dissolved + datetime.timedelta(days=1)
+        if effective not in decisions:
+            decisions[effective] = Reorganization.objects.create(
+                kind="merge", effective=effective, note="Recorded before the tree kept its history."
             )
         links.append(
             Lineage(
-                reorganization=decisions[u.dissolved],
+                reorganization=decisions[effective],
                 predecessor_id=u.pk,
                 successor_id=u.merged_into_id,
-                date=u.dissolved,
+                date=effective,
                 kind="merge",
                 carries_history=True,
             )
