@@ -16,6 +16,7 @@ and little Python per row, so that a 100,000-row file commits in seconds.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 from contextlib import nullcontext
@@ -224,14 +225,23 @@ def copy_in(model, columns: list[str], lines: list[str]) -> None:
     sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
     data = "\n".join(lines) + "\n"
     with connection.cursor() as cursor:
-        debug = getattr(cursor, "debug_sql", None)
-        with debug(sql) if debug else nullcontext(), connection.wrap_database_errors:
-            raw = cursor.cursor
-            if hasattr(raw, "copy"):  # psycopg 3
-                with raw.copy(sql) as copy:
-                    copy.write(data)
-            else:  # psycopg2
-                raw.copy_expert(sql, io.StringIO(data))
+
+        def copy(sql, params, many, context):
+            debug = getattr(cursor, "debug_sql", None)
+            with debug(sql) if debug else nullcontext(), connection.wrap_database_errors:
+                raw = cursor.cursor
+                if hasattr(raw, "copy"):  # psycopg 3
+                    with raw.copy(sql) as stream:
+                        stream.write(data)
+                else:  # psycopg2
+                    raw.copy_expert(sql, io.StringIO(data))
+
+        # Through the connection's execute wrappers (connection.execute_wrapper), as every other
+        # statement goes: whatever watches the statements sees the COPY too.
+        run = copy
+        for wrapper in reversed(connection.execute_wrappers):
+            run = functools.partial(wrapper, run)
+        run(sql, None, False, {"connection": connection, "cursor": cursor})
 
 
 def copy_text(value) -> str:
