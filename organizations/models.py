@@ -139,6 +139,14 @@ class UnitQuerySet(models.QuerySet):
         units a committee-year's grid, template and posted rows may name."""
         return self.for_user(user, on=year_end(year))
 
+    def below(self, unit: Unit):
+        """The units under `unit` at any depth, in one filter: what its committee holds or its
+        parent is (a committee's organizations and cells, a grassroots organization's cells);
+        under the province, every other unit."""
+        if unit.tier == Tier.PROVINCE:
+            return self.exclude(pk=unit.pk)
+        return self.filter(Q(committee_id=unit.pk) | Q(parent_id=unit.pk)).exclude(pk=unit.pk)
+
     def committees(self):
         """The reporting committees: the units directly under the province."""
         return self.filter(REPORTING_COMMITTEES)

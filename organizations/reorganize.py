@@ -390,8 +390,8 @@ def dissolve(
     """Dissolve `unit` from `on` (it lives until the day before), with the units under it."""
     unit = Unit.objects.select_related("committee").get(pk=unit.pk)
     check_year_open([reporting(unit)], on)
-    for below in Unit.objects.filter(parent=unit).on(on):
-        check_ratings_within(below, on - ONE_DAY)
+    # Everything under it that still exists ends with it: none may be rated after the end.
+    check_ratings_within(Unit.objects.below(unit).on(on), on - ONE_DAY)
     record = _record(user=user, kind=LineageKind.DISSOLVE, on=on, decision=decision)
     group = consequences.under(unit)
     _end(unit, user=user, on=on, decision=decision, channel=channel, source=source)

@@ -63,15 +63,23 @@ def check_no_cycle(unit: Unit, parent: Unit) -> None:
         node = node.parent
 
 
-def check_ratings_within(unit: Unit, last_day: datetime.date) -> None:
-    """Ending a unit on `last_day` must not leave it rated in a later year."""
+def check_ratings_within(units, last_day: datetime.date) -> None:
+    """Ending `units` (a unit, or a queryset of them: one query whatever their number) on
+    `last_day` must not leave any of them rated in a later year."""
+    if isinstance(units, Unit):
+        units = Unit.objects.filter(pk=units.pk)
+    first_lost = last_day.year + 1 if last_day == year_end(last_day.year) else last_day.year
     for model in (Rating, MemberStats):
-        first_lost = last_day.year + 1 if last_day == year_end(last_day.year) else last_day.year
-        later = model.objects.filter(unit=unit, year__gte=first_lost).order_by("year").first()
+        later = (
+            model.objects.filter(unit__in=units, year__gte=first_lost)
+            .select_related("unit")
+            .order_by("year")
+            .first()
+        )
         if later:
             refuse(
                 _("%(unit)s has ratings for %(year)s: it cannot end on %(date)s.")
-                % {"unit": unit.name, "year": later.year, "date": date_format(last_day, "d/m/Y")}
+                % {"unit": later.unit.name, "year": later.year, "date": date_format(last_day, "d/m/Y")}
             )
 
 

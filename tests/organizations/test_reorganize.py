@@ -175,3 +175,11 @@ def test_a_corrected_founding_date_moves_the_start_of_the_first_place(tree):
     unit.save()
     assert not UnitPlace.objects.on(D(2015, 12, 31)).filter(unit=unit).exists()
     assert UnitPlace.objects.on(D(2016, 3, 1)).filter(unit=unit).exists()
+
+
+def test_dissolving_a_committee_refuses_a_cell_rated_after_the_end(tree):
+    """A cell two levels down (under commune A-001, under district A) counts like a direct child."""
+    builders.rate(builders.unit("A-001-01"), 2024, "HTTNV")
+    with pytest.raises(ValidationError, match="A-001-01|2024"):
+        reorganize.dissolve(user=None, unit=builders.unit("A"), on=D(2024, 1, 1), decision=DECISION)
+    assert builders.unit("A").dissolved is None
