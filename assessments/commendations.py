@@ -18,6 +18,8 @@ from assessments.models import Channel, Commendation, Rating
 from assessments.services import audit_entry
 from organizations.models import Tier
 
+COMMENDATION = "TSVM tiêu biểu"  # the value the audit records
+
 
 def _check_commendable(rating: Rating) -> None:
     if rating.tier != Tier.BASE:
@@ -35,6 +37,24 @@ def _check_commendable(rating: Rating) -> None:
         )
 
 
+def _decision(commendation: Commendation | None) -> dict:
+    if commendation is None:
+        return dict.fromkeys(("commendation", "decision_number", "decision_date"))
+    date = commendation.decision_date
+    return {
+        "commendation": COMMENDATION,
+        "decision_number": commendation.decision_number,
+        "decision_date": date.isoformat() if date else None,
+    }
+
+
+def _changes(old: Commendation | None, new: Commendation) -> dict:
+    """{field: [old, new]} of what the grant changed: the commendation itself when new, then its
+    decision's number and date (only those that moved, once it existed)."""
+    before, after = _decision(old), _decision(new)
+    return {name: [before[name], after[name]] for name in after if old is None or before[name] != after[name]}
+
+
 @transaction.atomic
 def commend(
     *,
@@ -49,9 +69,12 @@ def commend(
     rating = Rating.objects.select_for_update(of=("self",)).select_related("unit", "level").get(pk=rating.pk)
     policy.check_can_edit(user=user, committee=rating.committee, year=rating.year)
     _check_commendable(rating)
-    commendation, created = Commendation.objects.update_or_create(
-        rating=rating,
-        defaults={"decision_number": decision_number, "decision_date": decision_date, "by": user},
+    old = Commendation.objects.select_for_update().filter(rating=rating).first()
+    values = {"decision_number": decision_number, "decision_date": decision_date}
+    if old is not None and all(getattr(old, name) == value for name, value in values.items()):
+        return old  # granted already with this decision: nothing changes, nothing to audit
+    commendation, _created = Commendation.objects.update_or_create(
+        rating=rating, defaults={**values, "by": user}
     )
     audit_entry(
         user=user,
@@ -61,11 +84,7 @@ def commend(
         unit=rating.unit,
         committee=rating.committee,
         year=rating.year,
-        changes={
-            "commendation": [None if created else "TSVM tiêu biểu", "TSVM tiêu biểu"],
-            "decision_number": [None, decision_number],
-            "decision_date": [None, decision_date.isoformat() if decision_date else None],
-        },
+        changes=_changes(old, commendation),
     ).save()
     return commendation
 
@@ -75,9 +94,10 @@ def withdraw_commendation(*, user, rating: Rating, reason: str, channel: str = C
     """Take the commendation back (a correction), with the reason why."""
     rating = Rating.objects.select_for_update(of=("self",)).select_related("unit").get(pk=rating.pk)
     policy.check_can_edit(user=user, committee=rating.committee, year=rating.year)
-    deleted, _rows = Commendation.objects.filter(rating=rating).delete()
-    if not deleted:
+    old = Commendation.objects.select_for_update().filter(rating=rating).first()
+    if old is None:
         return
+    old.delete()
     audit_entry(
         user=user,
         channel=channel,
@@ -86,6 +106,6 @@ def withdraw_commendation(*, user, rating: Rating, reason: str, channel: str = C
         unit=rating.unit,
         committee=rating.committee,
         year=rating.year,
-        changes={"commendation": ["TSVM tiêu biểu", None]},
+        changes={name: [value, None] for name, value in _decision(old).items() if value},
         reason=reason,
     ).save()

@@ -1,6 +1,8 @@
 """The commendation "TSVM tiêu biểu": granted on a top-level grassroots organization's rating,
 audited, refused otherwise; five years running derived."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -60,3 +62,41 @@ def test_five_years_running_needs_each_of_the_five_years(tree, province_staff):
             commendations.commend(user=province_staff, rating=builders.rate(other, year, "HTXSNV"))
     assert list(Commendation.objects.five_years_running(2022)) == [unit.pk]
     assert list(Commendation.objects.five_years_running(2021)) == []
+
+
+def test_a_new_decision_is_audited_old_to_new(tree, province_staff):
+    rating = builders.rate(builders.unit("A-002"), 2019, "HTXSNV")
+    commendations.commend(user=province_staff, rating=rating, decision_number="12-QĐ/HU")
+    commendations.commend(
+        user=province_staff,
+        rating=rating,
+        decision_number="15-QĐ/HU",
+        decision_date=datetime.date(2020, 1, 9),
+    )
+    first, second = AuditEntry.objects.filter(action="rating.commend").order_by("pk")
+    assert first.changes == {
+        "commendation": [None, "TSVM tiêu biểu"],
+        "decision_number": [None, "12-QĐ/HU"],
+        "decision_date": [None, None],
+    }
+    assert second.changes == {
+        "decision_number": ["12-QĐ/HU", "15-QĐ/HU"],
+        "decision_date": [None, "2020-01-09"],
+    }
+
+
+def test_the_same_decision_again_changes_nothing(tree, province_staff):
+    rating = builders.rate(builders.unit("A-002"), 2019, "HTXSNV")
+    commendations.commend(user=province_staff, rating=rating, decision_number="12-QĐ/HU")
+    commendations.commend(user=province_staff, rating=rating, decision_number="12-QĐ/HU")
+    assert AuditEntry.objects.filter(action="rating.commend").count() == 1
+
+
+def test_withdrawal_records_the_decision_taken_back(tree, province_staff):
+    rating = builders.rate(builders.unit("A-002"), 2019, "HTXSNV")
+    commendations.commend(user=province_staff, rating=rating, decision_number="12-QĐ/HU")
+    commendations.withdraw_commendation(user=province_staff, rating=rating, reason="Nhầm đơn vị")
+    assert AuditEntry.objects.get(action="rating.uncommend").changes == {
+        "commendation": ["TSVM tiêu biểu", None],
+        "decision_number": ["12-QĐ/HU", None],
+    }
