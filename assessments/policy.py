@@ -31,9 +31,18 @@ def submission_for(committee: Unit, year: int) -> Submission:
     )
 
 
-def check_year_open(year: int) -> None:
-    if year > timezone.localdate().year:
+def is_future(year: int) -> bool:
+    """A year not begun yet: nothing can be rated in it, nor its season opened (the one rule)."""
+    return year > timezone.localdate().year
+
+
+def check_not_future(year: int) -> None:
+    if is_future(year):
         raise EditRefused(_("Year %(year)s is in the future: it cannot be rated yet.") % {"year": year})
+
+
+def check_year_open(year: int) -> None:
+    check_not_future(year)
     season = RatingYear.objects.filter(year=year).only("opened_at", "is_locked").first()
     if season is not None and season.is_locked:
         raise EditRefused(_("Year %(year)s is locked: nobody can change its data.") % {"year": year})

@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from assessments.models import AuditEntry, Channel, RatingYear, Status, Submission
-from assessments.policy import EditRefused, check_can_edit, check_year_open, submission_for
+from assessments.policy import (
+    EditRefused,
+    check_can_edit,
+    check_not_future,
+    check_year_open,
+    submission_for,
+)
 from organizations.models import Unit
 
 
@@ -81,11 +87,9 @@ def open_season(
     (by `deadline`, when given). `user` None is the system (a command, the demo)."""
     if user is not None:
         _check_provincial(user)
-    if year > timezone.localdate().year:
-        raise EditRefused(_("Year %(year)s is in the future: it cannot be rated yet.") % {"year": year})
+    check_can_open(year)
     rating_year, _created = RatingYear.objects.select_for_update().get_or_create(year=year)
-    if rating_year.is_opened:
-        raise EditRefused(_("The rating season of %(year)s is already open.") % {"year": year})
+    check_can_open(year, rating_year)
     rating_year.opened_at, rating_year.opened_by, rating_year.deadline = timezone.now(), user, deadline
     rating_year.full_clean()
     rating_year.save()
@@ -97,6 +101,22 @@ def open_season(
         changes={"opened": [False, True], "deadline": [None, deadline.isoformat() if deadline else None]},
     )
     return rating_year
+
+
+def check_can_open(year: int, rating_year: RatingYear | None = None) -> None:
+    """What `open_season` refuses in the year's state (not the user's role): a year in the
+    future, a season already open. The pages ask `can_open` before they offer to open one."""
+    check_not_future(year)
+    if rating_year is not None and rating_year.is_opened:
+        raise EditRefused(_("The rating season of %(year)s is already open.") % {"year": year})
+
+
+def can_open(year: int, rating_year: RatingYear | None = None) -> bool:
+    try:
+        check_can_open(year, rating_year)
+    except EditRefused:
+        return False
+    return True
 
 
 def _check_provincial(user):

@@ -13,7 +13,6 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,8 +21,17 @@ from accounts.models import Role
 from assessments import seasons
 from assessments.forms import ReasonForm
 from assessments.models import Rating, RatingYear, Status
-from assessments.policy import EditRefused
-from assessments.season import approve, open_season, return_to_draft, set_year_lock, submit, withdraw
+from assessments.policy import EditRefused, is_future
+from assessments.season import (
+    approve,
+    can_open,
+    check_can_open,
+    open_season,
+    return_to_draft,
+    set_year_lock,
+    submit,
+    withdraw,
+)
 from assessments.season_forms import SeasonForm
 from organizations.access import Scope, committee_for_request
 from organizations.models import Unit
@@ -48,7 +56,8 @@ def season_status(request, year):
         "reporting": seasons.reporting(year, None if request.user.sees_whole_province else rows[0][0])
         if rows
         else None,
-        "can_decide": request.user.role == Role.PROVINCE_STAFF,
+        # Nothing can be decided in a year not begun (no season to open, nothing to approve).
+        "can_decide": request.user.role == Role.PROVINCE_STAFF and not is_future(year),
     }
     return render(request, "assessments/season_status.html", context)
 
@@ -165,7 +174,10 @@ def _rows_of_years():
         y.year: y for y in RatingYear.objects.filter(year__in=listed).select_related("locked_by", "opened_by")
     }
     by_year = seasons.states(listed)
-    return [(year, counts.get(year, 0), rows.get(year), by_year[year]) for year in listed]
+    return [
+        (year, counts.get(year, 0), rows.get(year), by_year[year], can_open(year, rows.get(year)))
+        for year in listed
+    ]
 
 
 @login_required
@@ -176,7 +188,6 @@ def years(request):
     context = {
         "rows": _rows_of_years(),
         "can_lock": request.user.role == Role.PROVINCE_STAFF,
-        "this_year": timezone.localdate().year,
     }
     return render(request, "assessments/years.html", context)
 
@@ -193,6 +204,11 @@ def open_view(request, year):
     if not request.user.sees_whole_province:
         raise Http404
     _check_province_staff(request)
+    try:
+        check_can_open(year)  # a year the service refuses whatever is posted: say so, no form
+    except EditRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("assessments:years")
     form = SeasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import seasons
 from assessments.models import AuditEntry, Rating, RatingYear, Status, Submission
@@ -187,7 +188,7 @@ def test_the_years_page_lists_every_year_from_the_first_rated_to_the_working_sea
 ):
     client.force_login(leader)
     response = client.get(reverse("assessments:years"))
-    years = [year for year, _, _, _ in response.context["rows"]]
+    years = [row[0] for row in response.context["rows"]]
     assert years == list(range(seasons.calendar_year(), 2014, -1))  # no gap between 2015 and now
     assert reverse("assessments:lock-year", args=[2015]) not in html(response)  # the leader reads only
     assert client.post(reverse("assessments:lock-year", args=[2015])).status_code == 403
@@ -351,3 +352,17 @@ def test_a_submitted_grid_offers_its_committee_staff_to_withdraw_and_names_who_s
     page = client.get(reverse("assessments:rating-grid", args=[2019])).content.decode()
     assert 'id="withdraw-ratings"' in page
     assert "Nguyễn Văn A" in page
+
+
+def test_a_future_year_is_never_offered_to_open(client, province_staff, committee_a):
+    """What the pages offer is what open_season accepts: next year is listed (it has a season
+    row) but offered nowhere, and its open page says why instead of showing a doomed button."""
+    future = timezone.localdate().year + 1
+    RatingYear.objects.create(year=future)
+    open_url = reverse("assessments:open-season", args=[future])
+    client.force_login(province_staff)
+    assert f'data-year="{future}"' in html(client.get(reverse("assessments:years")))
+    assert open_url not in html(client.get(url("assessments:season-status", year=future)))
+    response = english(client).get(open_url, follow=True)
+    assert "is in the future" in html(response) and 'id="open-season"' not in html(response)
+    assert not RatingYear.objects.get(year=future).is_opened
