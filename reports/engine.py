@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import math
 
-from django.db.models import F, Sum
+from django.db.models import Count, F, Sum
+from django.utils.translation import gettext as _
 
 from assessments.models import (
     MEMBER_LEVEL_FIELDS,
+    Commendation,
     CountedAs,
     Metric,
     RatingLevel,
@@ -60,9 +62,12 @@ def _levels_for_year(year: int) -> tuple[RatingScheme | None, list[RatingLevel]]
 GROUPINGS = {None: None, "committee": "committee_id", "place_type": "place_type"}
 
 
-def _new_summary(tier: str, levels: list[RatingLevel], groups: dict[int, set[str]]) -> TierSummary:
+def _new_summary(
+    tier: str, levels: list[RatingLevel], groups: dict[int, set[str]], by_commendation: bool = False
+) -> TierSummary:
     return TierSummary(
         tier=tier,
+        commended=0 if by_commendation else None,
         levels=[
             LevelCount(
                 code=lv.code,
@@ -104,9 +109,10 @@ class SummaryCounts:
         return summary.fetch(stats.values(k=F(field)).annotate(**aggregates).order_by())
 
 
-def _tier_summaries(counts, levels: list[RatingLevel], counted: dict, groups: tuple):
+def _tier_summaries(counts, levels: list[RatingLevel], counted: dict, groups: tuple, by_commendation: bool):
     """{grouping: {group key: {tier: TierSummary}}} for every grouping asked for: ratings decided
-    or not rated, units pending (one query per grouping)."""
+    or not rated, units pending (one query per grouping); the organizations commended, when the
+    resolution counts them as exemplary (one query more, for every grouping)."""
     result: dict = {}
     tiers = (Tier.BASE, Tier.CELL)
     by_level_id = {lv.pk: index for index, lv in enumerate(levels)}
@@ -115,7 +121,7 @@ def _tier_summaries(counts, levels: list[RatingLevel], counted: dict, groups: tu
         for key, tier, level_id, not_rated, pending, n in counts.ratings(GROUPINGS[g]):
             by_tier = by_key.get(key)
             if by_tier is None:
-                by_tier = by_key[key] = {t: _new_summary(t, levels, counted) for t in tiers}
+                by_tier = by_key[key] = {t: _new_summary(t, levels, counted, by_commendation) for t in tiers}
             tier_summary = by_tier[tier]
             if pending:
                 tier_summary.pending += n
@@ -124,6 +130,14 @@ def _tier_summaries(counts, levels: list[RatingLevel], counted: dict, groups: tu
             elif level_id is not None:
                 tier_summary.levels[by_level_id[level_id]].count += n
             # else: self-assessed or appraised, not decided yet: its unit is among the pending rows
+    if by_commendation:
+        for committee_id, place_type, n in _commended(counts):
+            keys = {None: None, "committee": committee_id, "place_type": place_type}
+            for g in groups:
+                by_tier = result[g].get(keys[g])
+                if by_tier is None:
+                    by_tier = result[g][keys[g]] = {t: _new_summary(t, levels, counted, True) for t in tiers}
+                by_tier[Tier.BASE].commended += n
     for by_key in result.values():
         for by_tier in by_key.values():
             for tier_summary in by_tier.values():
@@ -131,6 +145,30 @@ def _tier_summaries(counts, levels: list[RatingLevel], counted: dict, groups: tu
                 for level in tier_summary.levels:
                     level.percent = percent(level.count, total)
     return result
+
+
+def _commended(counts) -> list[tuple]:
+    """[(committee id, type of place, count)] of the year's commended organizations in scope, the
+    committee as the counts attribute the ratings (as counted that year, or restated): one query
+    whatever the groupings."""
+    rows = Commendation.objects.counted_in(counts.year)
+    if isinstance(counts, restated.RestatedCounts):
+        rows = rows.annotate(c=counts.structure.committee("rating__unit_id", "rating__unit__committee_id"))
+    else:
+        rows = rows.annotate(c=F("rating__committee_id"))
+    if counts.committee is not None:
+        rows = rows.filter(c=counts.committee.pk)
+    return summary.fetch(rows.values("c", p=F("rating__place_type")).annotate(n=Count("id")).order_by())
+
+
+def _mapping(resolution, counted: dict, levels: list[RatingLevel]) -> str:
+    """What the resolution counts, in words; "tiêu biểu" as the commendation when it says so."""
+    if resolution is None:
+        return ""
+    mapping = describe_mapping(resolution, counted, levels)
+    if resolution.exemplary_by_commendation:
+        mapping += "; " + _("exemplary = commended “TSVM tiêu biểu”")
+    return mapping
 
 
 def _members_and_admissions(counts, term: Target | None, groups: tuple):
@@ -215,7 +253,11 @@ def build_report_set(
         counts = restated.RestatedCounts(year, structure_of, committee)
     scheme, levels = _levels_for_year(year)
     resolution, counted = counted_levels(year)
-    summaries = _tier_summaries(counts, levels, counted, groups)
+    by_commendation = bool(resolution and resolution.exemplary_by_commendation)
+    if by_commendation:  # its exemplary figures are the commended organizations, no level
+        counted = {pk: kinds - {CountedAs.EXEMPLARY} for pk, kinds in counted.items()}
+    summaries = _tier_summaries(counts, levels, counted, groups, by_commendation)
+    mapping = _mapping(resolution, counted, levels)
     targets = list(Target.objects.applying_to(year))
     term = next((t for t in targets if t.metric == Metric.ADMISSIONS_TERM), None)
     members = _members_and_admissions(counts, term, groups)
@@ -225,7 +267,7 @@ def build_report_set(
         reports = result[group] = {}
         for key in keys:
             by_tier = summaries[group].get(key) or {
-                t: _new_summary(t, levels, counted) for t in (Tier.BASE, Tier.CELL)
+                t: _new_summary(t, levels, counted, by_commendation) for t in (Tier.BASE, Tier.CELL)
             }
             member_summary, admissions = members[group].get(key) or (MemberSummary(), Admissions())
             if term:
@@ -237,7 +279,7 @@ def build_report_set(
                 committee=committee,
                 scheme=scheme,
                 resolution=resolution,
-                mapping=describe_mapping(resolution, counted, levels) if resolution else "",
+                mapping=mapping,
                 base=base,
                 cells=cells,
                 members=member_summary,

@@ -57,6 +57,9 @@ class TierSummary:
     levels: list[LevelCount]
     not_rated: int = 0
     pending: int = 0
+    # Under a resolution that counts the commendation "TSVM tiêu biểu" as exemplary: the
+    # organizations commended that year (rated, decided, in scope); None: exemplary is a level.
+    commended: int | None = None
 
     @property
     def rated(self) -> int:
@@ -72,6 +75,8 @@ class TierSummary:
 
     @property
     def exemplary(self) -> int:
+        if self.commended is not None:
+            return self.commended
         return sum(level.count for level in self.levels if level.is_exemplary)
 
     @property
@@ -249,7 +254,13 @@ class QualityReport:
             "committee": self.committee.code if self.committee else None,
             "committee_name": self.committee.name if self.committee else None,
             "scheme": self.scheme.as_dict() if self.scheme else None,
-            "resolution": {**self.resolution.as_dict(), "mapping": self.mapping} if self.resolution else None,
+            "resolution": {
+                **self.resolution.as_dict(),
+                "mapping": self.mapping,
+                "exemplary_counted_by": "commendation" if self.base.commended is not None else "levels",
+            }
+            if self.resolution
+            else None,
             "base_organizations": self.base.as_dict(),
             "cells": self.cells.as_dict(),
             "members": self.members.as_dict(),

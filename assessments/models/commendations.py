@@ -11,10 +11,17 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from organizations.models import Tier
+
 YEARS_RUNNING = 5
 
 
 class CommendationQuerySet(models.QuerySet):
+    def counted_in(self, year: int):
+        """The commendations a report of `year` counts: on a grassroots organization's rating of
+        that year, decided at its scheme's best level (one left on a rating since lowered is not)."""
+        return self.filter(rating__year=year, rating__tier=Tier.BASE, rating__level__rank=1)
+
     def five_years_running(self, year: int):
         """Units commended in each of the five years up to `year` (their ids)."""
         first = year - YEARS_RUNNING + 1
@@ -25,6 +32,12 @@ class CommendationQuerySet(models.QuerySet):
             .filter(years=YEARS_RUNNING)
             .values_list("rating__unit_id", flat=True)
         )
+
+
+def running_in(years, year: int) -> bool:
+    """Whether commendations in `years` make `year` the fifth year running (the rule of
+    `five_years_running`, for years already read)."""
+    return all(y in years for y in range(year - YEARS_RUNNING + 1, year + 1))
 
 
 class Commendation(models.Model):
