@@ -1,6 +1,7 @@
 """Users and their scope: the whole province or one committee directly under it."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +51,18 @@ class User(AbstractUser):
     @property
     def sees_whole_province(self) -> bool:
         return self.role in (Role.PROVINCE_STAFF, Role.LEADER)
+
+    @property
+    def is_province_staff(self) -> bool:
+        """Provincial organizing-committee staff, an active account: the only users who decide for
+        the whole province (open, approve, return and lock seasons; change the organization). The
+        one test of it, for views, services and commands alike."""
+        return self.is_active and self.role == Role.PROVINCE_STAFF
+
+    def check_province_staff(self, message: str = "") -> None:
+        """PermissionDenied (with `message`, or the general one) unless `is_province_staff`."""
+        if not self.is_province_staff:
+            raise PermissionDenied(message or str(_("Only the provincial organizing committee can do this.")))
 
     @property
     def can_edit_ratings(self) -> bool:

@@ -86,7 +86,7 @@ def open_season(
     """Open the rating season of `year`: from now on the committees enter and submit its ratings
     (by `deadline`, when given). `user` None is the system (a command, the demo)."""
     if user is not None:
-        _check_provincial(user)
+        user.check_province_staff()
     check_can_open(year)
     rating_year, _created = RatingYear.objects.select_for_update().get_or_create(year=year)
     check_can_open(year, rating_year)
@@ -119,14 +119,9 @@ def can_open(year: int, rating_year: RatingYear | None = None) -> bool:
     return True
 
 
-def _check_provincial(user):
-    if not (user.sees_whole_province and user.can_edit_ratings):
-        raise PermissionDenied(_("Only the provincial organizing committee can do this."))
-
-
 @transaction.atomic
 def approve(*, user, committee: Unit, year: int) -> Submission:
-    _check_provincial(user)
+    user.check_province_staff()
     check_can_edit(user=user, committee=committee, year=year)
     submission = submission_for(committee, year)
     if submission.status != Status.SUBMITTED:
@@ -141,7 +136,7 @@ def approve(*, user, committee: Unit, year: int) -> Submission:
 
 @transaction.atomic
 def return_to_draft(*, user, committee: Unit, year: int, reason: str) -> Submission:
-    _check_provincial(user)
+    user.check_province_staff()
     check_can_edit(user=user, committee=committee, year=year)
     if not reason.strip():
         raise EditRefused(_("Write the reason for returning the ratings."))
@@ -159,7 +154,7 @@ def return_to_draft(*, user, committee: Unit, year: int, reason: str) -> Submiss
 
 @transaction.atomic
 def set_year_lock(*, user, year: int, locked: bool, reason: str = "") -> RatingYear:
-    _check_provincial(user)
+    user.check_province_staff()
     if not locked and not reason.strip():
         raise EditRefused(_("Unlocking a year needs a written reason."))
     rating_year, _created = RatingYear.objects.select_for_update().get_or_create(year=year)

@@ -51,6 +51,16 @@ def reporting_committee(unit: Unit) -> Unit:
     return unit if unit.is_reporting_committee or unit.committee_id is None else unit.committee
 
 
+def province_staff_only(request, message: str = ""):
+    """The user of a page that only provincial staff use: a 404 for committee staff (the whole
+    province is outside their scope), a 403 for a leader (who reads, never decides)."""
+    user = request.user
+    if not user.sees_whole_province:
+        raise Http404
+    user.check_province_staff(message)
+    return user
+
+
 def _clean_code(value: str) -> str:
     """A code as asked for in a URL; anything a code cannot hold (a NUL byte...) is a 404."""
     value = value.strip()

@@ -25,7 +25,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from assessments.models import Channel
 from imports.rows import CellError
 from organizations import registry_columns as C
@@ -43,10 +42,10 @@ STORED = ("name", "tier", "kind", "place_type", "parent", "founded", "dissolved"
 
 def check_user(user) -> None:
     """Only provincial organizing-committee staff change the tree."""
-    if user is None or not user.is_active or user.role != Role.PROVINCE_STAFF:
-        raise PermissionDenied(
-            _("Only the provincial organizing committee can change the organization tree.")
-        )
+    message = _("Only the provincial organizing committee can change the organization tree.")
+    if user is None:
+        raise PermissionDenied(message)
+    user.check_province_staff(message)
 
 
 @dataclass

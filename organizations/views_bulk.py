@@ -12,7 +12,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +21,7 @@ from imports.limits import SUPPORTED, max_bytes
 from imports.reader import extension
 from organizations import bulk_uploads, mapping, registry
 from organizations import registry_columns as C
+from organizations.access import province_staff_only
 from organizations.bulk_files import BulkRefused, FileRefused, source_name
 
 UNITS, MAPPING = "units", "mapping"
@@ -50,11 +50,9 @@ class TreeFileForm(forms.Form):
 
 
 def _provincial(request):
-    user = request.user
-    if not user.sees_whole_province:
-        raise Http404
-    registry.check_user(user)  # PermissionDenied (403) for a leader
-    return user
+    return province_staff_only(
+        request, _("Only the provincial organizing committee can change the organization tree.")
+    )
 
 
 def _upload(request, kind: str):

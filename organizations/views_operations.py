@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Role
 from assessments.models import Channel
 from organizations import reorganize
-from organizations.access import unit_for_request
+from organizations.access import province_staff_only, unit_for_request
 from organizations.forms import PARENTS, UNITS, parse_on
 from organizations.forms_operations import OPERATION_FORMS, FoundCellForm
 from organizations.models import Kind, Tier, Unit
@@ -33,13 +33,6 @@ DATALIST_UNITS = {
         units.filter(tier__in=[Tier.PROVINCE, Tier.COMMITTEE]) | units.filter(kind=Kind.GRASSROOTS_COMMITTEE)
     ),
 }
-
-
-def _check_province(user) -> None:
-    if not user.sees_whole_province:
-        raise Http404
-    if user.role != Role.PROVINCE_STAFF:
-        raise PermissionDenied(_("Only the provincial organizing committee can change the organization."))
 
 
 def _datalists(form, user, on) -> dict:
@@ -115,7 +108,9 @@ def operation_view(name: str):
     @login_required
     @require_http_methods(["GET", "POST"])
     def view(request):
-        _check_province(request.user)
+        province_staff_only(
+            request, _("Only the provincial organizing committee can change the organization.")
+        )
         return _operate(request, form_class, initial=_initial(request))
 
     view.__name__ = view.__qualname__ = f"{name}_view"

@@ -60,7 +60,7 @@ def tree(request):
         "timeline_prefix": reverse("organizations:timeline", args=["-"]).removesuffix("-/"),
         "on": on,
         "query": query,
-        "can_operate": request.user.role == Role.PROVINCE_STAFF,
+        "can_operate": request.user.is_province_staff,
         "operations": [(name, form.title) for name, form in OPERATION_FORMS.items()],
     }
     return render(request, "organizations/tree.html", context)
@@ -78,7 +78,7 @@ def timeline(request, code):
                 F("valid_from").asc(nulls_first=True), "pk"
             )
         ),
-        "can_operate": request.user.role == Role.PROVINCE_STAFF,
+        "can_operate": request.user.is_province_staff,
         "can_found_cell": may_found_cell(request.user, unit),
         "operations": [(name, form.title) for name, form in OPERATION_FORMS.items()],
     }

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -17,7 +16,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role
 from assessments import seasons
 from assessments.forms import ReasonForm
 from assessments.models import Rating, RatingYear, Status
@@ -33,7 +31,7 @@ from assessments.season import (
     withdraw,
 )
 from assessments.season_forms import SeasonForm
-from organizations.access import Scope, committee_for_request
+from organizations.access import Scope, committee_for_request, province_staff_only
 from organizations.models import Unit
 
 
@@ -57,7 +55,7 @@ def season_status(request, year):
         if rows
         else None,
         # Nothing can be decided in a year not begun (no season to open, nothing to approve).
-        "can_decide": request.user.role == Role.PROVINCE_STAFF and not is_future(year),
+        "can_decide": request.user.is_province_staff and not is_future(year),
     }
     return render(request, "assessments/season_status.html", context)
 
@@ -143,8 +141,7 @@ def withdraw_view(request, year):
 def approve_view(request, year):
     committee = committee_for_request(request)
     if not _confirmed(request):
-        if request.user.role != Role.PROVINCE_STAFF:
-            raise PermissionDenied
+        request.user.check_province_staff()
         return _confirm(request, year, committee, "approve")
     return _committee_action(
         request,
@@ -187,23 +184,16 @@ def years(request):
         raise Http404
     context = {
         "rows": _rows_of_years(),
-        "can_lock": request.user.role == Role.PROVINCE_STAFF,
+        "can_lock": request.user.is_province_staff,
     }
     return render(request, "assessments/years.html", context)
-
-
-def _check_province_staff(request):
-    if request.user.role != Role.PROVINCE_STAFF:
-        raise PermissionDenied
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def open_view(request, year):
     """Open a season: what it stands on (scheme, resolution, targets), its deadline, then open."""
-    if not request.user.sees_whole_province:
-        raise Http404
-    _check_province_staff(request)
+    province_staff_only(request)
     try:
         check_can_open(year)  # a year the service refuses whatever is posted: say so, no form
     except EditRefused as refused:
@@ -232,7 +222,7 @@ def open_view(request, year):
 @login_required
 @require_POST
 def lock_view(request, year):
-    _check_province_staff(request)
+    request.user.check_province_staff()
     if not _confirmed(request):
         not_approved = [
             c

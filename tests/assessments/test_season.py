@@ -73,3 +73,13 @@ def test_provincial_staff_return_rather_than_withdraw(committee_a, staff, provin
     submit(user=staff, committee=committee_a, year=2015)
     with pytest.raises(PermissionDenied):
         withdraw(user=province_staff, committee=committee_a, year=2015)
+
+
+def test_a_deactivated_provincial_account_decides_nothing(province_staff):
+    """The one province-staff gate (as the tree's services apply it): an account switched off
+    keeps its role but opens no season (a command naming it with --user is refused)."""
+    province_staff.is_active = False
+    province_staff.save()
+    with pytest.raises(PermissionDenied):
+        open_season(user=province_staff, year=2016)
+    assert not RatingYear.objects.exists()
