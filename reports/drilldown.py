@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from assessments.models import CountedAs, Rating, RatingLevel
+from assessments.models import Commendation, CountedAs, Rating, RatingLevel
 from assessments.models.targets import counted_levels
 from organizations.access import Scope
 from organizations.models import RATED_TIERS, PlaceType, Tier, Unit
@@ -220,9 +220,15 @@ def selection(scope: Scope, year: int, drill: DrillFilter) -> DrillSelection:
     if drill.place_type:
         ratings = ratings.filter(unit__place_type=drill.place_type)
     if drill.level in (CountedAs.CLEAN_STRONG, CountedAs.EXEMPLARY):
-        # What the year's resolution counts as such (nothing when no resolution judges the year).
-        _resolution, counted = counted_levels(year)
-        ratings = ratings.filter(level__in=[pk for pk, groups in counted.items() if drill.level in groups])
+        # What the year's resolution counts as such (nothing when no resolution judges the year):
+        # levels, or for exemplary the organizations commended "TSVM tiêu biểu" when it says so.
+        resolution, counted = counted_levels(year)
+        if drill.level == CountedAs.EXEMPLARY and resolution and resolution.exemplary_by_commendation:
+            ratings = ratings.filter(pk__in=Commendation.objects.counted_in(year).values("rating_id"))
+        else:
+            ratings = ratings.filter(
+                level__in=[pk for pk, groups in counted.items() if drill.level in groups]
+            )
     elif drill.level == "not_rated":
         ratings = ratings.filter(not_rated=True)
     elif drill.level:
