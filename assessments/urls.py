@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.views import grid_export, grids, history, workflow
+from assessments.views import decisions, grid_export, grids, history, workflow
 from assessments.views.resolutions import resolution_create, resolution_edit, resolution_list
 
 app_name = "assessments"
@@ -20,6 +20,9 @@ urlpatterns = [
     path("years/<year:year>/lock/", workflow.lock_view, name="lock-year"),
     path("years/<year:year>/unlock/", workflow.unlock_view, name="unlock-year"),
     path("units/<str:code>/history/", history.unit_history, name="unit-history"),
+    path(
+        "ratings/<year:year>/units/<str:code>/cancel/", decisions.cancel_decision_view, name="cancel-decision"
+    ),
     path("resolutions/", resolution_list, name="resolutions"),
     path("resolutions/new/", resolution_create, name="resolution-create"),
     path("resolutions/<year:year>/", resolution_edit, name="resolution-edit"),

@@ -144,11 +144,12 @@ WRITERS = [
     *POST_ONLY,
     "assessments:rating-grid",
     "assessments:member-grid",
+    "assessments:cancel-decision",
     "imports:upload",
     "imports:confirm",
     "password_change",
 ]
-ARGUMENTS = {"year": YEAR, "token": "0" * 32}
+ARGUMENTS = {"year": YEAR, "token": "0" * 32, "code": UNIT_CODE}
 
 
 def url_of(name: str) -> str:

@@ -68,6 +68,7 @@ TABLE = {
     "assessments:lock-year":      ("302/302", "405/403",     "405/403",       "405/403", "405/302+"),
     "assessments:unlock-year":    ("302/302", "405/403",     "405/403",       "405/403", "405/302+"),
     "assessments:unit-history":   ("302/302", "200/405",     "404/405",       "200/405", "200/405"),
+    "assessments:cancel-decision": ("302/302", "200/302+",  "404/404",       "403/403", "200/302+"),
     "assessments:resolutions":    ("302/302", "404/405",     "404/405",       "200/405", "200/405"),
     "assessments:resolution-create": ("302/302", "404/404",  "404/404",       "403/403", "200/200"),
     "assessments:resolution-edit": ("302/302", "404/404",    "404/404",       "200/403", "200/200"),
@@ -324,7 +325,7 @@ def prepare(world, name: str, who: str, client: Client) -> tuple[dict, dict]:
         return {"confirmed": "yes"}, {}  # the second step, after the page that shows the numbers
     if name == "assessments:unlock-year":
         set_year_lock(user=province_staff, year=YEAR, locked=True)
-    if name in ("assessments:return", "assessments:unlock-year"):
+    if name in ("assessments:return", "assessments:unlock-year", "assessments:cancel-decision"):
         return {"reason": "Thiếu quyết định công nhận"}, {}
     return {}, {}
 
