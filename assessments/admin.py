@@ -4,6 +4,8 @@ Ratings and member statistics are written and deleted through `assessments.servi
 checks, version bump and audit record as every other channel); they can be exported here, but
 spreadsheets are imported only through the imports app's page. The workflow records (years,
 submissions, audit entries) are read-only here: they change only through the services' transitions.
+Resolutions, their targets and counted levels too: they are written on the app's resolution pages
+(the service's checks and audit), to which each row links.
 """
 
 from django import forms
@@ -23,17 +25,14 @@ from assessments.models import (
     AuditEntry,
     Channel,
     Commendation,
-    CountedLevel,
     MemberStats,
     Rating,
     RatingLevel,
     RatingScheme,
     RatingTally,
     RatingYear,
-    Resolution,
     Submission,
     SubordinateRule,
-    Target,
 )
 from assessments.policy import EditRefused, check_can_edit
 from assessments.resources import MemberStatsResource, RatingResource
@@ -302,46 +301,6 @@ class MemberStatsAdmin(ServiceWrittenAdmin):
         return removal.delete_member_stats(user=request.user, stats=rows, channel=Channel.ADMIN)
 
 
-@admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
-    list_display = (
-        "code",
-        "label",
-        "metric",
-        "comparator",
-        "threshold",
-        "denominator",
-        year_column("start_year", _("from year")),
-        year_column("end_year", _("to year")),
-        "position",
-    )
-    list_filter = ("resolution", "metric", "denominator")
-    search_fields = ("code", "label", "resolution__title", "resolution__number")
-    list_editable = ("position",)
-
-
-class CountedLevelInline(admin.TabularInline):
-    model = CountedLevel
-    extra = 0
-    autocomplete_fields = ("level",)
-
-
-class TargetInline(admin.TabularInline):
-    model = Target
-    extra = 0
-    fields = (
-        "position",
-        "code",
-        "label",
-        "metric",
-        "comparator",
-        "threshold",
-        "denominator",
-        "start_year",
-        "end_year",
-    )
-
-
 class SubordinateRuleInline(admin.TabularInline):
     model = SubordinateRule
     fk_name = "level"
@@ -355,23 +314,6 @@ class SubordinateRuleAdmin(admin.ModelAdmin):
     list_display = ("level", "at_or_above", "share_num", "share_den", "refuses")
     list_filter = ("level__scheme", "refuses")
     list_select_related = ("level__scheme", "at_or_above")
-
-
-@admin.register(CountedLevel)
-class CountedLevelAdmin(admin.ModelAdmin):
-    list_display = ("resolution", "level", "counted_as")
-    list_filter = ("resolution", "counted_as")
-    list_select_related = ("resolution", "level__scheme")
-    autocomplete_fields = ("level",)
-
-
-@admin.register(Resolution)
-class ResolutionAdmin(admin.ModelAdmin):
-    """A resolution, the levels it counts as clean and strong or exemplary, and its targets."""
-
-    list_display = ("title", "number", "issuing_body", "term")
-    search_fields = ("title", "number", "issuing_body")
-    inlines = [CountedLevelInline, TargetInline]
 
 
 class ReadOnlyAdmin(PlainYearMixin, admin_base.ReadOnlyAdmin):
@@ -427,3 +369,7 @@ class RatingTallyAdmin(ReadOnlyAdmin):
 
     list_display = (year_column("year", _("year")), "stale", "version")
     exclude = ("rows", "totals")
+
+
+# Resolutions, their targets and counted levels: read only, linked to the app's pages.
+from assessments import admin_resolutions  # noqa: E402, F401
