@@ -23,14 +23,8 @@ from assessments.grid_html import RowWriter, columns, summary
 from assessments.policy import EditRefused, check_can_edit, is_locked, submission_for
 from assessments.services import ConflictError, RowErrors
 from kontum_party.dberrors import LOST_STATUS, ConnectionLost, on_lost_connection
-from organizations.access import committee_for_request, scope_for_request, units_by_pk
+from organizations.access import committee_for_request, scope_for_request
 from organizations.models import Kind, PlaceType
-
-
-def units_of(user, committee, pks, year: int) -> list:
-    """The units of `pks`, in that order, through the scope rule (`units_by_pk`: 404 outside it)."""
-    found = units_by_pk(user, committee, pks, year=year) if pks else {}
-    return [found[pk] for pk in pks]
 
 
 class GridView(LoginRequiredMixin, View):
@@ -51,7 +45,9 @@ class GridView(LoginRequiredMixin, View):
         read_only_reason = self.read_only_reason(request, grid)
         initial, lines = grid.shown(units, rows)
         formset = grid.formset(units, rows, initial=initial, disabled=bool(read_only_reason))
-        return self.render(request, grid, units, rows, formset, lines, read_only_reason)
+        # Without a filter the page lists the whole committee: its progress is counted from it.
+        whole = None if GridFilter.from_query(request.GET).active else (units, rows)
+        return self.render(request, grid, units, rows, formset, lines, read_only_reason, whole=whole)
 
     def post(self, request, year):
         committee = committee_for_request(request)
@@ -62,15 +58,13 @@ class GridView(LoginRequiredMixin, View):
             return HttpResponseBadRequest(" ".join(error.messages))
         grid.check_posted(posted)  # 404 for a unit the page does not list (out of scope, another year)
         touched = grid.touched(request.POST, len(posted))
-        # The units of the rows to read, through the scope rule; all of them only to show the page again.
-        units = dict(
-            zip(touched, units_of(request.user, committee, [posted[i] for i in touched], year), strict=True)
-        )
+        # The units of the rows to read; all of them only to show the page again.
+        units = grid.units_at(posted, touched)
         row_forms = grid.row_forms(request.POST, units)
 
         def again(status, *, data=request.POST, unit_errors=None, conflicts=None):
             """The page as posted (the user's entries kept), with what went wrong."""
-            every = units_of(request.user, committee, posted, year)
+            every = list(grid.units_at(posted, range(len(posted))).values())
             rows = grid.rows_by_unit(every)
             reason = self.read_only_reason(request, grid)
             formset = grid.formset(every, rows, data=data, disabled=bool(reason))
@@ -142,6 +136,7 @@ class GridView(LoginRequiredMixin, View):
         status=200,
         conflicts=None,
         unit_errors=None,
+        whole=None,
     ):
         conflicts = conflicts or {}
         warnings = grid.warnings(rows)
@@ -156,7 +151,7 @@ class GridView(LoginRequiredMixin, View):
         refused, changed = summary(
             lines, writer.cols, unit_errors=unit_errors, conflicts=conflicts, conflict_note=grid.conflict_note
         )
-        done, total = grid.progress()
+        done, total = grid.progress(*(whole or ()))
         grid_filter = GridFilter.from_query(request.GET)
         context = {
             "grid": grid,

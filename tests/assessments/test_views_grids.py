@@ -456,3 +456,20 @@ def test_the_page_links_to_the_export_of_what_it_shows(client, staff):
     client.force_login(staff)
     page = page_html(client, grid_url() + "?only_empty=1")
     assert f'href="{reverse("assessments:grid-xlsx", args=[2015])}?only_empty=1&amp;committee=A"' in page
+
+
+def test_the_progress_of_an_unfiltered_page_is_the_committees(client, staff):
+    client.force_login(staff)
+    b.rate(staff.committee.scoped_units.get(code="A-001"), 2015, "TSVM")
+    b.rate(staff.committee.scoped_units.get(code="A-002"), 2015, None)
+    whole = client.get(grid_url()).context
+    filtered = client.get(grid_url() + "?kind=subordinate_cell").context
+    assert (whole["done"], whole["total"]) == (filtered["done"], filtered["total"]) == (2, 4)
+
+
+def test_the_row_counts_are_posted_unlocalized(client, staff):
+    client.force_login(staff)
+    client.cookies["django_language"] = "vi"
+    html = page_html(client)
+    assert 'name="form-MAX_NUM_FORMS" value="3000"' in html
+    assert re.search(r'name="form-TOTAL_FORMS" value="\d+"', html)
