@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments.entry import Grid, GridFilter, MemberGrid
+from assessments.forms import value_text
 from organizations.access import committee_for_request
 from organizations.models import Kind, PlaceType, Tier
 from reports.spreadsheet import Sheet, TitleBlock, user_label, write_workbook
@@ -47,10 +48,8 @@ def grid_sheet(grid: Grid, units, rows: dict, *, name: str, subject: str) -> She
         line = [unit.code, unit.name, unit.get_kind_display(), organization.name, organization.code]
         for field_name, choice_labels in zip(grid.names, labels, strict=True):
             value = initial.get(field_name)
-            if choice_labels is not None:
-                key = (
-                    "" if value is None else ("1" if value is True else "0" if value is False else str(value))
-                )
+            if choice_labels is not None:  # the choice's value as the grid's input holds it
+                key = value_text(value)
                 value = choice_labels.get(key, "") if key else ""
             line.append(value)
         values.append(line)
