@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 
-from assessments import seasons
 from assessments.models import (
     Comparator,
     CountedAs,
@@ -29,7 +28,6 @@ from assessments.models import (
 )
 from assessments.models.targets import counted_levels_by_year
 from organizations.models import PlaceType, Tier, Unit
-from reports import summary
 from reports.engine import build_report_set
 from reports.figures import QualityReport, TargetResult, percent
 from reports.restated import trend_rows as restated_trend_rows
@@ -395,13 +393,3 @@ def structure_of(query, user) -> datetime.date | None:
     except ValueError:
         return None
     return date if user.sees_whole_province else max(date, timezone.localdate())
-
-
-def reporting_of(years, committee: Unit | None, states: dict) -> dict:
-    """{year: seasons.Reporting} for each of `years`, from the summaries in one query (the units
-    recorded and to rate, as `seasons.reporting` counts them on the units, per year)."""
-    counts = summary.reporting_counts(years, committee)
-    return {
-        year: seasons.Reporting(year=year, state=states[year], reported=reported, total=total)
-        for year, (reported, total) in counts.items()
-    }

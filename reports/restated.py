@@ -12,12 +12,16 @@ province's totals are those of the year as counted.
 
 The mapping is applied in SQL: a CASE over the units whose committee on D is not their current
 one (the reorganized units, few), the current committee otherwise. A fixed number of queries
-whatever the size: three for the tree on D, then the engine's grouped ones. The type of place of
-a rating stays the one it was counted under; the honesty figures stay as counted.
+whatever the size: three for the tree on D, then the engine's grouped ones (a page that reads the
+tree on D for several things, the dashboard's figures and trend, builds it once: `one_structure`).
+The type of place of a rating stays the one it was counted under; the honesty figures stay as
+counted.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 from dataclasses import dataclass
 
@@ -27,6 +31,20 @@ from assessments.models import MemberStats, Rating
 from organizations.lineage import committees_on, heirs_on
 from organizations.models import Unit
 from reports import summary
+
+# The structures already built inside `one_structure()` ({date: Structure}), else None.
+_built: contextvars.ContextVar[dict | None] = contextvars.ContextVar("restated_structures", default=None)
+
+
+@contextlib.contextmanager
+def one_structure():
+    """Inside it, `Structure.on(date)` builds each date's structure once (a page reading its
+    figures and its trend restated on the same date); outside, every call reads the tree afresh."""
+    token = _built.set({})
+    try:
+        yield
+    finally:
+        _built.reset(token)
 
 
 @dataclass
@@ -39,6 +57,15 @@ class Structure:
 
     @classmethod
     def on(cls, date: datetime.date) -> Structure:
+        built = _built.get()
+        if built is None:
+            return cls.build(date)
+        if date not in built:
+            built[date] = cls.build(date)
+        return built[date]
+
+    @classmethod
+    def build(cls, date: datetime.date) -> Structure:
         heirs, committees = heirs_on(date), committees_on(date)
         moved = {}
         for pk, current in Unit.objects.values_list("pk", "committee_id"):
@@ -84,10 +111,13 @@ class RestatedCounts:
         key = self._key(field)
         ratings = self._scoped(Rating.objects.filter(year=self.year), "unit_id", "unit__committee_id")
         ratings = ratings.values(**key, t=F("tier"), lv=F("level_id"), nr=F("not_rated"))
-        rows = [(*row[: len(key) + 3], False, row[-1]) for row in _fetch(ratings.annotate(n=Count("id")))]
+        rows = [
+            (*row[: len(key) + 3], False, row[-1]) for row in summary.fetch(ratings.annotate(n=Count("id")))
+        ]
         pending = Unit.objects.to_rate(self.year).pending_in(self.year)
         pending = self._scoped(pending, "pk", "committee_id").values(**key, t=F("tier"))
-        rows += [(*row[:-1], None, False, True, row[-1]) for row in _fetch(pending.annotate(n=Count("id")))]
+        pending = summary.fetch(pending.annotate(n=Count("id")))
+        rows += [(*row[:-1], None, False, True, row[-1]) for row in pending]
         return rows if field else [(None, *row) for row in rows]
 
     def members(self, field: str | None, term) -> list[tuple]:
@@ -101,28 +131,17 @@ class RestatedCounts:
         aggregates = summary.member_aggregates(year, term)
         if field is None:
             return [(None, *stats.aggregate(**aggregates).values())]
-        return _fetch(stats.values(**self._key(field)).annotate(**aggregates))
+        return summary.fetch(stats.values(**self._key(field)).annotate(**aggregates))
 
 
 def trend_rows(committee: Unit | None, date: datetime.date) -> list[dict]:
     """Every year's recorded ratings restated under the structure of `date` (in `committee`), as
-    the trend reads the tallies: {"year", "tier", "level_id", "not_rated", "n"}. One query a
-    year, after the structure's three."""
-    structure = Structure.on(date)
-    years = Rating.objects.order_by("year").values_list("year", flat=True).distinct()
-    rows = []
-    for year in list(years):
-        counts = RestatedCounts(year, date, committee, structure=structure)
-        ratings = counts._scoped(Rating.objects.filter(year=year), "unit_id", "unit__committee_id")
-        grouped = ratings.values("tier", "level_id", "not_rated").annotate(n=Count("id"))
-        rows += [
-            {"year": year, "tier": tier, "level_id": level, "not_rated": not_rated, "n": n}
-            for tier, level, not_rated, n in _fetch(grouped)
-        ]
-    return rows
-
-
-def _fetch(queryset) -> list[tuple]:
-    from reports.summary import fetch
-
-    return fetch(queryset.order_by())
+    the trend reads the tallies: {"year", "tier", "level_id", "not_rated", "n"}. One query for
+    every year, after the structure's three."""
+    counts = RestatedCounts(0, date, committee)  # (the year is not read: every year is grouped)
+    ratings = counts._scoped(Rating.objects.all(), "unit_id", "unit__committee_id")
+    grouped = ratings.values("year", "tier", "level_id", "not_rated").annotate(n=Count("id"))
+    return [
+        {"year": year, "tier": tier, "level_id": level, "not_rated": not_rated, "n": n}
+        for year, tier, level, not_rated, n in summary.fetch(grouped)
+    ]

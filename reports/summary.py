@@ -106,9 +106,9 @@ def _insert(model, year: int, queryset, columns: list[str], source=None, **const
 
 def fetch(queryset) -> list[tuple]:
     """The rows of a grouped queryset as plain tuples, in the order of its values() then its
-    annotations: a national report folds thousands of them, so Django's per-row conversion
-    into dicts is skipped."""
-    sql, params = queryset.query.sql_with_params()
+    annotations, unordered (a model's default ordering would join or group by more): a national
+    report folds thousands of them, so Django's per-row conversion into dicts is skipped."""
+    sql, params = queryset.order_by().query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -33,6 +33,7 @@ from reports.drilldown import (
 )
 from reports.engine import build_report, report_document
 from reports.export import safe_cell
+from reports.restated import one_structure
 from reports.spreadsheet import TitleBlock, user_label, write_workbook
 from reports.xlsx import unit_sheet, workbook
 
@@ -106,14 +107,19 @@ def dashboard(request, year, template="reports/dashboard.html"):
     committee = scope.committee
     # The restated view (reports.restated), or None: as counted.
     structure_of = dash.structure_of(request.GET, request.user)
-    figures = dash.figures(year, committee, request.GET.get("sort", "code"), structure_of=structure_of)
+    with one_structure():  # restated, the figures and the trend read the tree on its date once
+        figures = dash.figures(year, committee, request.GET.get("sort", "code"), structure_of=structure_of)
+        trend = dash.trends(committee, structure_of=structure_of)
     report, places = figures.report, figures.places
-    trend = dash.trends(committee, structure_of=structure_of)
     targets = dash.target_lines(year)
     states = seasons.states([t.year for t in trend] + [year])
-    # The years in progress, each with its reporting rate, from the summaries in one query.
-    in_progress = [t.year for t in trend if states[t.year] != seasons.CLOSED]
-    partial = sorted(dash.reporting_of(in_progress, committee, states).values(), key=lambda r: r.year)
+    # The years in progress (of the trend, and the year shown), each with its reporting rate, in
+    # one query.
+    in_progress = {t.year for t in trend if states[t.year] != seasons.CLOSED}
+    shown_in_progress = states[year] != seasons.CLOSED and report.has_data
+    asked = in_progress | ({year} if shown_in_progress else set())
+    reporting = seasons.reporting_of(asked, committee, states)
+    partial = [reporting[y] for y in sorted(in_progress)]
     context = {
         "report": report,
         "committee": committee,
@@ -129,9 +135,7 @@ def dashboard(request, year, template="reports/dashboard.html"):
         "chart": trend_chart(trend, targets, {t.year: states[t.year] for t in trend}),
         "target_legend": dash.target_legend(year, targets),
         "partial_years": partial,
-        "reporting": dash.reporting_of([year], committee, states)[year]
-        if states[year] != seasons.CLOSED and report.has_data
-        else None,
+        "reporting": reporting[year] if shown_in_progress else None,
         "schemes_differ": len({t.scheme for t in trend}) > 1,
         "tier_blocks": [
             (report.base, "base", _("Grassroots organizations")),
@@ -248,7 +252,7 @@ def report_xlsx(request, year):
 @require_GET
 def api_report(request, year):
     """The same document as `quality_report --format json`, scoped like the pages, with the
-    season of the year (`"season": {"state": "open|closed", "reported", "total"}`)."""
+    season of the year (`"season": {"state": "open|closed|not_opened", "reported", "total"}`)."""
     if not request.user.is_authenticated:
         return JsonResponse({"detail": _("Authentication required.")}, status=401)
     committee = scope_for_request(request).committee
@@ -257,7 +261,7 @@ def api_report(request, year):
     if not report.has_data:
         return JsonResponse({"detail": _("No rating data for %(year)s.") % {"year": year}}, status=404)
     document = report_document(report)
-    document["season"] = dash.reporting_of([year], report.committee, seasons.states([year]))[year].as_json()
+    document["season"] = seasons.reporting(year, report.committee).as_json()
     return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
 
 

@@ -5,8 +5,9 @@ import datetime
 import pytest
 
 from assessments import seasons
-from assessments.models import RatingYear
+from assessments.models import Rating, RatingYear
 from assessments.season import approve, set_year_lock, submit
+from assessments.services import RatingChange, save_ratings
 from tests import builders as b
 
 pytestmark = pytest.mark.django_db
@@ -68,18 +69,53 @@ def test_the_reporting_rate_counts_units_recorded_of_units_to_rate(committee_a, 
     assert seasons.reporting(2015, committee_b).as_json() == {"state": "open", "reported": 0, "total": 1}
 
 
+def test_a_self_assessment_not_decided_yet_is_not_reported(committee_a, staff):
+    """The years page and the season status page read this one count: a row only self-assessed
+    is a unit still to report (the years page counted it as rated: 1,993 against 1,811)."""
+    b.season(2015)
+    unit = b.unit("A-002")
+    change = RatingChange(unit=unit, level=None, self_level=b.level(2015, "TSVM"), decided=False)
+    save_ratings(user=staff, committee=committee_a, year=2015, changes=[change])
+    b.rate(b.unit("A-001-01"), 2015, "TSVM")
+    assert Rating.objects.filter(year=2015).count() == 2
+    assert (seasons.reporting(2015).reported, seasons.reporting_of([2015])[2015].reported) == (1, 1)
+
+
+def test_the_reporting_of_a_year_not_opened_says_so(committee_a):
+    assert seasons.reporting(2016).as_json() == {"state": "not_opened", "reported": 0, "total": 4}
+
+
+def test_the_reporting_rates_of_many_years_take_a_fixed_number_of_queries(
+    committee_a, django_assert_num_queries
+):
+    b.rate(b.unit("A-002"), 2015, "TSVM")
+    seasons.reporting_of(range(2010, 2020))  # the summaries counted
+    states = seasons.states(range(2010, 2020))
+    with django_assert_num_queries(2):  # the summaries' stamps, the counts
+        rates = seasons.reporting_of(range(2010, 2020), states_by_year=states)
+    assert (rates[2015].reported, rates[2015].total, rates[2016].reported) == (1, 4, 0)
+
+
 def test_the_years_listed_run_from_the_first_with_data_to_the_working_one(committee_a):
     b.rate(b.unit("A-002"), 2015, "TSVM")
     listed = seasons.listed_years(datetime.date(2026, 2, 1))
     assert listed == list(range(2025, 2014, -1))
 
 
-def test_the_states_of_many_years_take_a_fixed_number_of_queries(committee_a, django_assert_num_queries):
+def test_the_states_of_many_years_take_a_fixed_number_of_queries(
+    committee_a, staff, province_staff, django_assert_num_queries
+):
     for year in (2015, 2016, 2017):
         RatingYear.objects.create(year=year, opened_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):  # nothing approved: no year to count the committees of
         states = seasons.states(range(2010, 2020))
     assert states[2016] == seasons.OPEN and states[2012] == seasons.NOT_OPENED
+    for year in (2015, 2016):
+        submit(user=staff, committee=committee_a, year=year)
+        approve(user=province_staff, committee=committee_a, year=year)
+    with django_assert_num_queries(3):  # the committees of both years approved in, in one query
+        states = seasons.states(range(2010, 2020))
+    assert (states[2015], states[2016], states[2017]) == (seasons.CLOSED, seasons.CLOSED, seasons.OPEN)
 
 
 def test_the_overview_names_the_scheme_by_its_regulation_and_says_when_no_target_applies(db):

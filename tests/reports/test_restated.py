@@ -169,16 +169,18 @@ def test_the_query_string_names_the_structures_date(province_staff):
     assert structure_of({}, province_staff) is None
 
 
-def test_the_reporting_rate_from_the_summaries_counts_as_the_seasons_do(tree):
+def test_the_reporting_rate_counts_on_the_summaries_what_the_units_say(tree):
+    """`seasons.reporting` reads the summaries: the units recorded and to rate of the year, as the
+    units themselves count them, a reorganization later leaving the year as it was."""
     from assessments import seasons
-    from reports.dashboard import reporting_of
 
     b.base_org(tree["A"], "A-9")  # pending in 2015
-    states = seasons.states([2015])
-    live = seasons.reporting(2015, None, states[2015])
-    assert reporting_of([2015], None, states)[2015] == live
-    assert (live.reported, live.total) == (4, 5)
-    assert reporting_of([2015], tree["B"], states)[2015] == seasons.reporting(2015, tree["B"], states[2015])
+    reorganized(tree)
+    for committee in (None, tree["A"], tree["B"]):
+        units = Unit.objects.to_rate(2015, committee=committee)
+        rate = seasons.reporting(2015, committee)
+        assert (rate.reported, rate.total) == (units.recorded_in(2015).count(), units.count())
+    assert (seasons.reporting(2015).reported, seasons.reporting(2015).total) == (4, 5)
 
 
 def test_a_new_committees_staff_read_their_predecessors_history_and_nothing_else(tree, client):
@@ -212,6 +214,17 @@ def test_the_restated_dashboard_and_api_run_the_same_queries_whatever_the_size(t
         with CaptureQueriesContext(connection) as large:
             assert client.get(url, {"structure_of": "2025-12-31"}).status_code == 200
         assert len(small) == len(large), name
+
+
+def test_the_restated_dashboard_reads_the_structure_once_for_its_figures_and_its_trend(tree, client):
+    from django.urls import reverse
+
+    reorganized(tree)
+    client.force_login(b.province_staff())
+    with CaptureQueriesContext(connection) as page:
+        response = client.get(reverse("reports:dashboard", args=[2015]), {"structure_of": "2025-12-31"})
+    assert response.status_code == 200
+    assert sum('"organizations_lineage"' in q["sql"] for q in page.captured_queries) == 1
 
 
 def test_a_committees_staff_never_read_through_an_earlier_structure_a_unit_that_has_left_them(tree, client):
