@@ -317,7 +317,7 @@ def demo_loaded(spec: dict | None = None) -> bool:
 @transaction.atomic
 def load_demo(spec: dict | None = None) -> DemoBuilder:
     """Build the whole demo data set in one transaction: all of it or nothing."""
-    from demo import history, quangngai, reorganization_2025, seasons, years
+    from demo import commendations, history, quangngai, reorganization_2025, seasons, years
 
     builder = DemoBuilder(spec or load_spec())
     builder.build_tree()
@@ -328,6 +328,7 @@ def load_demo(spec: dict | None = None) -> DemoBuilder:
         reorganization_2025.reorganize_2025(builder, found_other_side=quangngai.found_side)
     _analyze()
     years.build_years(builder)
+    commendations.grant_bulk(builder, [int(year) for year in builder.spec["years"]])
     _analyze()
     builder.build_accounts()
     load_resolutions()  # the invented 2020–2025 and 2025–2030 resolutions

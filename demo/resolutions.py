@@ -1,6 +1,8 @@
 """The demo's two later resolutions, both invented: a 2020–2025 one (judging 2021–2025) and a
 2025–2030 one (judging 2026–2030), each with targets and the levels it counts as clean and
-strong and exemplary under the four-level schemes in force in its years.
+strong under the four-level schemes in force in its years; both count as exemplary the
+organizations commended "TSVM tiêu biểu" (`demo.commendations`: about a fifth of those rated at the
+best level, so their exemplary targets are a few percent of the clean and strong, not a fifth).
 
 Written in the JSON shape that `manage.py import_targets` reads and loaded through the same
 reader and service (audited, channel "command", source "load_demo"), so the demo also shows
@@ -9,10 +11,13 @@ what such a file looks like. Fixed data, no randomness: the same on every machin
 The numbers and titles say "mẫu" (sample) so that nobody takes them for real resolutions.
 """
 
-from assessments.models import Channel
+from django.db import transaction
+
+from assessments.models import Channel, Resolution
 from assessments.resolution_files import import_entries, read_document
 
-FOUR_LEVELS = "TSVM = HTXSNV + HTTNV; tiêu biểu = HTXSNV"
+# "Tiêu biểu" is the commendation (`exemplary_by_commendation`), not a level.
+FOUR_LEVELS = "TSVM = HTXSNV + HTTNV"
 
 
 def _targets(prefix: str, years: tuple[int, int], figures: list[tuple]) -> list[dict]:
@@ -67,10 +72,10 @@ RESOLUTIONS = [
                 ),
                 (
                     "TCCSD_TIEUBIEU",
-                    "TCCSĐ trong sạch vững mạnh tiêu biểu",
+                    "TCCSĐ được công nhận trong sạch vững mạnh tiêu biểu",
                     "base_exemplary",
                     ">=",
-                    20,
+                    3.5,
                     "clean_strong_units",
                 ),
                 (
@@ -126,10 +131,10 @@ RESOLUTIONS = [
                 ),
                 (
                     "TCCSD_TIEUBIEU",
-                    "TCCSĐ trong sạch vững mạnh tiêu biểu",
+                    "TCCSĐ được công nhận trong sạch vững mạnh tiêu biểu",
                     "base_exemplary",
                     ">=",
-                    20,
+                    4,
                     "clean_strong_units",
                 ),
                 (
@@ -155,5 +160,9 @@ RESOLUTIONS = [
 
 
 def load_resolutions() -> None:
-    """Create the two demo resolutions (or find them unchanged): all or nothing."""
-    import_entries(read_document(RESOLUTIONS), user=None, channel=Channel.COMMAND, source="load_demo")
+    """Create the two demo resolutions (or find them unchanged): all or nothing. Both count the
+    commendation "TSVM tiêu biểu" as exemplary (the file's shape has no field for it yet)."""
+    with transaction.atomic():
+        import_entries(read_document(RESOLUTIONS), user=None, channel=Channel.COMMAND, source="load_demo")
+        numbers = [resolution["number"] for resolution in RESOLUTIONS]
+        Resolution.objects.filter(number__in=numbers).update(exemplary_by_commendation=True)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from assessments import season, services
 from assessments.models import MemberStats, RatingScheme
 from assessments.services import MemberChange, RatingChange
+from demo import commendations
 from demo.years import level_counts, member_split, score_fields, steps, suffix_of
 from organizations.models import Tier, Unit
 
@@ -78,6 +79,7 @@ def current_season(builder, spec: dict) -> None:
         )
         if state == "entering":
             continue
+        commendations.commend_decided(builder, user=province, committee=committee, year=year)
         services.save_member_stats(
             user=province,
             committee=committee,
