@@ -1,7 +1,8 @@
-"""A unit's history, read only: every audited change of its ratings and member statistics (their
-deletions included), of the unit itself (founded, renamed, moved, dissolved, merged), and the
-workflow of the committee-years it was rated in (opened, submitted, withdrawn, approved, returned,
-locked); a reporting committee's page is also its season history."""
+"""A unit's history, read only: its ratings by year with the commendations "TSVM tiêu biểu" (and
+"five years running" where derived), every audited change of its ratings, commendations and member
+statistics (their deletions included), of the unit itself (founded, renamed, moved, dissolved,
+merged), and the workflow of the committee-years it was rated in (opened, submitted, withdrawn,
+approved, returned, locked); a reporting committee's page is also its season history."""
 
 import datetime
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from assessments.models import AuditEntry, MemberStats, Rating, Status, Submission
+from assessments.models.commendations import running_in
 from organizations.access import unit_for_request
 from organizations.models import Kind, PlaceType, Tier, Unit
 
@@ -22,6 +24,8 @@ ACTIONS = {
     "rating.create": gettext_lazy("Rating entered"),
     "rating.update": gettext_lazy("Rating changed"),
     "rating.cancel": gettext_lazy("Decision cancelled, to be rated again"),
+    "rating.commend": gettext_lazy("Commended “TSVM tiêu biểu”"),
+    "rating.uncommend": gettext_lazy("Commendation “TSVM tiêu biểu” withdrawn"),
     "memberstats.create": gettext_lazy("Member statistics entered"),
     "memberstats.update": gettext_lazy("Member statistics changed"),
     "rating.delete": gettext_lazy("Rating deleted"),
@@ -54,6 +58,8 @@ def _field_label(action: str, name: str) -> str:
         return _("deadline")
     if name == "merged_from":
         return _("merged from")
+    if name == "commendation":
+        return _("commendation")
     try:
         return str(model._meta.get_field(name).verbose_name)
     except (AttributeError, LookupError):
@@ -121,7 +127,8 @@ def _committee_own(unit: Unit) -> Q:
 @require_GET
 def unit_history(request, code):
     unit = unit_for_request(request, code, history=True)  # 404 when not in the history the user reads
-    ratings = list(unit.ratings.select_related("level", "committee").order_by("-year"))
+    ratings = list(unit.ratings.select_related("level", "committee", "commendation").order_by("-year"))
+    commended = {rating.year for rating in ratings if hasattr(rating, "commendation")}
     own = _committee_own(unit)
     entries = AuditEntry.objects.filter(Q(unit=unit) | own | _workflow_of(_counted_in(unit, ratings)))
     submissions = _submissions(ratings)
@@ -132,5 +139,6 @@ def unit_history(request, code):
             for entry in entries.select_related("user", "committee").order_by("-at", "-pk")
         ],
         "ratings": [(r, submissions.get((r.committee_id, r.year))) for r in ratings],
+        "five_years_running": {year for year in commended if running_in(commended, year)},
     }
     return render(request, "assessments/unit_history.html", context)
