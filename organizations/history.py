@@ -107,12 +107,13 @@ class UnitPlace(models.Model):
     @classmethod
     def bulk_moved(cls, units, *, on: datetime.date, batch_size: int = 1000) -> None:
         """Units whose place the caller changed and wrote in bulk, effective `on`: each one's
-        open place ends the day before (or, begun that very day, is dropped) and its new place
-        begins — what `organizations.places.record_place` does one unit at a time."""
+        place held that day ends the day before (or, begun that very day, is dropped) and its new
+        place begins — what `Unit.save` does for one unit (`organizations.places`). Three
+        statements whatever the number of units."""
         ids = [unit.pk for unit in units]
-        opened = cls.objects.filter(unit_id__in=ids, valid_to__isnull=True)
-        opened.filter(valid_from=on).delete()
-        opened.update(valid_to=on - datetime.timedelta(days=1))
+        held = cls.objects.on(on).filter(unit_id__in=ids)
+        held.filter(valid_from=on).delete()
+        held.update(valid_to=on - datetime.timedelta(days=1))
         rows = [
             cls(unit=unit, valid_from=on, valid_to=unit.dissolved, **cls.values_of(unit)) for unit in units
         ]
@@ -120,12 +121,14 @@ class UnitPlace(models.Model):
 
     @classmethod
     def bulk_closed(cls, units) -> None:
-        """Units ended in bulk (their `dissolved` set by the caller): their open places end then."""
+        """Units ended in bulk (their `dissolved` set by the caller): the place each held that day
+        ends then, and any begun after it was never held. Two statements per day of ending."""
         by_day: dict = {}
         for unit in units:
             by_day.setdefault(unit.dissolved, []).append(unit.pk)
         for day, ids in by_day.items():
-            cls.objects.filter(unit_id__in=ids, valid_to__isnull=True).update(valid_to=day)
+            cls.objects.filter(unit_id__in=ids, valid_from__gt=day).delete()
+            cls.objects.on(day).filter(unit_id__in=ids).update(valid_to=day)
 
 
 class LineageKind(models.TextChoices):

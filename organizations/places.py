@@ -1,16 +1,17 @@
-"""Keeping a unit's dated places (`UnitPlace`) in step with its row: called by `Unit.save` (and
-by `organizations.services` where it updates rows in bulk), so that the current row and the
-history never disagree.
+"""Keeping a unit's dated places (`UnitPlace`) in step with its row: called by `Unit.save`, so
+that the current row and the history never disagree (`organizations.services` keeps the places of
+the units it updates in bulk with `UnitPlace.bulk_moved` / `bulk_closed`).
 
 A place change effective on day D closes the open place on D − 1 and opens a new one on D; a
 change effective on the day the open place began replaces it (a correction, not a new period).
+
+A unit holds a few places: they are read once per save and worked out here, so that a save costs
+one read and only the writes that change something (a save is inside every operation's loop).
 """
 
 from __future__ import annotations
 
 import datetime
-
-from django.db.models import F
 
 from organizations.history import UnitPlace
 from organizations.models import Unit
@@ -20,59 +21,75 @@ _values = UnitPlace.values_of
 open_place = UnitPlace.first_of
 
 
-def _latest(unit: Unit) -> UnitPlace | None:
-    # An unknown start (null) is the earliest: last, whichever order the database sorts nulls in.
-    return unit.places.order_by(F("valid_from").desc(nulls_last=True)).first()
+def _places(unit: Unit) -> list[UnitPlace]:
+    """The unit's places, earliest first; an unknown start (null) is the earliest. (Unordered in
+    the database: the places' default order would join the unit for its code.)"""
+    rows = UnitPlace.objects.filter(unit_id=unit.pk).order_by()
+    return sorted(
+        rows, key=lambda place: (place.valid_from is not None, place.valid_from or datetime.date.min)
+    )
+
+
+def _delete(places: list[UnitPlace], gone: list[UnitPlace]) -> list[UnitPlace]:
+    if not gone:
+        return places
+    UnitPlace.objects.filter(pk__in=[place.pk for place in gone]).delete()
+    return [place for place in places if place not in gone]
 
 
 def keep(unit: Unit, *, on: datetime.date) -> None:
     """After a unit's row was saved: its places follow (a change of place dated `on`, its end)."""
-    latest = _latest(unit)
-    if latest is None:
+    places = _places(unit)
+    if not places:
         open_place(unit)
         return
-    _start_at_founding(unit)
+    latest = places[-1]
+    places = _start_at_founding(unit, places)
+    if not places:
+        open_place(unit)
+        return
     if unit.dissolved is None or on <= unit.dissolved:
-        record_place(unit, on=on)
+        places = _record(unit, places, on=on)
     if latest.valid_to != unit.dissolved or unit.dissolved is not None:
-        close_places(unit)
+        _close(unit, places)
 
 
-def _start_at_founding(unit: Unit) -> None:
+def _start_at_founding(unit: Unit, places: list[UnitPlace]) -> list[UnitPlace]:
     """A corrected founding date moves the start of the first place (periods ended before it
     were never held)."""
     if unit.founded is not None:
-        unit.places.filter(valid_to__lt=unit.founded).delete()
-    first = unit.places.order_by(F("valid_from").asc(nulls_first=True)).first()
-    if first is not None and first.valid_from != unit.founded:
-        UnitPlace.objects.filter(pk=first.pk).update(valid_from=unit.founded)
+        places = _delete(places, [p for p in places if p.valid_to is not None and p.valid_to < unit.founded])
+    if places and places[0].valid_from != unit.founded:
+        places[0].valid_from = unit.founded
+        UnitPlace.objects.filter(pk=places[0].pk).update(valid_from=unit.founded)
+    return places
 
 
-def record_place(unit: Unit, *, on: datetime.date) -> None:
+def _record(unit: Unit, places: list[UnitPlace], *, on: datetime.date) -> list[UnitPlace]:
     """The unit's place changed on `on`: close the current period and open a new one."""
-    latest = _latest(unit)
-    if latest is None:
-        open_place(unit)
-        return
-    if all(getattr(latest, name) == value for name, value in _values(unit).items()):
-        return
+    latest, values = places[-1], _values(unit)
+    if all(getattr(latest, name) == value for name, value in values.items()):
+        return places
     if latest.valid_from is not None and latest.valid_from >= on:
-        for name, value in _values(unit).items():
+        for name, value in values.items():
             setattr(latest, name, value)
-        latest.save()
-        return
+        latest.save(update_fields=list(values))
+        return places
     latest.valid_to = on - ONE_DAY
     latest.save(update_fields=["valid_to"])
-    UnitPlace.objects.create(unit=unit, valid_from=on, valid_to=unit.dissolved, **_values(unit))
+    return [*places, UnitPlace.objects.create(unit=unit, valid_from=on, valid_to=unit.dissolved, **values)]
 
 
-def close_places(unit: Unit) -> None:
+def _close(unit: Unit, places: list[UnitPlace]) -> None:
     """The unit ended on its dissolution date (or was revived: its last place is open again)."""
     if unit.dissolved:
         # Periods that began after the dissolution (a correction of the date) were never held.
-        unit.places.filter(valid_from__gt=unit.dissolved).delete()
-    latest = _latest(unit)
-    if latest is None:
+        after = [p for p in places if p.valid_from is not None and p.valid_from > unit.dissolved]
+        places = _delete(places, after)
+    if not places:
         open_place(unit)
         return
-    UnitPlace.objects.filter(pk=latest.pk).update(valid_to=unit.dissolved)
+    latest = places[-1]
+    if latest.valid_to != unit.dissolved:
+        latest.valid_to = unit.dissolved
+        UnitPlace.objects.filter(pk=latest.pk).update(valid_to=unit.dissolved)

@@ -18,8 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import AuditEntry, Channel
-from organizations import places
-from organizations.models import Tier, Unit
+from organizations.models import Tier, Unit, UnitPlace
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -157,47 +156,42 @@ def _carry_cells(
     """Cells follow their grassroots organization into its new committee."""
     cells = list(unit.children.exclude(committee_id=unit.committee_id).on(on))
     Unit.objects.filter(pk__in=[c.pk for c in cells]).update(committee=unit.committee_id)
-    old, new = changes["committee"]
-    entries = []
     for cell in cells:
         cell.committee_id = unit.committee_id
-        places.record_place(cell, on=on)
-        entries.append(
-            _entry(
-                user=user,
-                channel=channel,
-                source=source,
-                action="unit.move",
-                unit=cell,
-                changes={"committee": [old, new]},
-            )
+    UnitPlace.bulk_moved(cells, on=on)
+    old, new = changes["committee"]
+    return [
+        _entry(
+            user=user,
+            channel=channel,
+            source=source,
+            action="unit.move",
+            unit=cell,
+            changes={"committee": [old, new]},
         )
-    return entries
+        for cell in cells
+    ]
 
 
 def _dissolve_below(*, user, unit: Unit, channel: str, source: str) -> list[AuditEntry]:
     """Every unit under `unit` that still exists on its dissolution date is dissolved with it."""
     on = unit.dissolved
-    entries, parents = [], [unit.pk]
-    while parents:
-        below = list(Unit.objects.filter(parent__in=parents, dissolved__isnull=True).on(on))
-        Unit.objects.filter(pk__in=[u.pk for u in below]).update(dissolved=on)
-        for child in below:
-            child.dissolved = on
-            places.close_places(child)
-        entries += [
-            _entry(
-                user=user,
-                channel=channel,
-                source=source,
-                action="unit.dissolve",
-                unit=child,
-                changes={"dissolved": [None, on.isoformat()]},
-            )
-            for child in below
-        ]
-        parents = [u.pk for u in below]
-    return entries
+    below = list(Unit.objects.below(unit).filter(dissolved__isnull=True).on(on))
+    Unit.objects.filter(pk__in=[u.pk for u in below]).update(dissolved=on)
+    for child in below:
+        child.dissolved = on
+    UnitPlace.bulk_closed(below)
+    return [
+        _entry(
+            user=user,
+            channel=channel,
+            source=source,
+            action="unit.dissolve",
+            unit=child,
+            changes={"dissolved": [None, on.isoformat()]},
+        )
+        for child in below
+    ]
 
 
 def _changed(unit: Unit, **values) -> Unit:

@@ -5,17 +5,22 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.urls import reverse
 
 from accounts.models import Role, User
 from assessments.models import AuditEntry
 from organizations import services
+from organizations.history import UnitPlace
 from organizations.models import Kind, PlaceType, Tier, Unit
 from tests import builders as b
 
 pytestmark = pytest.mark.django_db
 
+EARLIEST_FIRST = F("valid_from").asc(nulls_first=True)  # an unknown start is the earliest
+
 END_2018 = datetime.date(2018, 12, 31)
+ONE_DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture
@@ -148,3 +153,36 @@ def test_the_history_page_shows_moves_and_mergers(client, tree, province):
     assert 'data-action="unit.move"' in cell_page and 'data-action="unit.dissolve"' in cell_page
     successor = client.get(reverse("assessments:unit-history", args=["B-001"]))
     assert [e.action for e, _label, _changes in successor.context["entries"]] == ["unit.merge"]
+
+
+def test_the_cells_carried_along_keep_their_places_dated(tree, province):
+    on = datetime.date(2026, 7, 1)
+    moved = Unit.objects.get(pk=tree["base"].pk)
+    moved.parent = tree["b"]
+    services.save_unit(user=province, unit=moved, on=on)
+    for cell in tree["cells"]:
+        places = UnitPlace.objects.filter(unit=cell).order_by(EARLIEST_FIRST)
+        assert [(p.valid_to, p.committee.code) for p in places] == [(on - ONE_DAY, "A"), (None, "B")]
+    services.dissolve_unit(user=province, unit=moved, on=on + ONE_DAY)
+    for cell in tree["cells"]:
+        assert UnitPlace.objects.filter(unit=cell).order_by(EARLIEST_FIRST).last().valid_to == on + ONE_DAY
+
+
+def committee_with_cells(n: int) -> Unit:
+    base = b.base_org(b.committee("A"), "A-001")
+    for i in range(n):
+        b.cell(base, f"A-001-{i:02d}")
+    b.committee("B")
+    return b.unit("A-001")
+
+
+@pytest.mark.parametrize("cells", [2, 20])
+def test_moving_or_dissolving_a_unit_costs_the_same_queries_whatever_its_cells(
+    django_assert_num_queries, cells
+):
+    base, other = committee_with_cells(cells), b.unit("B")
+    with django_assert_num_queries(28):  # the unit's own save and audit; its cells in bulk
+        services.move_unit(unit=base, new_parent=other)
+    base = b.unit("A-001")
+    with django_assert_num_queries(27):
+        services.dissolve_unit(unit=base, on=datetime.date(2027, 1, 1))
