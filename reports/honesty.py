@@ -102,5 +102,7 @@ def as_dict(year: int, committee: Unit | None = None) -> dict:
     return {
         "denominator": "decided ratings (self-assessments: decided ratings that have one)",
         "scope": whole.as_dict(),
-        "committees": [c.as_dict(whole) for c in committees],
+        # Beside the province's share only where the scope is the province (one committee's
+        # scope is that committee: its own share is no province's).
+        "committees": [c.as_dict(whole if committee is None else None) for c in committees],
     }
