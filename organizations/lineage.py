@@ -2,7 +2,8 @@
 
 A restated report ("the structure of date D") attributes each past rating to the unit that carries
 its unit's history on D, and to that unit's reporting committee on D. Both maps are built here,
-in two queries whatever the size of the tree, so that reports never walk lineage themselves.
+in two queries whatever the size of the tree, so that reports never walk lineage themselves; the
+history a scope reads (`predecessors_of`) is walked back from the scope's own units instead.
 """
 
 from __future__ import annotations
@@ -53,6 +54,21 @@ def heirs_on(date: datetime.date) -> dict[int, int]:
 
 
 def predecessors_of(unit_ids, date: datetime.date) -> set[int]:
-    """Every unit whose history is carried, on `date`, by one of `unit_ids` (them included)."""
+    """Every unit whose history is carried, on `date`, by one of `unit_ids` (them included): the
+    predecessors `heirs_on` would map into them, found by walking the links back from them
+    (a query or two per generation of mergers), not by mapping the whole province.
+
+    The walk starts from those of `unit_ids` alive on `date` (each its own heir) and goes back
+    through units that ended: a unit still alive carries its own history, and one of `unit_ids`
+    that ended hands its predecessors to its own heir, which may lie elsewhere.
+    """
     wanted = set(unit_ids)
-    return {pk for pk, heir in heirs_on(date).items() if heir in wanted} | wanted
+    frontier = set(places_on(date).filter(unit_id__in=wanted).values_list("unit_id", flat=True))
+    found: set[int] = set(frontier)
+    while frontier:
+        links = Lineage.objects.filter(carries_history=True, date__lte=date, successor_id__in=frontier)
+        earlier = set(links.order_by().values_list("predecessor_id", flat=True)) - found
+        alive = set(places_on(date).filter(unit_id__in=earlier).values_list("unit_id", flat=True))
+        frontier = earlier - alive
+        found |= frontier
+    return found | wanted

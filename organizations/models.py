@@ -220,7 +220,7 @@ def _history_of(scope: int) -> set[int]:
     """The units ever placed under the unit `scope`, and the predecessors whose history they carry."""
     from organizations.lineage import predecessors_of  # it reads this module's models
 
-    held = set(_places_under(scope).values_list("unit_id", flat=True))
+    held = set(_places_under(scope).order_by().values_list("unit_id", flat=True))
     return predecessors_of(held, timezone.localdate())
 
 
