@@ -98,8 +98,9 @@ def prepare(big_rows=BIG_ROWS):
     from demo import generator
     from imports import columns as C
     from imports.levels import LevelParser
-    from organizations.models import Kind, PlaceType, Tier, Unit
+    from organizations.models import Kind, PlaceType, Tier, Unit, UnitPlace
 
+    bulk_found = generator.DemoBuilder.bulk_found
     WORK.mkdir(parents=True, exist_ok=True)
     if not generator.demo_loaded():
         generator.load_demo()
@@ -112,7 +113,7 @@ def prepare(big_rows=BIG_ROWS):
     have = set(Unit.objects.filter(code__startswith="BENCH-").values_list("code", flat=True))
     if len(have) < BIG_UNITS:
         with transaction.atomic():
-            Unit.objects.bulk_create(
+            bulk_found(
                 [
                     Unit(
                         code=f"BENCH-{i:05d}",
@@ -125,9 +126,12 @@ def prepare(big_rows=BIG_ROWS):
                     )
                     for i in range(1, BIG_UNITS + 1)
                     if f"BENCH-{i:05d}" not in have
-                ],
-                batch_size=2000,
+                ]
             )
+    # Units of an earlier run made without their dated places (the writer checks where each unit
+    # sat at the year's end): given them now.
+    placeless = Unit.objects.filter(code__startswith="BENCH-", places__isnull=True)
+    UnitPlace.bulk_first_of(list(placeless))
     rng = random.Random(2015)
     levels = {
         year: list(RatingLevel.objects.filter(scheme=RatingScheme.objects.in_force(year)))
