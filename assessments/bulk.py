@@ -25,7 +25,8 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import BooleanField, F
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from assessments.models import AuditEntry, Rating
@@ -67,9 +68,10 @@ class Pending:
 
 
 class Checker:
-    """The checks of one model for one committee-year, each distinct set of values checked once."""
+    """The checks of one model for one year (its committees alike: no rule reads the committee),
+    each distinct set of values checked once."""
 
-    def __init__(self, model, *, year: int, committee, validate):
+    def __init__(self, model, *, year: int, validate, committee=None):
         self.model, self.year, self.committee, self.validate = model, year, committee, validate
         self.blank_audit = model().audit_values()  # what a new row is audited from
         self._seen: dict[tuple, Checked] = {}
@@ -123,18 +125,30 @@ def audit_changes(before: dict, after: dict) -> dict:
     return {k: [before[k], after[k]] for k in after if before[k] != after[k]}
 
 
+def among(queryset, column: str, ids):
+    """`queryset.filter(<column>__in=ids)` for thousands of ids: on PostgreSQL one array parameter
+    (`column = ANY(%s)`), not an IN list that Django prepares value by value (0.1–0.3 s for 10,000
+    units, each time)."""
+    ids = list(ids)
+    if connection.vendor != "postgresql" or not ids:
+        return queryset.filter(**{f"{column}__in": ids})
+    quote = connection.ops.quote_name
+    where = f"{quote(queryset.model._meta.db_table)}.{quote(column)} = ANY(%s)"
+    return queryset.filter(RawSQL(where, (ids,), output_field=BooleanField()))
+
+
 # Writing ----------------------------------------------------------------------------------------
 
 
-def write(model, pending: Pending, *, user, committee, year: int, channel: str, source: str, conflict):
+def write(model, pending: Pending, *, user, channel: str, source: str, conflict):
     """Insert the new rows, update the changed ones, insert the audit entries (in the caller's
-    transaction). `conflict(stored_by_unit_pk)` builds the error raised when a new row was
-    inserted meanwhile by another save."""
+    transaction), of one or many committee-years: one COPY per table. `conflict(stored)` builds
+    the error raised when a new row was inserted meanwhile by another save, `stored` the rows now
+    stored by (unit pk, year)."""
     now = timezone.now()
     user_pk = user.pk if user else None
     if pending.new:
-        same = {"year": year, "committee_id": committee.pk, "changed_by_id": user_pk}
-        same.update(changed_at=now, version=1)
+        same = {"changed_by_id": user_pk, "changed_at": now, "version": 1}
         try:
             with transaction.atomic():  # a savepoint: a failed insert must not poison the transaction
                 insert(model, pending.new, same=same)
@@ -142,14 +156,15 @@ def write(model, pending: Pending, *, user, committee, year: int, channel: str, 
             # Two first entries of one unit-year can both find no row; the unique constraint lets
             # only one through (the other waits for it, then fails): that one is told of the
             # conflict and shown the row now stored, as for any other concurrent change.
-            units = [row.own["unit_id"] for row in pending.new]
-            stored = {r.unit_id: r for r in model.objects.filter(year=year, unit__in=units)}
+            keys = {(row.own["unit_id"], row.own["year"]) for row in pending.new}
+            years = {year for _unit, year in keys}
+            found = among(model.objects.filter(year__in=years), "unit_id", {unit for unit, _year in keys})
+            stored = {(r.unit_id, r.year): r for r in found if (r.unit_id, r.year) in keys}
             if not stored:
                 raise
             raise conflict(stored) from None
     _update(model, pending.changed, changed_by=user, changed_at=now)
-    same = {"at": now, "user_id": user_pk, "channel": channel, "source": source}
-    same.update(committee_id=committee.pk, year=year, reason="")
+    same = {"at": now, "user_id": user_pk, "channel": channel, "source": source, "reason": ""}
     insert(AuditEntry, pending.audit, same=same)
 
 

@@ -10,6 +10,7 @@ inserts and updates.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -99,21 +100,25 @@ class RowErrors(ValidationError):
         )
 
 
-def _check_in_committee(units, committee: Unit, year: int) -> dict[int, tuple[str, str]]:
-    """Every unit sat under `committee` at the end of `year` (its dated place: a past year keeps
-    its committees after a reorganization); their (tier, type of place) that day, by unit id."""
+def _check_in_committee(groups: list[tuple[Unit, list]], year: int) -> dict[int, tuple[str, str]]:
+    """Every unit of each (committee, changes) sat under that committee at the end of `year` (its
+    dated place: a past year keeps its committees after a reorganization); their (tier, type of
+    place) that day, by unit id. One query for all the committees of the year."""
+    units = [c.unit.pk for _committee, changes in groups for c in changes]
+    places = bulk.among(places_on(year_end(year)), "unit_id", units)
     held = {
         pk: (committee_id, tier, place_type)
-        for pk, committee_id, tier, place_type in places_on(year_end(year))
-        .filter(unit_id__in=[u.pk for u in units])
-        .values_list("unit_id", "committee_id", "tier", "place_type")
-    }
-    outside = [u for u in units if held.get(u.pk, (None,))[0] != committee.pk]
-    if outside:
-        raise EditRefused(
-            _("%(units)s do(es) not belong to %(committee)s.")
-            % {"units": ", ".join(u.code for u in outside[:5]), "committee": committee.name}
+        for pk, committee_id, tier, place_type in places.values_list(
+            "unit_id", "committee_id", "tier", "place_type"
         )
+    }
+    for committee, changes in groups:
+        outside = [c.unit for c in changes if held.get(c.unit.pk, (None,))[0] != committee.pk]
+        if outside:
+            raise EditRefused(
+                _("%(units)s do(es) not belong to %(committee)s.")
+                % {"units": ", ".join(u.code for u in outside[:5]), "committee": committee.name}
+            )
     return {pk: (tier, place_type) for pk, (_committee, tier, place_type) in held.items()}
 
 
@@ -132,25 +137,78 @@ def audit_entry(*, user, channel, source, action, unit, committee, year, changes
     )
 
 
-def _save_rows(*, model, rows, user, committee, year, channel, source, build_values, validate, counted_as):
-    """Shared body of the two bulk writers: lock existing rows, detect conflicts, check, write
-    (the checks and the writes themselves: `assessments.bulk`)."""
-    pks = [r.unit.pk for r in rows]
-    locked = model.objects.select_for_update(of=("self",)).filter(year=year, unit_id__in=pks)
+def _save_rows(*, model, groups, user, channel, source, build_values, validate, counted_as):
+    """Shared body of the bulk writers, for one or many committee-years at once: lock existing
+    rows, detect conflicts, check, write (the checks and the writes themselves: `assessments.bulk`).
+
+    `groups` are (committee, year, rows); `counted_as[year]` and `validate[year]` per year. Year
+    by year, every committee of the year together: one locked read, one COPY per table, whatever
+    the number of committee-years (an import of a province's ten years is a thousand of them),
+    and only one year's pending rows in memory at a time."""
+    result = SaveResult()
+    for year in sorted({year for _committee, year, _rows in groups}):
+        in_year = [(committee, rows) for committee, y, rows in groups if y == year]
+        saved = _save_year(
+            model, in_year, year=year, user=user, channel=channel, source=source,
+            build_values=build_values, validate=validate[year], counted_as=counted_as[year],
+        )  # fmt: skip
+        result.created += saved.created
+        result.updated += saved.updated
+        result.unchanged += saved.unchanged
+    return result
+
+
+def _save_year(model, groups, *, year, user, channel, source, build_values, validate, counted_as):
+    pks = [r.unit.pk for _committee, rows in groups for r in rows]
+    locked = bulk.among(model.objects.select_for_update(of=("self",)).filter(year=year), "unit_id", pks)
     if model is Rating:
         locked = locked.select_related("level", "self_level", "appraised_level")  # the audit reads the old
     existing = {obj.unit_id: obj for obj in locked}
     conflicts = []
-    for r, pk in zip(rows, pks, strict=True):
-        if r.expected_version is not None and pk in existing and existing[pk].version != r.expected_version:
-            conflicts.append(Conflict(unit=r.unit, stored=existing[pk]))
-        elif r.expected_version and pk not in existing:
-            conflicts.append(Conflict(unit=r.unit, stored=None))
+    for _committee, rows in groups:
+        for r in rows:
+            pk = r.unit.pk
+            if (
+                r.expected_version is not None
+                and pk in existing
+                and existing[pk].version != r.expected_version
+            ):
+                conflicts.append(Conflict(unit=r.unit, stored=existing[pk]))
+            elif r.expected_version and pk not in existing:
+                conflicts.append(Conflict(unit=r.unit, stored=None))
     if conflicts:
         raise ConflictError(conflicts)
 
-    checker = bulk.Checker(model, year=year, committee=committee, validate=validate)
-    result, pending, errors = SaveResult(), bulk.Pending(), {}
+    result, pending = SaveResult(), bulk.Pending()
+    checker = bulk.Checker(model, year=year, validate=validate)
+    for committee, rows in groups:
+        errors = _check_rows(
+            model, rows, checker, pending, result, existing=existing, counted_as=counted_as,
+            committee=committee, year=year, build_values=build_values,
+        )  # fmt: skip
+        if errors:
+            raise RowErrors(errors)
+
+    def conflict(stored):
+        return ConflictError(
+            [
+                Conflict(unit=r.unit, stored=stored[(r.unit.pk, year)])
+                for _committee, rows in groups
+                for r in rows
+                if (r.unit.pk, year) in stored
+            ]
+        )
+
+    bulk.write(model, pending, user=user, channel=channel, source=source, conflict=conflict)
+    result.created, result.updated = len(pending.new), len(pending.changed)
+    return result
+
+
+def _check_rows(
+    model, rows, checker, pending, result, *, existing, counted_as, committee, year, build_values
+):
+    """One committee-year's rows checked and added to `pending`; the refused ones by unit."""
+    errors = {}
     create, update = f"{model._meta.model_name}.create", f"{model._meta.model_name}.update"
     rated = model is Rating
     for row in rows:
@@ -177,31 +235,37 @@ def _save_rows(*, model, rows, user, committee, year, channel, source, build_val
             errors[unit] = checker.full_error(obj, values)
             continue
         if obj is None:
-            tier, place_type = counted_as[unit.pk]
-            own = {"unit_id": unit.pk, "tier": tier, "place_type": place_type} if rated else {}
-            own.setdefault("unit_id", unit.pk)
+            own = {"unit_id": unit.pk, "year": year, "committee_id": committee.pk}
+            if rated:
+                own["tier"], own["place_type"] = counted_as[unit.pk]
             pending.new.append(bulk.NewRow(own, checked))
         else:
             pending.changed.append((obj, checked))
-        own = {"action": create if obj is None else update, "unit_id": unit.pk, "changes": changes}
+        own = {"action": create if obj is None else update, "unit_id": unit.pk}
+        own.update(committee_id=committee.pk, year=year, changes=changes)
         pending.audit.append(bulk.NewRow(own))
-    if errors:
-        raise RowErrors(errors)
-
-    def conflict(stored):
-        return ConflictError(
-            [Conflict(unit=r.unit, stored=stored[r.unit.pk]) for r in rows if r.unit.pk in stored]
-        )
-
-    bulk.write(
-        model, pending, user=user, committee=committee, year=year, channel=channel, source=source,
-        conflict=conflict,
-    )  # fmt: skip
-    result.created, result.updated = len(pending.new), len(pending.changed)
-    return result
+    return errors
 
 
-@transaction.atomic
+def _rating_values(c: RatingChange, stored: Rating | None) -> dict:
+    not_rated = c.decided and c.level is None
+    scores = c.scores if c.level is not None or not c.decided else {}  # a unit not rated has none
+    if stored is not None and not not_rated:
+        # A field the change does not carry (a grid shows no general and task parts) is kept.
+        scores = {**{name: getattr(stored, name) for name in SCORE_FIELDS}, **scores}
+    return {
+        "level": c.level if c.decided else None,
+        "not_rated": not_rated,
+        "self_level": c.self_level,
+        "appraised_level": c.appraised_level,
+        "not_rated_reason": c.not_rated_reason.strip() if not_rated else "",
+        "note": c.note.strip(),
+        "decision_number": c.decision_number.strip(),
+        "decision_date": c.decision_date,
+        **{name: scores.get(name) for name in SCORE_FIELDS},
+    }
+
+
 def save_ratings(
     *,
     user,
@@ -212,49 +276,60 @@ def save_ratings(
     source: str = "",
 ) -> SaveResult:
     """Create or change many ratings of one committee-year at once, all or nothing."""
-    check_can_edit(user=user, committee=committee, year=year)
-    counted_as = _check_in_committee([c.unit for c in changes], committee, year)
-    # With, in the same query, whether one of its cross-unit rules refuses rather than warns.
-    refusing = SubordinateRule.objects.filter(level__scheme=OuterRef("pk"), refuses=True)
-    scheme = RatingScheme.objects.annotate(refusing_rules=Exists(refusing)).in_force(year)
+    return save_rating_groups(user=user, groups=[(committee, year, changes)], channel=channel, source=source)
 
-    def values(c: RatingChange, stored: Rating | None) -> dict:
-        not_rated = c.decided and c.level is None
-        scores = c.scores if c.level is not None or not c.decided else {}  # a unit not rated has none
-        if stored is not None and not not_rated:
-            # A field the change does not carry (a grid shows no general and task parts) is kept.
-            scores = {**{name: getattr(stored, name) for name in SCORE_FIELDS}, **scores}
-        return {
-            "level": c.level if c.decided else None,
-            "not_rated": not_rated,
-            "self_level": c.self_level,
-            "appraised_level": c.appraised_level,
-            "not_rated_reason": c.not_rated_reason.strip() if not_rated else "",
-            "note": c.note.strip(),
-            "decision_number": c.decision_number.strip(),
-            "decision_date": c.decision_date,
-            **{name: scores.get(name) for name in SCORE_FIELDS},
-        }
 
-    RatingTally.mark_stale(year)
+@transaction.atomic
+def save_rating_groups(
+    *,
+    user,
+    groups: list[tuple[Unit, int, list[RatingChange]]],
+    channel: str = Channel.FORM,
+    source: str = "",
+) -> SaveResult:
+    """`save_ratings` for many committee-years at once (an import): each (committee, year,
+    changes) checked as `save_ratings` checks it, all written together, all or nothing."""
+    counted_as, validate, schemes = _check_groups(user, groups)
+    for year in counted_as:
+        RatingTally.mark_stale(year)
     result = _save_rows(
         model=Rating,
-        rows=changes,
+        groups=groups,
         user=user,
-        committee=committee,
-        year=year,
         channel=channel,
         source=source,
-        build_values=values,
+        build_values=_rating_values,
         counted_as=counted_as,
-        validate=lambda obj: obj.validate_for(scheme),
+        validate=validate,
     )
-    if scheme is not None and scheme.refusing_rules:
-        _check_cross_unit_rules(year=year, committee=committee, units=[c.unit for c in changes])
+    for year, scheme in schemes.items():
+        if scheme is not None and scheme.refusing_rules:
+            units = [c.unit for _committee, y, changes in groups if y == year for c in changes]
+            _check_cross_unit_rules(year=year, units=units)
     return result
 
 
-def _check_cross_unit_rules(*, year: int, committee: Unit, units: list[Unit]) -> None:
+def _check_groups(user, groups, *, rated: bool = True):
+    """Each committee-year may be changed now by `user`, and holds the units it is given; per
+    year, where the units were counted (`_check_in_committee`) and how a row is validated."""
+    for committee, year, _changes in groups:
+        check_can_edit(user=user, committee=committee, year=year)
+    counted_as, validate, schemes = {}, {}, {}
+    for year in sorted({year for _committee, year, _changes in groups}):
+        in_year = [(committee, changes) for committee, y, changes in groups if y == year]
+        counted_as[year] = _check_in_committee(in_year, year)
+        if rated:
+            # With, in the same query, whether one of its cross-unit rules refuses rather than warns.
+            refusing = SubordinateRule.objects.filter(level__scheme=OuterRef("pk"), refuses=True)
+            scheme = RatingScheme.objects.annotate(refusing_rules=Exists(refusing)).in_force(year)
+            schemes[year] = scheme
+            validate[year] = functools.partial(Rating.validate_for, scheme=scheme)
+        else:
+            validate[year] = functools.partial(MemberStats.validate_for, year=year)
+    return counted_as, validate, schemes
+
+
+def _check_cross_unit_rules(*, year: int, units: list[Unit]) -> None:
     """After the rows are written (in the same transaction): a refusing cross-unit rule broken by
     a grassroots organization saved here, or by the organization of a cell saved here, undoes it."""
     touched = {u.pk if u.tier == Tier.BASE else u.parent_id for u in units}
@@ -269,7 +344,6 @@ def _check_cross_unit_rules(*, year: int, committee: Unit, units: list[Unit]) ->
         )
 
 
-@transaction.atomic
 def save_member_stats(
     *,
     user,
@@ -279,19 +353,30 @@ def save_member_stats(
     channel: str = Channel.FORM,
     source: str = "",
 ) -> SaveResult:
-    check_can_edit(user=user, committee=committee, year=year)
-    counted_as = _check_in_committee([c.unit for c in changes], committee, year)
+    return save_member_stat_groups(
+        user=user, groups=[(committee, year, changes)], channel=channel, source=source
+    )
+
+
+@transaction.atomic
+def save_member_stat_groups(
+    *,
+    user,
+    groups: list[tuple[Unit, int, list[MemberChange]]],
+    channel: str = Channel.FORM,
+    source: str = "",
+) -> SaveResult:
+    """`save_member_stats` for many committee-years at once (an import), all or nothing."""
+    counted_as, validate, _schemes = _check_groups(user, groups, rated=False)
     return _save_rows(
         model=MemberStats,
-        rows=changes,
+        groups=groups,
         user=user,
-        committee=committee,
-        year=year,
         channel=channel,
         source=source,
         build_values=lambda c, stored: {name: c.values.get(name) or 0 for name in MEMBER_FIELDS},
         counted_as=counted_as,
-        validate=lambda obj: obj.validate_for(year),
+        validate=validate,
     )
 
 

@@ -1,9 +1,10 @@
 """Importing a spreadsheet: preview (read and check, write nothing), then commit (all or nothing).
 
-The page, the command and the tests all come here. `commit` hands each committee-year's
-changes to `assessments.services.save_ratings` / `save_member_stats` — the writers of the web
-grid — inside ONE outer transaction, with channel "import" and the file's name as the audit
-source; any refusal there rolls the whole file back.
+The page, the command and the tests all come here. `commit` hands every committee-year's
+changes at once to `assessments.services.save_rating_groups` / `save_member_stat_groups` — the
+writers of the web grid, for many committee-years — in ONE transaction, with channel "import" and
+the file's name as the audit source (a statement per year read and one COPY per table written,
+not a dozen statements per committee-year); any refusal there rolls the whole file back.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ import os
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessments.models import Channel
 from assessments.policy import EditRefused
-from assessments.services import ConflictError, RowErrors, save_member_stats, save_ratings
+from assessments.services import ConflictError, RowErrors, save_member_stat_groups, save_rating_groups
 from imports import rows as R
 from imports.kinds import RATINGS, kind_for
 from imports.limits import FileRefused, max_bytes
@@ -93,26 +93,25 @@ def commit(prev: R.Checked, *, user, valid_only: bool = False, dry_run: bool = F
             % {"count": counts[R.ERROR]},
             [str(e) for e in prev.errors],
         )
-    writer = save_ratings if prev.kind == RATINGS else save_member_stats
+    writer = save_rating_groups if prev.kind == RATINGS else save_member_stat_groups
     spec = kind_for(prev.kind)
     groups = prev.groups()
     if dry_run:
         result.created, result.updated = counts[R.NEW], counts[R.CHANGED]
         return result
     try:
-        with transaction.atomic():
-            for (committee_pk, year), group in sorted(groups.items()):
-                saved = writer(
-                    user=user,
-                    committee=prev.units[committee_pk],
-                    year=year,
-                    changes=[spec.change(row) for row in group],
-                    channel=Channel.IMPORT,
-                    source=prev.file_name,
-                )
-                result.created += saved.created
-                result.updated += saved.updated
-                result.unchanged += saved.unchanged
+        saved = writer(
+            user=user,
+            groups=[
+                (prev.units[committee_pk], year, [spec.change(row) for row in group])
+                for (committee_pk, year), group in sorted(groups.items())
+            ],
+            channel=Channel.IMPORT,
+            source=prev.file_name,
+        )
+        result.created += saved.created
+        result.updated += saved.updated
+        result.unchanged += saved.unchanged
     except RowErrors as errors:
         where = {row.unit.pk: row for rows in groups.values() for row in rows}
         messages = []
