@@ -15,6 +15,7 @@ import json
 import re
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,22 +49,33 @@ class DateText(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        text = super().to_python(value)[:30]
-        if not text:
-            return None
-        try:
-            return parse_date(text)
-        except ValueError:
-            raise ValidationError(
-                _("“%(value)s” is not a date: write it as d/m/yyyy, e.g. 1/7/2025.") % {"value": text}
-            ) from None
+        return read_date(super().to_python(value))
 
 
-def parse_on(text: str | None) -> datetime.date:
-    """The date a page is about (`?on=`), today when none or unreadable."""
+def read_date(text: str | None) -> datetime.date | None:
+    """A date as offices type it (d/m/yyyy, or any way `parse_date` reads): None when empty, a
+    ValidationError naming it when unreadable. The one reading of a date on the "Tổ chức" pages:
+    their forms' fields and the date a page is about (`parse_on`)."""
+    text = (text or "").strip()[:30]
+    if not text:
+        return None
     try:
-        return parse_date(text) if text else timezone.localdate()
+        return parse_date(text)
     except ValueError:
+        raise ValidationError(
+            _("“%(value)s” is not a date: write it as d/m/yyyy, e.g. 1/7/2025.") % {"value": text}
+        ) from None
+
+
+def parse_on(text: str | None, *, request=None) -> datetime.date:
+    """The date a page is about (`?on=`, a form's `on`): today when none; an unreadable one is
+    ignored for today, and said in a message when `request` is given (a bound form says it
+    beside its field instead)."""
+    try:
+        return read_date(text) or timezone.localdate()
+    except ValidationError as error:
+        if request is not None:
+            messages.error(request, error.messages[0])
         return timezone.localdate()
 
 

@@ -80,7 +80,7 @@ def _operate(request, form_class, *, initial=None, **form_kwargs):
     else:
         form = form_class(initial=initial or {}, user=user, **form_kwargs)
         on = None
-    on = on or parse_on(form["on"].value())
+    on = on or parse_on(form["on"].value(), request=None if form.is_bound else request)
     context.update(
         {
             "form": form,

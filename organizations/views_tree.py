@@ -6,38 +6,21 @@ committee staff see their own committee and may found a subordinate cell under o
 grassroots party committees.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
-from imports.cells import parse_date
 from organizations.access import unit_for_request
+from organizations.forms import parse_on
 from organizations.forms_operations import OPERATION_FORMS
 from organizations.models import Kind
 from organizations.timeline import timeline_of
 from organizations.tree import tree_for
 
 MAX_QUERY = 100
-
-
-def date_asked(request):
-    """The date of `?on=` (d/m/yyyy), today when none; an unreadable one is said and ignored."""
-    text = request.GET.get("on", "").strip()[:30]
-    if text:
-        try:
-            return parse_date(text)
-        except ValueError:
-            messages.error(
-                request,
-                _("“%(value)s” is not a date: write it as d/m/yyyy, e.g. 1/7/2025.") % {"value": text},
-            )
-    return timezone.localdate()
 
 
 def may_found_cell(user, unit) -> bool:
@@ -52,7 +35,7 @@ def may_found_cell(user, unit) -> bool:
 @login_required
 @require_GET
 def tree(request):
-    on = date_asked(request)
+    on = parse_on(request.GET.get("on"), request=request)
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
     context = {
         "tree": tree_for(request.user, on, query=query),

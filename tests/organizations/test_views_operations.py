@@ -154,6 +154,12 @@ def test_bad_input_names_what_is_wrong(provincial):
     assert form.errors["unit_codes"] == ["No unit has the code ZZZ."]
 
 
+def test_an_unreadable_date_in_the_link_is_said_as_on_the_tree(provincial):
+    page = provincial.get(reverse("organizations:merge"), {"on": "31/02/2025"})
+    assert "“31/02/2025” is not a date" in page.content.decode()
+    assert page.context["on"] == datetime.date.today()
+
+
 def test_the_datalist_offers_the_units_alive_on_the_date(provincial):
     b.cell(b.unit("A-001"), "A-001-09", founded=D(2026, 1, 1))
     page = provincial.get(reverse("organizations:merge"), {"on": "1/7/2025"})
