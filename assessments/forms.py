@@ -232,7 +232,10 @@ def value_text(value) -> str:
     back as it was shown has the digest it was shown with)."""
     if value is None:
         return ""
-    if isinstance(value, bool):  # a yes/no choice is posted as "1"/"0"
+    kind = type(value)
+    if kind is str:  # most of a page's values: read as they are (500 rows × every column)
+        return value
+    if kind is bool:  # a yes/no choice is posted as "1"/"0"
         return "1" if value else "0"
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")

@@ -140,20 +140,36 @@ class RowWriter:
         )
 
     def row(self, line: Line, *, conflict_note) -> str:
-        unit, prefix = line.unit, f"{self.prefix}-{line.index}-"
+        unit, prefix, pk = line.unit, f"{self.prefix}-{line.index}-", line.unit.pk
+        texts, errors_of, extra = line.texts, line.errors, self.extra
         cells = []
         for k, col in enumerate(self.cols):
-            errors = line.errors.get(col.name)
-            extra = self.extra
-            note = ""
-            if errors:
-                extra += f' aria-invalid="true" aria-describedby="e{line.index}-{col.name}"'
-                note = f'<div class="ge" id="e{line.index}-{col.name}">{escape(" ".join(errors))}</div>'
-            control = col.control(prefix + col.name, line.texts.get(col.name, ""), f"n{unit.pk} c{k}", extra)
-            cells.append(f"<td>{control}{note}")
+            name = col.name
+            control = col.control(prefix + name, texts.get(name, ""), f"n{pk} c{k}", extra)
+            if errors_of and (errors := errors_of.get(name)):
+                invalid = f' aria-invalid="true" aria-describedby="e{line.index}-{name}"'
+                control = col.control(prefix + name, texts.get(name, ""), f"n{pk} c{k}", extra + invalid)
+                control += f'<div class="ge" id="e{line.index}-{name}">{escape(" ".join(errors))}</div>'
+            cells.append(f"<td>{control}")
         state = f"{line.version}.{line.shown}" if line.shown else line.version if line.version != "0" else ""
         shown = f'<input type="hidden" name="{prefix}shown" value="{escape(state)}">' if state else ""
-        notes = []
+        notes, opening = "", "<tr>"
+        conflicted = pk in self.conflicts
+        if errors_of or conflicted or pk in self.warnings:  # the rare rows with more to say
+            notes = self._notes(line, conflict_note)
+            classes = " ".join(c for c, on in (("err", line.has_errors), ("conflict", conflicted)) if on)
+            opening = f'<tr class="{classes}">' if classes else opening
+        return (
+            f"{opening}<th>"
+            f'<a id="n{pk}" href="{self.history.format(unit.code)}">{escape(unit.name)}</a> '
+            f"<small>{escape(unit.code)}</small>"
+            f'<input type="hidden" name="{prefix}unit" value="{pk}">'
+            f"{shown}{notes}{''.join(cells)}"
+        )
+
+    def _notes(self, line: Line, conflict_note) -> str:
+        """A row's own messages: its errors not of one input, the scheme's warning, a conflict."""
+        unit, notes = line.unit, []
         if errors := line.errors.get(""):
             notes.append(f'<div class="ge" id="e{line.index}-">{escape(" ".join(errors))}</div>')
         if warning := self.warnings.get(unit.pk):
@@ -163,17 +179,7 @@ class RowWriter:
         if unit.pk in self.conflicts:
             note = escape(conflict_note(self.conflicts[unit.pk]))
             notes.append(f'<div class="gn conflict-note" id="conflict-{unit.pk}">{note}</div>')
-        classes = " ".join(
-            name for name, on in (("err", line.has_errors), ("conflict", unit.pk in self.conflicts)) if on
-        )
-        opening = f'<tr class="{classes}">' if classes else "<tr>"
-        return (
-            f"{opening}<th>"
-            f'<a id="n{unit.pk}" href="{self.history.format(unit.code)}">{escape(unit.name)}</a> '
-            f"<small>{escape(unit.code)}</small>"
-            f'<input type="hidden" name="{prefix}unit" value="{unit.pk}">'
-            f"{shown}{''.join(notes)}{''.join(cells)}"
-        )
+        return "".join(notes)
 
 
 def summary(lines: list[Line], cols: list[Column], *, unit_errors=None, conflicts=None, conflict_note=None):

@@ -175,7 +175,8 @@ class GridView(LoginRequiredMixin, View):
             "kinds": [(kind, Kind(kind).label) for kind in grid.kinds],
             "place_types": PlaceType.choices,
             "submission": submission_for(grid.committee, grid.year),
-            "locked": is_locked(grid.year),
+            # An editable page's year is not locked (check_can_edit refused it otherwise).
+            "locked": bool(read_only_reason) and is_locked(grid.year),
             "warnings": warnings,
             "export_url": self.export_link(request, grid),
         }
