@@ -160,7 +160,7 @@ def test_reorganize_dry_run_prints_the_consequences(tmp_path, province_staff, en
 
 
 def test_the_tree_on_a_date_is_one_query(reorganized, django_assert_num_queries):
-    from organizations.tree_on import tree_on
+    from organizations.tree import tree_on
 
     with django_assert_num_queries(1):
         tree_on(D(2025, 12, 31))

@@ -1,6 +1,6 @@
 """python manage.py org_tree --as-of YYYY-MM-DD [--format json|table]
 
-The tree on a date (`organizations.tree_on`): the province, then each reporting committee of
+The tree on a date (`organizations.tree.tree_on`): the province, then each reporting committee of
 that day with its code, name, kind, parent code and the grassroots organizations and subordinate
 cells under it, and the totals. A date that is not one is one line on stderr.
 """
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kontum_party.converters import command_date
 from organizations.models import Kind
-from organizations.tree_on import tree_on
+from organizations.tree import tree_on
 
 
 class Command(BaseCommand):
