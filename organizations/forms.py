@@ -22,10 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from imports.cells import parse_date
-from organizations.models import KINDS_BY_TIER, Kind, PlaceType, Unit, code_validator
+from organizations.models import TIER_OF_KIND, Kind, PlaceType, Unit, code_validator
 from organizations.reorganize import Decision, NewUnit
 
-TIER_OF_KIND = {kind: tier for tier, kinds in KINDS_BY_TIER.items() for kind in kinds}
 KIND_CHOICES = [(k.value, k.label) for k in Kind if k != Kind.PROVINCE]
 PLACE_CHOICES = [("", "—"), *PlaceType.choices]
 DECISION_FIELDS = ["on", "decision_number", "decision_date", "note"]

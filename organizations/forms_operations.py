@@ -18,7 +18,6 @@ from organizations.forms import (
     KIND_CHOICES,
     PARENTS,
     TEXT,
-    TIER_OF_KIND,
     OperationForm,
     code_field,
     codes_field,
@@ -27,7 +26,7 @@ from organizations.forms import (
     new_unit,
     place_field,
 )
-from organizations.models import Kind, Unit
+from organizations.models import TIER_OF_KIND, Kind, Unit
 from organizations.reorganize import NewUnit
 
 

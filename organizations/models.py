@@ -50,6 +50,9 @@ KINDS_BY_TIER = {
     Tier.BASE: [Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL],
     Tier.CELL: [Kind.SUBORDINATE_CELL],
 }
+# And so the tier of each kind (a kind belongs to one tier): what a form or a file naming only a
+# kind means.
+TIER_OF_KIND = {kind: tier for tier, kinds in KINDS_BY_TIER.items() for kind in kinds}
 # Which tiers a unit of each tier may sit under: a grassroots organization under a committee, or
 # directly under the province (the commune party committees founded in 2025).
 PARENT_TIERS = {
@@ -399,6 +402,7 @@ __all__ = [
     "RATED_TIERS",
     "REPORTING_COMMITTEES",
     "SCOPE_UNITS",
+    "TIER_OF_KIND",
     "Kind",
     "Lineage",
     "LineageKind",

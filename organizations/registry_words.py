@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from imports.cells import key
 from organizations.history import LineageKind
-from organizations.models import KINDS_BY_TIER, Kind, PlaceType
+from organizations.models import TIER_OF_KIND, Kind, PlaceType
 
 KIND_WORDS = {
     Kind.PROVINCE: ("Đảng bộ tỉnh", "Tỉnh ủy", "Tỉnh", "Đảng bộ thành phố trực thuộc trung ương"),
@@ -103,7 +103,6 @@ def _index(words: dict) -> dict[str, str]:
 _KINDS = _index(KIND_WORDS)
 _PLACES = _index(PLACE_WORDS)
 _OPERATIONS = _index(OPERATION_WORDS)
-TIER_OF_KIND = {kind: tier for tier, kinds in KINDS_BY_TIER.items() for kind in kinds}
 
 
 def _label_key(choices) -> dict[str, str]:

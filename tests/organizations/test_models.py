@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from organizations.models import Kind, Tier, Unit
+from organizations.models import KINDS_BY_TIER, TIER_OF_KIND, Kind, Tier, Unit
 from organizations.services import dissolve_unit, move_unit
 from tests import builders as b
 
@@ -109,3 +109,9 @@ def test_active_in_a_year():
         for y in (2016, 2017, 2019)
     }
     assert active == {2016: {"OLD"}, 2017: set(), 2019: {"NEW"}}
+
+
+def test_each_kind_belongs_to_one_tier():
+    assert set(TIER_OF_KIND) == set(Kind)
+    assert all(kind in KINDS_BY_TIER[tier] for kind, tier in TIER_OF_KIND.items())
+    assert TIER_OF_KIND[Kind.GRASSROOTS_COMMITTEE] == Tier.BASE
