@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -126,7 +127,7 @@ class TargetCell:
     column: TargetColumn
     result: TargetResult
 
-    @property
+    @cached_property  # (read up to five times per cell by the table of 700 committees)
     def state(self) -> str:
         """met, missed, in_progress, province_only or no_data."""
         t = self.result
@@ -138,7 +139,7 @@ class TargetCell:
             return "met"
         return "in_progress" if t.in_progress else "missed"
 
-    @property
+    @cached_property
     def shortfall(self) -> str:
         t = self.result
         if t.met is False and t.shortfall_units:
@@ -151,14 +152,22 @@ class CommitteeRow:
     committee: Unit
     report: QualityReport
     status: str = Status.DRAFT
+    # The columns by target code, shared by the rows of one table (each row's targets are the
+    # same targets: one column each, not one per row and cell).
+    columns: dict = field(default_factory=dict, repr=False, compare=False)
 
-    @property
+    @cached_property
     def below_target(self) -> bool:
         return any(t.met is False and not t.in_progress for t in self.report.targets)
 
-    @property
+    @cached_property
     def cells(self) -> list[TargetCell]:
-        return [TargetCell(column=TargetColumn.of(t), result=t) for t in self.report.targets]
+        return [TargetCell(column=self._column(t), result=t) for t in self.report.targets]
+
+    def _column(self, result: TargetResult) -> TargetColumn:
+        if result.code not in self.columns:
+            self.columns[result.code] = TargetColumn.of(result)
+        return self.columns[result.code]
 
     @property
     def targets_missed(self) -> int:
@@ -173,11 +182,11 @@ class CommitteeRow:
             if t.met is False and COUNTS.get(t.metric) in ("organizations", "cells")
         )
 
-    @property
+    @cached_property
     def units(self) -> int:
         return self.report.base.total + self.report.cells.total
 
-    @property
+    @cached_property
     def recorded(self) -> int:
         return self.units - self.report.base.pending - self.report.cells.pending
 
@@ -219,13 +228,17 @@ def committee_rows(
     engine's reports grouped by committee (whole province only). A committee dissolved earlier
     can still appear among the groups through its members' term admissions: it is left out.
     Restated, the committees are those of the structure's date (founded since, maybe)."""
-    units = Unit.objects if restated else Unit.objects.committees()
-    committees = units.in_bulk([key for key in reports if key is not None])
+    # The groups' keys are committees' ids: read by key (filtering `Unit.objects.committees()`
+    # would join every unit to its parent), each tested by `Unit.is_reporting_committee`.
+    committees = Unit.objects.in_bulk([key for key in reports if key is not None])
     statuses = dict(Submission.objects.filter(year=year).values_list("committee_id", "status"))
+    columns: dict = {}
     rows = [
-        CommitteeRow(committee=committees[key], report=report, status=statuses.get(key, Status.DRAFT))
+        CommitteeRow(
+            committee=committees[key], report=report, status=statuses.get(key, Status.DRAFT), columns=columns
+        )
         for key, report in reports.items()
-        if key in committees
+        if key in committees and (restated or committees[key].is_reporting_committee)
     ]
     rows = [row for row in rows if row.committee.is_active_in(year) or row.recorded]
     return sorted(rows, key=sort_key(sort))

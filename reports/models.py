@@ -29,11 +29,15 @@ class SummaryStamp(models.Model):
 
 
 class YearSummary(models.Model):
-    """A year's summary, and the stamps it was counted at."""
+    """A year's summary, the stamps it was counted at, and the whole year's reporting rate (the
+    units recorded of the units to rate: read for every year of a trend, 15,000 summary rows a
+    year at national scale otherwise)."""
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     data_version = models.BigIntegerField(default=-1)
     units_version = models.BigIntegerField(default=-1)
+    reported = models.IntegerField(default=0)
+    to_rate = models.IntegerField(default=0)
 
     def __str__(self):
         return str(self.year)

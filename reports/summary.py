@@ -22,6 +22,13 @@ from organizations.models import Unit
 from reports.models import UNITS_STAMP, MemberCount, RatingCount, SummaryStamp, YearSummary
 
 RATING_FIELDS = ("committee_id", "place_type", "tier", "level_id", "self_level_id", "not_rated")
+# The summary rows of units recorded (`Rating.RECORDED`: a decided rating, or "not rated") and of
+# units still pending: the reporting rate of a year.
+RECORDED = Q(pending=False) & (Q(level__isnull=False) | Q(not_rated=True))
+REPORTING = {
+    "reported": Sum("n", filter=RECORDED, default=0),
+    "pending": Sum("n", filter=Q(pending=True), default=0),
+}
 
 
 def _stamp(year):
@@ -86,7 +93,13 @@ def recount(year: int) -> None:
             ["committee_id", "place_type", *MEMBER_FIELDS],
             source=["committee_id", "kind", *(f"sum_{name}" for name in MEMBER_FIELDS)],
         )
-        YearSummary.objects.filter(year=year).update(data_version=data, units_version=units)
+        rate = RatingCount.objects.filter(year=year).aggregate(**REPORTING)
+        YearSummary.objects.filter(year=year).update(
+            data_version=data,
+            units_version=units,
+            reported=rate["reported"],
+            to_rate=rate["reported"] + rate["pending"],
+        )
 
 
 def _insert(model, year: int, queryset, columns: list[str], source=None, **constants) -> None:
@@ -129,20 +142,26 @@ def member_counts(first_year: int, last_year: int, committee: Unit | None = None
 
 def reporting_counts(years, committee: Unit | None = None) -> dict[int, tuple[int, int]]:
     """{year: (units recorded, units to rate)} for each of `years` (in `committee`), from the
-    summaries: what `assessments.seasons.reporting` counts on the units (the same rules:
-    `Rating.RECORDED`, `Unit.objects.to_rate`), in one query whatever the number of years."""
+    summaries: the units' own rules (`Rating.RECORDED`, `Unit.objects.to_rate`), counted when the
+    year's summary is. One query whatever the number of years: the years' summaries for the whole
+    province, a committee's own summary rows otherwise."""
     years = sorted(set(years))
     if not years:
         return {}  # (an empty IN () cannot be written as SQL)
     ensure_fresh(years)
-    rows = RatingCount.objects.filter(year__in=years)
-    if committee is not None:
-        rows = rows.filter(committee=committee)
-    recorded = Q(pending=False) & (Q(level__isnull=False) | Q(not_rated=True))
-    grouped = rows.values("year").annotate(
-        reported=Sum("n", filter=recorded, default=0), pending=Sum("n", filter=Q(pending=True), default=0)
-    )
-    counts = {year: (reported, reported + pending) for year, reported, pending in fetch(grouped.order_by())}
+    if committee is None:
+        counts = {
+            year: (reported, to_rate)
+            for year, reported, to_rate in YearSummary.objects.filter(year__in=years).values_list(
+                "year", "reported", "to_rate"
+            )
+        }
+    else:
+        rows = RatingCount.objects.filter(year__in=years, committee=committee).values("year")
+        counts = {
+            year: (reported, reported + pending)
+            for year, reported, pending in fetch(rows.annotate(**REPORTING))
+        }
     return {year: counts.get(year, (0, 0)) for year in years}
 
 
