@@ -11,9 +11,11 @@ of LOAD_WAIT seconds (default 1–3) between actions:
   browser does) and an import preview (upload a 5-row CSV, read the preview, cancel);
 - leaders (10 of 50): the province's dashboard and JSON report, a committee's grid (read only).
 
-Every clerk saves: a committee has two or three of them (40 accounts over 15 committees), each
-looking after its own share of the committee's units (unit id modulo the clerks), so that clerks of
-one committee save different rows of the same grid at the same time, as offices do. Both saves
+The year is the season being worked on (the demo's open 2026; setup_users.py picks it and the 15
+largest committees whose staff may still enter it). Every clerk saves: a committee has two or three
+of them (40 accounts over 15 committees), each looking after its own share of the committee's units
+(unit id modulo the clerks), so that clerks of one committee save different rows of the same grid at
+the same time, as offices do; a row not rated yet is given a level, then its note changes. Both saves
 must succeed: the grid skips rows a user left alone, so a row another clerk saved meanwhile is
 no conflict (a 409 would count as a failure). LOAD_GRID_WEIGHT=0 leaves the grid pages out
 (to see what the rest costs).
@@ -36,13 +38,17 @@ from pathlib import Path
 
 from locust import HttpUser, between, events, task
 
-YEAR = int(os.environ.get("LOAD_YEAR", "2015"))
 PASSWORD = os.environ.get("LOAD_PASSWORD", "")
 ACCOUNTS = (
     json.loads(Path(os.environ["LOAD_USERS"]).read_text(encoding="utf-8"))
     if "LOAD_USERS" in os.environ
     else []
 )
+# The season being worked on, as setup_users.py chose it (the demo's open 2026), unless LOAD_YEAR.
+YEAR = int(os.environ.get("LOAD_YEAR") or (ACCOUNTS[0].get("year") if ACCOUNTS else None) or 2026)
+# The JSON report's year: the latest closed season (a committee with nothing entered yet for the
+# open one has no report of it), as setup_users.py found it.
+REPORT_YEAR = int((ACCOUNTS[0].get("report_year") if ACCOUNTS else None) or YEAR)
 WAIT = [float(s) for s in os.environ.get("LOAD_WAIT", "1,3").split(",")]
 GRID = int(os.environ.get("LOAD_GRID_WEIGHT", "3"))  # the other weights are fixed
 
@@ -142,6 +148,18 @@ class FormFields(HTMLParser):
             self.fields[self.textarea] += data
 
 
+# The levels of a row's decision (a level's value is its id; "" and "not_rated", which needs a
+# reason, are not): the last, the lowest, is one that any points (a scored scheme) allow.
+LEVEL_SELECT = re.compile(r'<select name="form-\d+-level"[^>]*>(.*?)</select>', re.S)
+LEVELS = re.compile(r'<option (?:selected )?value="(\d+)">')
+
+
+def lowest_level(html: str) -> str:
+    select = LEVEL_SELECT.search(html)
+    levels = LEVELS.findall(select.group(1)) if select else []
+    return levels[-1] if levels else ""
+
+
 def grid_fields(html: str) -> dict[str, str]:
     parser = FormFields("rating-grid")
     parser.feed(html)
@@ -206,7 +224,9 @@ class CommitteeStaff(SiteUser):
     @task(3)
     def api(self):
         self.page(
-            f"/api/reports/{YEAR}/?committee={self.account['committee']}", "API report (committee)", '"year"'
+            f"/api/reports/{REPORT_YEAR}/?committee={self.account['committee']}",
+            "API report (committee)",
+            '"year"',
         )
 
     @task(GRID)
@@ -219,16 +239,20 @@ class CommitteeStaff(SiteUser):
         response = self.page(url, "rating grid", 'id="rating-grid"')
         fields = grid_fields(response.text)
         clerks, ordinal = self.account.get("clerks", 1), self.account["ordinal"]
-        rated = sorted(
+        mine = [  # the rows of this clerk's share
             int(m.group(1))
-            for name, value in fields.items()
-            if value
-            and (m := re.fullmatch(r"form-(\d+)-level", name))
-            and int(fields.get(f"form-{m.group(1)}-unit") or 0) % clerks == ordinal  # this clerk's share
-        )
-        if not rated:
+            for name in fields
+            if (m := re.fullmatch(r"form-(\d+)-level", name))
+            and int(fields.get(f"form-{m.group(1)}-unit") or 0) % clerks == ordinal
+        ]
+        if not mine:
             return
-        row = random.choice(rated)
+        rated = [i for i in mine if fields[f"form-{i}-level"]]
+        row = random.choice(rated or mine)
+        if not fields[f"form-{row}-level"]:  # nothing rated yet (the demo's 2026 is mostly empty): rate it
+            fields[f"form-{row}-level"] = lowest_level(response.text)
+            if fields.get(f"form-{row}-score") == "":  # a scored scheme (Quy định 366): its points too
+                fields[f"form-{row}-score"] = "50"
         fields[f"form-{row}-note"] = f"Kiểm thử tải {self.account['username']} {time.time():.3f}"
         self.post(url, "rating grid: save one row", fields)
 
@@ -261,7 +285,7 @@ class Leader(SiteUser):
 
     @task(3)
     def api(self):
-        self.page(f"/api/reports/{YEAR}/", "API report (province)", '"year"')
+        self.page(f"/api/reports/{REPORT_YEAR}/", "API report (province)", '"year"')
 
     @task(1 if GRID else 0)
     def grid(self):

@@ -86,8 +86,9 @@ export SECRET_KEY ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=False SECURE_COOKI
 WORKERS=$(($(nproc) * 2 + 1))
 echo "== starting the server on 127.0.0.1:$PORT" >&2
 if grep -q '^serve:' Makefile; then
+    # -o: the virtualenv as it is (a lock file changed by a colleague would reinstall it first).
     SERVER_COMMAND="make serve PORT=$PORT"
-    setsid make serve PORT="$PORT" >"$OUT/server.log" 2>&1 &
+    setsid make -o .venv/.installed serve PORT="$PORT" >"$OUT/server.log" 2>&1 &
 else  # before `make serve` existed: what it runs
     SERVER_COMMAND="gunicorn kontum_party.wsgi -w $WORKERS -b 127.0.0.1:$PORT"
     DJANGO_ENV=production "$PY" manage.py collectstatic --noinput --verbosity 0
@@ -95,18 +96,23 @@ else  # before `make serve` existed: what it runs
         >"$OUT/server.log" 2>&1 &
 fi
 SERVER_PID=$!
-for _ in $(seq 1 120); do
+ready=""
+for _ in $(seq 1 600); do  # up to 5 minutes on a busy machine (collectstatic, migrate, 5 workers)
     if "$PY" -c "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:$PORT/accounts/login/', timeout=2).status != 200)" 2>/dev/null; then
+        ready=1
         break
     fi
     kill -0 "$SERVER_PID" 2>/dev/null || { echo "The server stopped:" >&2; tail -n 30 "$OUT/server.log" >&2; exit 1; }
     sleep 0.5
 done
+[ -n "$ready" ] || { echo "The server did not answer within 5 minutes:" >&2; tail -n 30 "$OUT/server.log" >&2; exit 1; }
 
 # ----------------------------------------------------------------------------------- the load
 echo "== locust: $USERS users (spawn rate $SPAWN_RATE/s), $DURATION, pause $LOAD_WAIT s" >&2
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 .venv/bin/locust -f benchmarks/load/locustfile.py --headless -u "$USERS" -r "$SPAWN_RATE" -t "$DURATION" \
     --host "http://127.0.0.1:$PORT" --csv "$OUT/locust" --only-summary >"$OUT/locust.log" 2>&1 || true
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ------------------------------------------------------------------------------------ figures
 set +e  # the summary's exit status says whether the goal was met
@@ -117,8 +123,9 @@ pg_version=$("$PY" manage.py shell -c "from django.db import connection; c = con
         "$(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo) RAM, $(uname -sr);"\
         "PostgreSQL $pg_version on the same machine; locust $("$PY" -c 'import locust; print(locust.__version__)') on the same machine."
     echo "Load: $USERS users ($LOAD_STAFF committee staff, $LOAD_LEADERS leaders), spawn rate $SPAWN_RATE/s, $DURATION, $LOAD_WAIT s between actions."
+    echo "Machine load average (1, 5, 15 min; $(nproc) cores) when locust started: $LOAD_BEFORE; when it ended: $LOAD_AFTER."
     echo
-    "$PY" benchmarks/load/summary.py "$LOAD_SUMMARY"
+    "$PY" benchmarks/load/summary.py "$LOAD_SUMMARY" --server-log "$OUT/server.log"
 } | tee "$OUT/summary.md"
 status=${PIPESTATUS[0]}
 set -e

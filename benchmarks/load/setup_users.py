@@ -1,11 +1,15 @@
 """Create the load test's accounts, and write what the locustfile needs to know about them.
 
     DATABASE_URL=postgres://... .venv/bin/python benchmarks/load/setup_users.py \
-        --password SECRET --out users.json [--staff 40 --leaders 10 --year 2015]
+        --password SECRET --out users.json [--staff 40 --leaders 10 --committees 15 --year 2026]
 
-Committee staff `load01…` are spread over the committees of the year (round robin), leaders
-`lead01…` read the whole province. Every account gets the same password (hashed once: the
-hasher's cost is for logging in, not for making 50 accounts). Run again: accounts are updated.
+The year is the season being worked on (`seasons.working_year`: the demo's open 2026) unless
+given. Committee staff `load01…` are spread (round robin) over the `--committees` largest
+committees whose staff may still enter that year's data (`policy.check_can_edit`: the season
+open, the committee in draft and not dissolved — the demo's 2015 committees all ended in 2025, so
+their staff only read), two or three clerks each; leaders `lead01…` read the whole province.
+Every account gets the same password (hashed once: the hasher's cost is for logging in, not for
+making 50 accounts). Run again: accounts are updated.
 """
 
 import argparse
@@ -22,9 +26,12 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.core.exceptions import PermissionDenied  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
+from assessments import seasons  # noqa: E402
+from assessments.policy import EditRefused, check_can_edit  # noqa: E402
 from organizations.models import Tier, Unit  # noqa: E402
 
 IMPORT_ROWS = 5  # units in each user's import file
@@ -36,12 +43,19 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--staff", type=int, default=40)
     parser.add_argument("--leaders", type=int, default=10)
-    parser.add_argument("--year", type=int, default=2015)
+    parser.add_argument("--committees", type=int, default=15)
+    parser.add_argument("--year", type=int, default=None)
     args = parser.parse_args()
+    year = args.year or seasons.working_year()
+    # The API's year: the latest closed season (the API's default; a committee that has entered
+    # nothing yet for the open season has no report of it: 404).
+    report_year = seasons.latest_closed() or year
 
-    committees = list(Unit.objects.committees().active_in(args.year).order_by("code"))
+    committees = editable_committees(year)[: args.committees]
     if not committees:
-        sys.exit("No committees: load the demo first (DEBUG=True manage.py load_demo).")
+        sys.exit(
+            f"No committee can enter {year}'s data: load the demo first (DEBUG=True manage.py load_demo)."
+        )
     hashed = make_password(args.password)
     accounts = []
     with transaction.atomic():
@@ -54,7 +68,7 @@ def main():
             units = list(
                 Unit.objects.for_user(user)
                 .filter(tier__in=[Tier.BASE, Tier.CELL])
-                .active_in(args.year)
+                .active_in(year)
                 .order_by("code")
                 .values_list("code", flat=True)
             )
@@ -63,6 +77,8 @@ def main():
             accounts.append(
                 {
                     "username": user.username,
+                    "year": year,
+                    "report_year": report_year,
                     "role": "staff",
                     "committee": committee.code,
                     "ordinal": ordinal,
@@ -77,12 +93,34 @@ def main():
                 defaults={"role": Role.LEADER, "committee": None, "password": hashed},
             )
             accounts.append(
-                {"username": user.username, "role": "leader", "committees": [c.code for c in committees]}
+                {
+                    "username": user.username,
+                    "year": year,
+                    "report_year": report_year,
+                    "role": "leader",
+                    "committees": [c.code for c in committees],
+                }
             )
     Path(args.out).write_text(json.dumps(accounts, ensure_ascii=False, indent=1), encoding="utf-8")
+    sizes = ", ".join(f"{c.code} {Unit.objects.to_rate(year, committee=c).count()}" for c in committees)
     print(
-        f"{args.staff} committee staff over {len(committees)} committees, {args.leaders} leaders → {args.out}"
+        f"{year} (API: {report_year}): {args.staff} committee staff over {len(committees)} committees "
+        f"(units: {sizes}), {args.leaders} leaders → {args.out}"
     )
+
+
+def editable_committees(year: int) -> list:
+    """The committees whose staff may enter `year`'s data now, the largest first."""
+    found = []
+    for committee in Unit.objects.committees().active_in(year):
+        try:
+            check_can_edit(
+                user=User(role=Role.COMMITTEE_STAFF, committee=committee), committee=committee, year=year
+            )
+        except (EditRefused, PermissionDenied):
+            continue
+        found.append((Unit.objects.to_rate(year, committee=committee).count(), committee.code, committee))
+    return [committee for _count, _code, committee in sorted(found, key=lambda f: (-f[0], f[1]))]
 
 
 if __name__ == "__main__":
