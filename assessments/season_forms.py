@@ -9,5 +9,4 @@ class SeasonForm(forms.Form):
         label=_("Deadline for the committees' submissions"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )

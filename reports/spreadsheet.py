@@ -20,6 +20,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from assessments.templatetags.people import name_of
 from reports.export import safe_cell
 
 INT_FORMAT = "#,##0"
@@ -81,10 +82,12 @@ class TitleBlock:
 
 
 def user_label(user) -> str:
+    """Who made a file: the person's name (people.name_of) with the username beside it, so that a
+    printed sheet names exactly one account."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ""
-    full = user.get_full_name()
-    return f"{full} ({user.get_username()})" if full else user.get_username()
+    name, username = name_of(user), user.get_username()
+    return name if name == username else f"{name} ({username})"
 
 
 def _text(value: str) -> str:

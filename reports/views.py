@@ -19,6 +19,7 @@ from accounts.models import Role
 from assessments import seasons
 from organizations.access import Scope, scope_for_request
 from reports import dashboard as dash
+from reports import dashboard_notes
 from reports.charts import line_chart
 from reports.drilldown import (
     PAGE_SIZE,
@@ -128,6 +129,7 @@ def dashboard(request, year, template="reports/dashboard.html"):
         "by_committee": figures.committees,
         "columns": dash.target_columns(report),
         "resolution": dash.resolution_name(report),
+        "honesty": dashboard_notes.honesty_notes(year, committee),
         "sort": request.GET.get("sort", "code"),
         "places": places,
         "village": dash.village_cells_against_others(places),
