@@ -210,14 +210,16 @@ def _check_rows(
     """One committee-year's rows checked and added to `pending`; the refused ones by unit."""
     errors = {}
     create, update = f"{model._meta.model_name}.create", f"{model._meta.model_name}.update"
-    rated = model is Rating
+    rated, committee_pk = model is Rating, committee.pk
     for row in rows:
-        unit, obj = row.unit, existing.get(row.unit.pk)
+        unit = row.unit
+        pk = unit.pk
+        obj = existing.get(pk)
         values = build_values(row, obj)
         if obj is None:
             # Counted under the unit's committee (and as its tier and type of place) at the time
             # of rating, for good.
-            tier, place_type = counted_as[unit.pk]
+            tier, place_type = counted_as[pk]
             checked = checker.values(values, tier, place_type) if rated else checker.values(values)
             changes = checked.new_changes
         else:
@@ -230,31 +232,35 @@ def _check_rows(
             if obj is None:
                 obj = model(unit=unit, year=year, committee=committee, version=0)
                 if rated:
-                    obj.tier, obj.place_type = counted_as[unit.pk]
+                    obj.tier, obj.place_type = counted_as[pk]
             obj.unit = unit  # already loaded by the caller: no query
             errors[unit] = checker.full_error(obj, values)
             continue
         if obj is None:
-            own = {"unit_id": unit.pk, "year": year, "committee_id": committee.pk}
+            own = {"unit_id": pk, "year": year, "committee_id": committee_pk}
             if rated:
-                own["tier"], own["place_type"] = counted_as[unit.pk]
+                own["tier"], own["place_type"] = tier, place_type
             pending.new.append(bulk.NewRow(own, checked))
         else:
             pending.changed.append((obj, checked))
-        own = {"action": create if obj is None else update, "unit_id": unit.pk}
-        own.update(committee_id=committee.pk, year=year, changes=changes)
+        own = {"action": create if obj is None else update, "unit_id": pk}
+        own.update(committee_id=committee_pk, year=year, changes=changes)
         pending.audit.append(bulk.NewRow(own))
     return errors
 
 
 def _rating_values(c: RatingChange, stored: Rating | None) -> dict:
-    not_rated = c.decided and c.level is None
-    scores = c.scores if c.level is not None or not c.decided else {}  # a unit not rated has none
+    decided, level = c.decided, c.level
+    not_rated = decided and level is None
+    scores = c.scores if level is not None or not decided else {}  # a unit not rated has none
+    get = scores.get
     if stored is not None and not not_rated:
         # A field the change does not carry (a grid shows no general and task parts) is kept.
-        scores = {**{name: getattr(stored, name) for name in SCORE_FIELDS}, **scores}
-    return {
-        "level": c.level if c.decided else None,
+        score_values = [get(name, getattr(stored, name)) for name in SCORE_FIELDS]
+    else:
+        score_values = map(get, SCORE_FIELDS)
+    values = {
+        "level": level if decided else None,
         "not_rated": not_rated,
         "self_level": c.self_level,
         "appraised_level": c.appraised_level,
@@ -262,8 +268,9 @@ def _rating_values(c: RatingChange, stored: Rating | None) -> dict:
         "note": c.note.strip(),
         "decision_number": c.decision_number.strip(),
         "decision_date": c.decision_date,
-        **{name: scores.get(name) for name in SCORE_FIELDS},
     }
+    values.update(zip(SCORE_FIELDS, score_values, strict=True))
+    return values
 
 
 def save_ratings(
