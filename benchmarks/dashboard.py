@@ -3,6 +3,7 @@ it issues (issue #13, goal 3).
 
     DATABASE_URL=postgres://… python manage.py seed_synthetic --base-orgs 55000 --cells 270000 --years 10
     DATABASE_URL=postgres://… .venv/bin/python benchmarks/dashboard.py [--year 2025] [--repeat 9]
+        [--breakdown]   (also: where each page's time goes, part by part)
     (or through benchmarks/run.py: `make bench`, `make bench FULL=1`, which seed their own database)
 
 For each measure the statements it issues are captured once, then the measure and those
@@ -144,6 +145,67 @@ def measure(year: int | None, repeat: int) -> list[dict]:
     ]
 
 
+def breakdown(year: int | None, repeat: int) -> None:
+    """Where each page's time goes: the median per request of the parts the views call (wrapped
+    here, in this process only), printed beside the page's own median."""
+    import collections
+
+    from django.test import Client
+
+    from accounts.models import Role, User
+    from assessments import seasons
+    from assessments.models import Rating
+    from reports import dashboard as dash
+    from reports import honesty, views
+
+    year = year or Rating.objects.order_by("-year").values_list("year", flat=True).first()
+    spent = collections.defaultdict(float)
+
+    def wrap(module, name, label):
+        function = getattr(module, name)
+
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[label] += (time.perf_counter() - start) * 1000
+
+        setattr(module, name, timed)
+        return lambda: setattr(module, name, function)
+
+    parts = [
+        (dash, "figures", "dashboard.figures (engine and committee rows)"),
+        (dash, "trends", "dashboard.trends"),
+        (views, "committees_of_year", "committees_of_year (the committee picker)"),
+        (views, "render", "the template (render, with what it reads lazily)"),
+        (views, "build_report", "engine.build_report"),
+        (honesty, "as_dict", "honesty.as_dict"),
+        (seasons, "reporting", "seasons.reporting"),
+        (seasons, "reporting_of", "seasons.reporting_of"),
+        (seasons, "states", "seasons.states (every call)"),
+    ]
+    unwrap = [wrap(*part) for part in parts]
+    user, _ = User.objects.get_or_create(username="bench-province", defaults={"role": Role.PROVINCE_STAFF})
+    client = Client()
+    client.force_login(user)
+    try:
+        for url in (f"/api/reports/{year}/", f"/dashboard/{year}/"):
+            client.get(url)
+            spent.clear()
+            times = []
+            for _ in range(repeat):
+                start = time.perf_counter()
+                client.get(url)
+                times.append((time.perf_counter() - start) * 1000)
+            print(f"{url}: {statistics.median(times):.0f} ms (median of {repeat}); of which, on average:")
+            for label, ms in sorted(spent.items(), key=lambda item: -item[1]):
+                print(f"  {ms / repeat:7.1f} ms  {label}")
+    finally:
+        for undo in reversed(unwrap):
+            undo()
+
+
 def run(small: bool) -> list[dict]:
     """For benchmarks/run.py: seed this database at the scale asked for (once), then measure."""
     setup()
@@ -155,8 +217,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--year", type=int)
     parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--breakdown", action="store_true", help="also print where each page's time goes")
     args = parser.parse_args()
     setup()
+    if args.breakdown:
+        breakdown(args.year, args.repeat)
     for row in measure(args.year, args.repeat):
         print(
             f"{row['figure']}: {row['value']:.0f} ms, bare SQL {row['reference']:.0f} ms "
