@@ -1,10 +1,10 @@
 """Importing a spreadsheet: preview (read and check, write nothing), then commit (all or nothing).
 
-The page, the command and the tests all come here. `commit` hands every committee-year's
-changes at once to `assessments.services.save_rating_groups` / `save_member_stat_groups` — the
-writers of the web grid, for many committee-years — in ONE transaction, with channel "import" and
-the file's name as the audit source (a statement per year read and one COPY per table written,
-not a dozen statements per committee-year); any refusal there rolls the whole file back.
+The page, the command and the tests all come here. `commit` hands the committee-years' changes,
+a year at a time, to `assessments.services.save_rating_groups` / `save_member_stat_groups` — the
+writers of the web grid, for many committee-years — in ONE transaction, with channel "import"
+and the file's name as the audit source (a statement per year read and one COPY per table
+written, not a dozen statements per committee-year); any refusal there rolls the whole file back.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessments.models import Channel
@@ -100,18 +101,23 @@ def commit(prev: R.Checked, *, user, valid_only: bool = False, dry_run: bool = F
         result.created, result.updated = counts[R.NEW], counts[R.CHANGED]
         return result
     try:
-        saved = writer(
-            user=user,
-            groups=[
-                (prev.units[committee_pk], year, [spec.change(row) for row in group])
-                for (committee_pk, year), group in sorted(groups.items())
-            ],
-            channel=Channel.IMPORT,
-            source=prev.file_name,
-        )
-        result.created += saved.created
-        result.updated += saved.updated
-        result.unchanged += saved.unchanged
+        with transaction.atomic():
+            # A year at a time: only that year's changes in memory (the writer reads and writes
+            # year by year anyway).
+            for year in sorted({year for _committee, year in groups}):
+                saved = writer(
+                    user=user,
+                    groups=[
+                        (prev.units[committee_pk], y, [spec.change(row) for row in group])
+                        for (committee_pk, y), group in sorted(groups.items())
+                        if y == year
+                    ],
+                    channel=Channel.IMPORT,
+                    source=prev.file_name,
+                )
+                result.created += saved.created
+                result.updated += saved.updated
+                result.unchanged += saved.unchanged
     except RowErrors as errors:
         where = {row.unit.pk: row for rows in groups.values() for row in rows}
         messages = []
