@@ -93,6 +93,16 @@ class ResolutionForm(forms.Form):
     last_year = _year(_("last year judged"))
     clean_strong = LevelsField(label=_("counted as clean and strong"))
     exemplary = LevelsField(label=_("counted as exemplary"))
+    exemplary_by_commendation = forms.BooleanField(
+        label=_("Exemplary targets count the organizations commended “TSVM tiêu biểu”"),
+        required=False,
+        widget=forms.CheckboxInput({"class": "form-check-input"}),
+        help_text=_(
+            "Since 2018 “TSVM tiêu biểu” is a commendation, not a level: ticked, the exemplary "
+            "figures are the grassroots organizations commended that year, and no level is counted "
+            "as exemplary."
+        ),
+    )
     reason = forms.CharField(
         label=_("reason for the change"),
         required=False,
@@ -104,7 +114,13 @@ class ResolutionForm(forms.Form):
     def __init__(self, *args, read_only=False, **kwargs):
         super().__init__(*args, **kwargs)
         for name, bound in self.fields.items():
-            if name not in ("clean_strong", "exemplary", "first_year", "last_year"):
+            if name not in (
+                "clean_strong",
+                "exemplary",
+                "exemplary_by_commendation",
+                "first_year",
+                "last_year",
+            ):
                 bound.widget.attrs.setdefault("class", INPUT["class"])
             bound.disabled = read_only
 
@@ -117,6 +133,7 @@ class ResolutionForm(forms.Form):
             },
             "first_year": resolution.first_year,
             "last_year": resolution.last_year,
+            "exemplary_by_commendation": resolution.exemplary_by_commendation,
             "clean_strong": [level.pk for level in counted[CountedAs.CLEAN_STRONG]],
             "exemplary": [level.pk for level in counted[CountedAs.EXEMPLARY]],
         }

@@ -21,7 +21,7 @@ from assessments.models import (
     Resolution,
 )
 from assessments.resolution_rules import RESOLUTION_FIELDS, TargetSpec
-from imports.cells import clean_text, key, parse_date, parse_int
+from imports.cells import clean_text, key, parse_date, parse_int, parse_yes_no
 from imports.columns import Column
 from kontum_party.converters import parse_year
 
@@ -35,6 +35,12 @@ RESOLUTION_COLUMNS = (
     Column("term", "Nhiệm kỳ", ("Term",)),
     Column("first_year", "Từ năm", ("Năm đầu", "Năm đầu đánh giá", "First year")),
     Column("last_year", "Đến năm", ("Năm cuối", "Năm cuối đánh giá", "Last year")),
+    # Có: the exemplary targets count the organizations commended "TSVM tiêu biểu", not a level.
+    Column(
+        "exemplary_by_commendation",
+        "Tiêu biểu theo công nhận",
+        ("Tiêu biểu tính theo công nhận", "TSVM tiêu biểu theo công nhận", "Exemplary by commendation"),
+    ),
 )
 TARGET_COLUMNS = (
     Column("position", "Thứ tự", ("STT", "TT", "Position")),
@@ -243,6 +249,11 @@ def cell_value(field_name: str, text: str):
             return parse_date(text)
         except ValueError:
             raise ValueError(_("“%(value)s” is not a date (dd/mm/yyyy).") % {"value": text}) from None
+    if field_name == "exemplary_by_commendation":
+        try:
+            return parse_yes_no(text)
+        except ValueError:
+            raise ValueError(_("“%(value)s”: write “Có” or “Không”.") % {"value": text}) from None
     if field_name == "position":
         try:
             value = parse_int(text)

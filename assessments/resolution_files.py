@@ -4,11 +4,13 @@ written through the same service as the page (`assessments.resolutions.save_reso
 Two shapes, described for users in the command's help and in the README:
 
 - **JSON**: a list of resolutions (or {"resolutions": [...]}), each an object with the
-  resolution's fields, "counted_levels" by scheme code and "targets" (a list of objects).
+  resolution's fields ("exemplary_by_commendation" true or false), "counted_levels" by scheme
+  code and "targets" (a list of objects).
 - **A sheet** (.xlsx, .ods, .csv, read by `imports.reader.read_file`): one row per target, the
-  resolution's columns repeated on each row (or left blank below the first: blank means "the
-  same as above"); the levels a resolution counts in one column per scheme, headed by the
-  scheme's code or regulation and holding "TSVM = HTXSNV + HTTNV; tiêu biểu = HTXSNV".
+  resolution's columns ("Tiêu biểu theo công nhận": Có/Không) repeated on each row (or left blank
+  below the first: blank means "the same as above"); the levels a resolution counts in one
+  column per scheme, headed by the scheme's code or regulation and holding "TSVM = HTXSNV +
+  HTTNV; tiêu biểu = HTXSNV".
 
 Headers are found by name as the ratings import finds them (`imports.columns.find_table`: any
 case, with or without diacritics); cells are read with `imports.cells`. Every fault of the file
@@ -27,11 +29,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessments.models import (
-    Channel,
-    CountedAs,
-    Resolution,
-)
+from assessments.models import Channel, CountedAs, Resolution
 from assessments.resolution_entries import (
     JSON_RESOLUTION_KEYS,
     JSON_TARGET_KEYS,
@@ -238,9 +236,12 @@ def _json_text(value) -> str:
 
 
 def _json_value(field_name: str, value):
-    """A JSON number is a number: 15.555 is refused as a threshold, never read as 15,555."""
+    """A JSON number is a number: 15.555 is refused as a threshold, never read as 15,555; a
+    yes/no is true or false (or the text a sheet would hold)."""
     if field_name == "threshold" and isinstance(value, int | float) and not isinstance(value, bool):
         return Decimal(str(value))
+    if field_name == "exemplary_by_commendation" and isinstance(value, bool):
+        return value
     return cell_value(field_name, _json_text(value))
 
 
@@ -277,7 +278,7 @@ def read_document(document, levels: LevelReader | None = None) -> list[Entry]:
             if item.get(field_name) in (None, ""):
                 continue
             try:
-                entry.values[field_name] = cell_value(field_name, _json_text(item[field_name]))
+                entry.values[field_name] = _json_value(field_name, item[field_name])
             except ValueError as error:
                 faults.add(where, field_name, str(error), kind="field")
                 entry.unreadable.add((None, field_name))
@@ -412,6 +413,10 @@ def import_entries(
                 values = {
                     name: entry.values.get(name, "") for name in ("issuing_body", "number", "title", "term")
                 }
+                # Left out of the file, a stored resolution keeps its flag (a new one: no).
+                values["exemplary_by_commendation"] = entry.values.get(
+                    "exemplary_by_commendation", stored is not None and stored.exemplary_by_commendation
+                )
                 try:
                     result = save_resolution(
                         user=user,

@@ -45,7 +45,9 @@ DENOMINATORS = {
 # The largest threshold the model stores (max_digits=10, decimal_places=2).
 MAX_THRESHOLD = Decimal("99999999.99")
 # The fields of a resolution the user writes (the audit compares them, the import repeats them).
-RESOLUTION_FIELDS = ("issuing_body", "number", "date", "title", "term", "first_year", "last_year")
+RESOLUTION_FIELDS = (
+    "issuing_body", "number", "date", "title", "term", "first_year", "last_year", "exemplary_by_commendation"
+)  # fmt: skip
 # Which fields only describe a resolution: they may change even when a year it judges is locked.
 DESCRIPTIVE_FIELDS = {"issuing_body", "number", "date", "title", "term"}
 TARGET_FIELDS = (
@@ -252,9 +254,26 @@ def _names(levels: Iterable[RatingLevel]) -> str:
 
 
 def check_levels(
-    clean_strong: list[RatingLevel], exemplary: list[RatingLevel], first: int, last: int
+    clean_strong: list[RatingLevel],
+    exemplary: list[RatingLevel],
+    first: int,
+    last: int,
+    *,
+    by_commendation: bool = False,
 ) -> list[Problem]:
     problems = []
+    if by_commendation and exemplary:  # the engine would ignore them: say so rather than mislead
+        problems.append(
+            Problem(
+                _(
+                    "%(levels)s: counted as exemplary, but this resolution counts as exemplary the "
+                    "organizations commended “TSVM tiêu biểu”. Untick the exemplary levels, or the "
+                    "commendation."
+                )
+                % {"levels": _names(exemplary)},
+                "exemplary",
+            )
+        )
     clean_ids = {level.pk for level in clean_strong}
     only_exemplary = [level for level in exemplary if level.pk not in clean_ids]
     if only_exemplary:

@@ -7,9 +7,10 @@ Every rule is checked here before anything is written, and a refusal names what 
 words a user understands (`ResolutionRefused`, one `Problem` per fault, each pointing at a field
 and, for a target, at its place in the list given): one resolution judges a year, so years may
 not overlap another's; a target lies within its resolution's years; a level counted as exemplary
-is counted as clean and strong too; a count (the term's admissions) has no denominator and a
-share has the one its figure is divided by. The model's check constraints say the same, but a
-database refusal would be a server error, not a message.
+is counted as clean and strong too, and none is when the resolution counts as exemplary the
+organizations commended "TSVM tiêu biểu" (`exemplary_by_commendation`); a count (the term's
+admissions) has no denominator and a share has the one its figure is divided by. The model's
+check constraints say the same, but a database refusal would be a server error, not a message.
 """
 
 from __future__ import annotations
@@ -109,6 +110,7 @@ def save_resolution(
     term: str,
     first_year: int,
     last_year: int,
+    exemplary_by_commendation: bool = False,
     clean_strong: Iterable[RatingLevel] = (),
     exemplary: Iterable[RatingLevel] = (),
     targets: Sequence[TargetSpec] = (),
@@ -116,9 +118,11 @@ def save_resolution(
     source: str = "",
     reason: str = "",
 ) -> ResolutionResult:
-    """Create a resolution (`resolution` None) or change one: its fields, the levels it counts as
-    clean and strong and as exemplary, and its targets — `targets` is the whole list afterwards:
-    a stored target left out is deleted. All or nothing; ResolutionRefused says why not.
+    """Create a resolution (`resolution` None) or change one: its fields (among them whether its
+    exemplary targets count the organizations commended “TSVM tiêu biểu” rather than a level),
+    the levels it counts as clean and strong and as exemplary, and its targets — `targets` is
+    the whole list afterwards: a stored target left out is deleted. All or nothing;
+    ResolutionRefused says why not.
 
     A target is matched to a stored one by `pk` when given, else by its code. A blank end year
     means the resolution's last year.
@@ -138,6 +142,7 @@ def save_resolution(
         "term": (term or "").strip(),
         "first_year": first_year,
         "last_year": last_year,
+        "exemplary_by_commendation": bool(exemplary_by_commendation),
     }
     new_levels = {
         CountedAs.CLEAN_STRONG: _unique_levels(clean_strong),
@@ -146,7 +151,11 @@ def save_resolution(
     problems, years_ok = check_resolution(values, resolution=resolution)
     if years_ok:
         problems += check_levels(
-            new_levels[CountedAs.CLEAN_STRONG], new_levels[CountedAs.EXEMPLARY], first_year, last_year
+            new_levels[CountedAs.CLEAN_STRONG],
+            new_levels[CountedAs.EXEMPLARY],
+            first_year,
+            last_year,
+            by_commendation=values["exemplary_by_commendation"],
         )
     problems += check_targets(
         targets,
@@ -167,7 +176,7 @@ def save_resolution(
     changes = (
         _diff(before, after)
         if resolution is not None
-        else {k: [None, v] for k, v in after.items() if v not in ("", None, [])}
+        else {k: [None, v] for k, v in after.items() if v not in ("", None, []) and v is not False}
     )
     stored_targets = {} if resolution is None else {t.pk: t for t in resolution.targets.select_for_update()}
     matched = _match(targets, stored_targets)

@@ -11,12 +11,10 @@ what such a file looks like. Fixed data, no randomness: the same on every machin
 The numbers and titles say "mẫu" (sample) so that nobody takes them for real resolutions.
 """
 
-from django.db import transaction
-
-from assessments.models import Channel, Resolution
+from assessments.models import Channel
 from assessments.resolution_files import import_entries, read_document
 
-# "Tiêu biểu" is the commendation (`exemplary_by_commendation`), not a level.
+# "Tiêu biểu" is the commendation (each resolution's "exemplary_by_commendation"), not a level.
 FOUR_LEVELS = "TSVM = HTXSNV + HTTNV"
 
 
@@ -49,6 +47,7 @@ RESOLUTIONS = [
         "term": "2020–2025",
         "first_year": 2021,
         "last_year": 2025,
+        "exemplary_by_commendation": True,
         "counted_levels": {"HTNV-2018": FOUR_LEVELS, "QD124-2023": FOUR_LEVELS, "QD366-2025": FOUR_LEVELS},
         "targets": _targets(
             "NQ2020",
@@ -108,6 +107,7 @@ RESOLUTIONS = [
         "term": "2025–2030",
         "first_year": 2026,
         "last_year": 2030,
+        "exemplary_by_commendation": True,
         "counted_levels": {"QD366-2025": FOUR_LEVELS},
         "targets": _targets(
             "NQ2025",
@@ -161,8 +161,5 @@ RESOLUTIONS = [
 
 def load_resolutions() -> None:
     """Create the two demo resolutions (or find them unchanged): all or nothing. Both count the
-    commendation "TSVM tiêu biểu" as exemplary (the file's shape has no field for it yet)."""
-    with transaction.atomic():
-        import_entries(read_document(RESOLUTIONS), user=None, channel=Channel.COMMAND, source="load_demo")
-        numbers = [resolution["number"] for resolution in RESOLUTIONS]
-        Resolution.objects.filter(number__in=numbers).update(exemplary_by_commendation=True)
+    commendation "TSVM tiêu biểu" as exemplary, said in the file (audited with the rest)."""
+    import_entries(read_document(RESOLUTIONS), user=None, channel=Channel.COMMAND, source="load_demo")

@@ -1,9 +1,10 @@
 """The resolutions the province's figures are judged by: a list for everyone who sees the whole
 province, and a form with which provincial staff create or change one — its years, the levels of
-each scheme it counts as clean and strong or exemplary, and its targets. Leaders read the same
-form, disabled; committee staff do not see these pages at all (404), since a resolution is the
-province's. The service (`assessments.resolutions`) checks and audits; a refusal comes back here
-on the field or the target row it is about.
+each scheme it counts as clean and strong or exemplary (or, instead of an exemplary level, the
+commendation "TSVM tiêu biểu"), and its targets. Leaders read the same form, disabled;
+committee staff do not see these pages at all (404), since a resolution is the province's. The
+service (`assessments.resolutions`) checks and audits; a refusal comes back here on the field or
+the target row it is about.
 
 A resolution is addressed by a year it judges (`/resolutions/2015/`): one resolution judges a
 year, so the address names one, and it reads as what users ask ("which targets judge 2015?").
@@ -97,6 +98,7 @@ def _edit(request, resolution: Resolution | None):
                     **{name: data[name] for name in ("issuing_body", "number", "date", "title", "term")},
                     first_year=data["first_year"],
                     last_year=data["last_year"],
+                    exemplary_by_commendation=data["exemplary_by_commendation"],
                     clean_strong=data["clean_strong"],
                     exemplary=data["exemplary"],
                     targets=[spec for _form, spec in kept],

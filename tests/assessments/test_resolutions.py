@@ -249,6 +249,10 @@ REFUSALS = {
         ("metric", 1, "one target of admissions"),
     ),
     "blank code": ({"targets": [target("")]}, ("code", 0, "required")),
+    "an exemplary level while counting the commendation": (
+        {"exemplary_by_commendation": True},
+        ("exemplary", None, "commended “TSVM tiêu biểu”"),
+    ),
 }
 
 
@@ -336,3 +340,31 @@ def test_a_locked_year_keeps_its_figures_but_not_its_spelling(province_staff):
         **common,
     )
     assert result.changed and Resolution.objects.get(pk=shipped.pk).title == "Nghị quyết khóa XV (đính chính)"
+
+
+def test_counting_the_commendation_is_saved_and_audited_old_to_new(province_staff):
+    fields = resolution_fields(exemplary=[], exemplary_by_commendation=True)
+    resolution = save_resolution(user=province_staff, **fields).resolution
+    assert Resolution.objects.get(pk=resolution.pk).exemplary_by_commendation is True
+    created = AuditEntry.objects.get(action="resolution.create")
+    assert created.changes["exemplary_by_commendation"] == [None, True]
+    specs = [TargetSpec.of(t) for t in resolution.targets.all()]
+    fields.update(exemplary_by_commendation=False, targets=specs)
+    result = save_resolution(user=province_staff, resolution=resolution, **fields)
+    assert result.changed and Resolution.objects.get(pk=resolution.pk).exemplary_by_commendation is False
+    update = AuditEntry.objects.get(action="resolution.update")
+    assert update.changes == {"exemplary_by_commendation": [True, False]}
+
+
+def test_what_exemplary_counts_cannot_change_in_a_locked_year(province_staff):
+    fields = resolution_fields(exemplary=[])
+    resolution = save_resolution(user=province_staff, **fields).resolution
+    set_year_lock(user=province_staff, year=2022, locked=True)
+    before = state()
+    fields.update(
+        exemplary_by_commendation=True, targets=[TargetSpec.of(t) for t in resolution.targets.all()]
+    )
+    with pytest.raises(ResolutionRefused) as refused:
+        save_resolution(user=province_staff, resolution=resolution, **fields)
+    assert "2022" in refused.value.messages[0] and state() == before
+    assert Resolution.objects.get(pk=resolution.pk).exemplary_by_commendation is False

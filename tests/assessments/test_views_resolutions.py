@@ -2,6 +2,8 @@
 form with its counted levels and targets; who sees them (provincial staff edit, leaders read,
 committee staff get a 404, anonymous users the login page), and refusals on the field at fault."""
 
+import re
+
 import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
@@ -50,6 +52,9 @@ def body_of(page, **changes) -> dict:
     for name in form.fields:
         if name in ("clean_strong", "exemplary"):
             data[name] = [str(v) for v in form[name].value() or []]
+        elif name == "exemplary_by_commendation":  # a box ticked posts "on", else nothing
+            if form[name].value():
+                data[name] = "on"
         else:
             data[name] = rendered(form[name])
     data.update({f"targets-{k}": v for k, v in formset.management_form.initial.items()})
@@ -167,6 +172,45 @@ def test_provincial_staff_create_a_resolution_with_levels_and_targets(client, pr
     page = html(client.get(LIST))
     assert "Nghị quyết 01-NQ/TU" in page and "TSVM = HTXSNV + HTTNV; " in page
     assert html(client.get(edit_url(2023))).count("checked") == 6
+
+
+def test_the_commendation_box_is_saved_audited_and_shown(client, province_staff):
+    client.force_login(province_staff)
+    response = new_resolution(client, exemplary=[], exemplary_by_commendation="on")
+    assert response.status_code == 302
+    assert Resolution.objects.get(number="01-NQ/TU").exemplary_by_commendation is True
+    entry = AuditEntry.objects.get(action="resolution.create")
+    assert entry.changes["exemplary_by_commendation"] == [None, True]
+    client.cookies["django_language"] = "en"
+    page = html(client.get(LIST))
+    assert page.count('class="by-commendation"') == 1
+    assert "exemplary = commended “TSVM tiêu biểu”" in page
+    form = html(client.get(edit_url(2021)))
+    assert re.search(r'<input type="checkbox" name="exemplary_by_commendation"[^>]* checked>', form)
+    assert "Exemplary targets count the organizations commended “TSVM tiêu biểu”" in form
+
+
+def test_the_commendation_box_posted_unchanged_stays_and_unticked_is_audited(client, province_staff):
+    client.force_login(province_staff)
+    new_resolution(client, exemplary=[], exemplary_by_commendation="on")
+    page = client.get(edit_url(2021))
+    before = state()
+    assert client.post(edit_url(2021), body_of(page)).status_code == 302 and state() == before
+    body = body_of(page)
+    del body["exemplary_by_commendation"]
+    assert client.post(edit_url(2021), body).status_code == 302
+    assert Resolution.objects.get(number="01-NQ/TU").exemplary_by_commendation is False
+    update = AuditEntry.objects.get(action="resolution.update")
+    assert update.changes == {"exemplary_by_commendation": [True, False]}
+
+
+def test_the_commendation_and_an_exemplary_level_together_are_refused(client, province_staff):
+    client.force_login(province_staff)
+    before = state()
+    response = new_resolution(client, exemplary_by_commendation="on")
+    assert response.status_code == 200 and response.context["form"].has_error("exemplary")
+    assert re.search(r'<input type="checkbox" name="exemplary_by_commendation"[^>]* checked>', html(response))
+    assert state() == before
 
 
 def test_an_overlap_is_refused_on_the_years_and_nothing_is_written(client, province_staff):

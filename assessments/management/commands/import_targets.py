@@ -26,9 +26,15 @@ any other is created. A list of targets given for a resolution replaces its targ
 target missing from the file is deleted); a resolution given without targets, or without
 counted levels, keeps the stored ones.
 
+"exemplary_by_commendation" (a sheet's column "Tiêu biểu theo công nhận", Có/Không): true
+when the resolution's exemplary targets count the grassroots organizations commended “TSVM
+tiêu biểu” that year instead of a level (it then counts no level as exemplary). Left out, a
+stored resolution keeps its own; a new one does not count the commendation.
+
 JSON: a list of resolutions (or {"resolutions": [...]}), e.g.
   [{"issuing_body": "Ban Thường vụ Tỉnh ủy", "number": "05-NQ/TU", "date": "2020-12-15",
     "title": "…", "term": "2020–2025", "first_year": 2021, "last_year": 2025,
+    "exemplary_by_commendation": false,
     "counted_levels": {"HTNV-2018": {"clean_strong": ["HTXSNV", "HTTNV"], "exemplary": ["HTXSNV"]},
                        "QD124-2023": "TSVM = HTXSNV + HTTNV; tiêu biểu = HTXSNV"},
     "targets": [{"code": "NQ05_TCCSD_TSVM", "label": "…", "metric": "base_clean_strong",
@@ -37,7 +43,8 @@ JSON: a list of resolutions (or {"resolutions": [...]}), e.g.
 
 .xlsx/.ods/.csv: one row per target, headers found by name (with or without diacritics):
   resolution  Cơ quan ban hành, Số nghị quyết, Ngày ban hành, Tên nghị quyết, Nhiệm kỳ,
-              Từ năm, Đến năm (repeated on each row, or blank below: the same as above)
+              Từ năm, Đến năm, Tiêu biểu theo công nhận (Có/Không) (repeated on each row,
+              or blank below: the same as above)
   levels      one column per scheme, headed by its code (TSVM-2015, HTNV-2018, QD124-2023,
               QD366-2025) or regulation, holding "TSVM = HTXSNV + HTTNV; tiêu biểu = HTXSNV"
               (or "TSVM: HTXSNV, HTTNV")
