@@ -36,6 +36,7 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
+import gevent
 from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("LOAD_PASSWORD", "")
@@ -50,6 +51,11 @@ YEAR = int(os.environ.get("LOAD_YEAR") or (ACCOUNTS[0].get("year") if ACCOUNTS e
 # open one has no report of it), as setup_users.py found it.
 REPORT_YEAR = int((ACCOUNTS[0].get("report_year") if ACCOUNTS else None) or YEAR)
 WAIT = [float(s) for s in os.environ.get("LOAD_WAIT", "1,3").split(",")]
+# The run ends LOAD_STEADY seconds after the last login (run.sh: DURATION), however long the
+# logins took on a busy machine (locust's own -t is only a cap); 0: locust's -t alone.
+STEADY = float(os.environ.get("LOAD_STEADY", "0"))
+EXPECTED_LOGINS = int(os.environ.get("LOAD_STAFF", "40")) + int(os.environ.get("LOAD_LEADERS", "10"))
+_logins = [0]
 GRID = int(os.environ.get("LOAD_GRID_WEIGHT", "3"))  # the other weights are fixed
 
 _staff = itertools.cycle([a for a in ACCOUNTS if a["role"] == "staff"] or [None])
@@ -188,6 +194,9 @@ class SiteUser(HttpUser):
         ) as response:
             if response.status_code != 302 or "/accounts/login/" in response.headers.get("Location", ""):
                 response.failure(f"login refused: {response.status_code}")
+        _logins[0] += 1
+        if STEADY and _logins[0] == EXPECTED_LOGINS:  # the last one: the steady state begins
+            gevent.spawn_later(STEADY, self.environment.runner.quit)
 
     def csrf(self) -> str:
         return self.client.cookies.get("csrftoken", "")
