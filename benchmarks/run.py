@@ -5,10 +5,16 @@
 Each benchmark module present (below) has `run(small: bool) -> list[dict]`, one dict per figure:
 `figure`, `value`, `unit`, `reference` (what it is compared with, e.g. the bare SQL), `ratio`, `goal`,
 `met` (True, False or None when there is no goal). Each module runs in its own process with its
-own database on the PostgreSQL server of DATABASE_URL (`<database>_bench_<module>[_full]`, created when
-missing and migrated; a module reuses what it seeded there before), so that one module's Django
-settings or data never leak into another's. A module that is absent, or fails, is one row of the
-table saying so; the others still run. Exit status: 0 when every goal is met, 1 otherwise.
+own database on the PostgreSQL server of DATABASE_URL (`<database>_bench_<module>[_full]`), so that
+one module's Django settings or data never leak into another's. A module that is absent, or fails,
+is one row of the table saying so; the others still run. Exit status: 0 when every goal is met.
+
+The demo is loaded once: the modules that work on it (DEMO_MODULES) each get a fresh copy of one
+seeded database (`<database>_bench_demo_<digest>`, migrated and loaded once, kept for the next run;
+the digest is that of the migrations and the demo's code, so a changed demo is loaded again),
+made by PostgreSQL's `CREATE DATABASE … TEMPLATE` in a second or two instead of a load of the
+demo per module (≈ 1–3 minutes each on this machine). The other modules (the dashboard's synthetic
+national data set) keep their own database, seeded once and reused.
 
 The speed goals live here and in the modules, never in timed tests.
 """
@@ -16,6 +22,7 @@ The speed goals live here and in the modules, never in timed tests.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
 import os
@@ -27,6 +34,7 @@ import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DEMO_MODULES = {"grid", "spreadsheet_import", "load"}
 # name → file, in the order of the table; owners: grid (the rating grid), imports, reports.
 MODULES = {
     "grid": "benchmarks/grid.py",
@@ -58,14 +66,12 @@ def machine() -> str:
 # The child: one module, in its own database --------------------------------------------------
 
 
-def module_database(name: str, small: bool) -> str:
-    """DATABASE_URL of the module's own database on the same server, created when missing."""
+def _server(url: str):
+    """(psycopg2 connection to the server's database of `url`, autocommit; that database's name)."""
     import dj_database_url
     import psycopg2
 
-    url = os.environ["DATABASE_URL"]
     cfg = dj_database_url.parse(url)
-    database = f"{cfg['NAME']}_bench_{name}{'' if small else '_full'}"
     conn = psycopg2.connect(
         dbname=cfg["NAME"],
         user=cfg["USER"],
@@ -74,12 +80,81 @@ def module_database(name: str, small: bool) -> str:
         port=cfg["PORT"] or None,
     )
     conn.autocommit = True
+    return conn, cfg["NAME"]
+
+
+def _url_of(database: str) -> str:
+    url = os.environ["DATABASE_URL"]
+    head, _, tail = url.rpartition("/")
+    query = tail.partition("?")[2]
+    return f"{head}/{database}" + (f"?{query}" if query else "")
+
+
+def _exists(cursor, database: str) -> bool:
+    cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
+    return cursor.fetchone() is not None
+
+
+def demo_digest() -> str:
+    """What the seeded demo depends on: the migrations and the demo's code and data."""
+    digest = hashlib.sha256()
+    files = sorted(
+        [*ROOT.glob("*/migrations/*.py"), *(ROOT / "demo").rglob("*.py"), *(ROOT / "demo").glob("*.json")]
+    )
+    for path in files:
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def demo_database() -> str:
+    """The name of the seeded demo database, migrated and loaded first when missing."""
+    conn, base = _server(os.environ["DATABASE_URL"])
+    name = f"{base}_bench_demo_{demo_digest()}"
     with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
-        if cursor.fetchone() is None:
+        if _exists(cursor, name):
+            conn.close()
+            return name
+        started = time.monotonic()
+        print(f"== seeding the demo once ({name}) …", file=sys.stderr, flush=True)
+        loading = f"{name}_loading"
+        cursor.execute(f'DROP DATABASE IF EXISTS "{loading}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{loading}"')
+        env = {**os.environ, "DATABASE_URL": _url_of(loading), "DEBUG": "True"}  # load_demo asks DEBUG
+        for command in (["migrate", "--noinput", "-v0"], ["load_demo"]):
+            subprocess.run(
+                [sys.executable, "manage.py", *command],
+                cwd=ROOT,
+                check=True,
+                env=env,
+                stdout=subprocess.DEVNULL,
+            )
+        # Older seeded demos (another digest) are dropped; this one takes its name when complete.
+        cursor.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
+            [f"{base}_bench_demo_%", loading],
+        )
+        for (old,) in cursor.fetchall():
+            cursor.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
+        cursor.execute(f'ALTER DATABASE "{loading}" RENAME TO "{name}"')
+        print(f"   demo seeded in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+    conn.close()
+    return name
+
+
+def module_database(name: str, small: bool) -> str:
+    """DATABASE_URL of the module's own database on the same server: a fresh copy of the seeded
+    demo for the DEMO_MODULES, else created when missing (and kept, with what the module seeded)."""
+    conn, base = _server(os.environ["DATABASE_URL"])
+    database = f"{base}_bench_{name}{'' if small else '_full'}"
+    with conn.cursor() as cursor:
+        if name in DEMO_MODULES:
+            template = demo_database()
+            cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            cursor.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+        elif not _exists(cursor, database):
             cursor.execute(f'CREATE DATABASE "{database}"')
     conn.close()
-    return url[: url.rindex("/") + 1] + database
+    return _url_of(database)
 
 
 def child(name: str, small: bool) -> None:
@@ -178,6 +253,8 @@ def main(argv=None) -> int:
         return 2
     names = [n for n in args.only.split(",") if n] or list(MODULES)
     started = time.monotonic()
+    if DEMO_MODULES & set(names):
+        demo_database()  # once, before the modules copy it
     rows = [row for name in names for row in run_module(name, small=not args.full)]
     print(f"\nBenchmarks, {'full' if args.full else 'small'} scale — {time.strftime('%Y-%m-%d %H:%M %Z')}")
     print(f"Machine: {machine()}; {platform.system()} {platform.release()}")
