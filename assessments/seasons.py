@@ -176,8 +176,8 @@ class Reporting:
 
 def reporting_of(years, committee: Unit | None = None, states_by_year: dict | None = None) -> dict:
     """{year: Reporting} for each of `years` (in `committee` when given): the units recorded (a
-    decided rating or "not rated") and the units to rate (`Unit.objects.to_rate`) of the year,
-    the count of the dashboard, the API, the season status page and the years page. Read from the
+    decided rating or "not rated") and the units to rate (`Unit.objects.to_rate`) of the year:
+    the one count of the dashboard, the API, home and the season status page. Read from the
     reports' summaries (`reports.summary.reporting_counts`, recounted when anything they count
     changed): one query for every year, instead of two counts over every unit per year.
     `states_by_year` when already read (`states`)."""
