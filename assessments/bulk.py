@@ -10,7 +10,8 @@ and little Python per row, so that a 100,000-row file commits in seconds.
   its messages are exactly the model's.
 - Audited as the model says (`audit_values`), also once per distinct set for the new values.
 - Written by COPY on PostgreSQL (the rows and their audit entries), by the ORM's `bulk_create`
-  elsewhere (SQLite); changed rows by one UPDATE per distinct set of new values. The caller marks
+  elsewhere (SQLite); changed rows by one UPDATE per distinct set of new values (beyond
+  MAX_UPDATE_GROUPS of them, one UPDATE … FROM unnest(arrays) on PostgreSQL). The caller marks
   the year's rating tally stale (`RatingTally.mark_stale`): no signal runs here.
 """
 
@@ -32,7 +33,8 @@ from django.utils import timezone
 from assessments.models import AuditEntry, Rating
 
 # Changed rows with the same new values are written by one UPDATE … WHERE id IN (…); beyond this
-# many distinct value sets (a grid where every note differs), one bulk_update does it instead.
+# many distinct value sets (a grid where every note differs), one UPDATE from arrays on PostgreSQL,
+# bulk_update elsewhere.
 MAX_UPDATE_GROUPS = 20
 EXCLUDED = ["unit", "committee", "level", "changed_by"]  # checked by the writer, not by the field
 
@@ -179,6 +181,9 @@ def _update(model, changed: list, *, changed_by, changed_at) -> None:
     groups: dict[tuple, list[int]] = {}
     for obj, checked in changed:
         groups.setdefault(tuple(checked.columns.items()), []).append(obj.pk)
+    if len(groups) > MAX_UPDATE_GROUPS and connection.vendor == "postgresql":
+        _update_from_arrays(model, changed, changed_by=changed_by, changed_at=changed_at)
+        return
     if len(groups) > MAX_UPDATE_GROUPS:
         objects = []
         for obj, checked in changed:
@@ -194,6 +199,31 @@ def _update(model, changed: list, *, changed_by, changed_at) -> None:
             model.objects.filter(pk__in=pks[start : start + 500]).update(
                 **dict(items), changed_by=changed_by, changed_at=changed_at, version=F("version") + 1
             )
+
+
+def _update_from_arrays(model, changed: list, *, changed_by, changed_at, chunk: int = 5000) -> None:
+    """Rows of many distinct new values (every note differs) on PostgreSQL: one UPDATE … FROM
+    unnest(one array per column) per `chunk` rows, joined on the id; the values travel as
+    parameters, nothing is built per row in SQL."""
+    meta, quote = model._meta, connection.ops.quote_name
+    attnames = list(changed[0][1].columns)
+    types = [meta.get_field(a).db_type(connection) for a in attnames]
+    aliases = [f"c{i}" for i in range(len(attnames))]
+    sets = ", ".join(f"{quote(a)} = v.{alias}" for a, alias in zip(attnames, aliases, strict=True))
+    table = quote(meta.db_table)
+    arrays = ", ".join(["%s::bigint[]", *(f"%s::{t}[]" for t in types)])
+    sql = (
+        f"UPDATE {table} SET {sets}, {quote('changed_by_id')} = %s, {quote('changed_at')} = %s, "
+        f"{quote('version')} = {table}.{quote('version')} + 1 "
+        f"FROM unnest({arrays}) AS v(id, {', '.join(aliases)}) WHERE {table}.{quote(meta.pk.column)} = v.id"
+    )
+    user_pk = changed_by.pk if changed_by else None
+    with connection.cursor() as cursor:
+        for start in range(0, len(changed), chunk):
+            part = changed[start : start + chunk]
+            columns = [[obj.pk for obj, _checked in part]]
+            columns += [[checked.columns[a] for _obj, checked in part] for a in attnames]
+            cursor.execute(sql, [user_pk, changed_at, *columns])
 
 
 def insert(model, rows: list[NewRow], *, same: dict) -> None:
