@@ -167,7 +167,10 @@ def test_committee_enters_and_submits_the_province_approves_and_the_report_count
         "HTNV": 0,
         "KHTNV": 1,
     }
-    assert (base_orgs["clean_strong"]["count"], base_orgs["exemplary"]["count"]) == (2, 1)
+    # The year's resolution (the demo's 2020–2025) counts as exemplary the organizations commended
+    # "TSVM tiêu biểu", not a level: none of these was commended.
+    assert report["resolution"]["exemplary_counted_by"] == "commendation"
+    assert (base_orgs["clean_strong"]["count"], base_orgs["exemplary"]["count"]) == (2, 0)
     assert cells["rated"] == 2
     assert {code: level["count"] for code, level in cells["levels"].items()} == {
         "HTXSNV": 0,
