@@ -143,6 +143,9 @@ def test_committee_staff_cannot_widen_the_selection(client, rated, staff):
 
 
 def count_queries(client, url):
+    """The queries of a page as users get it: the navigation's working year already worked out
+    (assessments.templatetags.season_tags keeps it between requests until what it reads moves)."""
+    client.get(url)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
