@@ -13,7 +13,9 @@ The demo is loaded once: the modules that work on it (DEMO_MODULES) each get a f
 seeded database (`<database>_bench_demo_<digest>`, migrated and loaded once, kept for the next run;
 the digest is that of the migrations and the demo's code, so a changed demo is loaded again),
 made by PostgreSQL's `CREATE DATABASE … TEMPLATE` in a second or two instead of a load of the
-demo per module (≈ 1–3 minutes each on this machine). The other modules (the dashboard's synthetic
+demo per module (≈ 1–3 minutes each on this machine). The seeded demo is also kept as a dump
+(BENCH_CACHE, default ~/.cache/kontum-bench/demo-<digest>.dump), restored in seconds into the
+next run's throw-away cluster. The other modules (the dashboard's synthetic
 national data set) keep their own database, seeded once and reused.
 
 The speed goals live here and in the modules, never in timed tests.
@@ -27,6 +29,7 @@ import importlib.util
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -35,6 +38,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_MODULES = {"grid", "spreadsheet_import", "load"}
+# The seeded demo as a file, for the next run's throw-away cluster (keyed by the same digest).
+DEMO_CACHE = Path(os.environ.get("BENCH_CACHE") or Path.home() / ".cache" / "kontum-bench")
 # name → file, in the order of the table; owners: grid (the rating grid), imports, reports.
 MODULES = {
     "grid": "benchmarks/grid.py",
@@ -119,15 +124,18 @@ def demo_database() -> str:
         loading = f"{name}_loading"
         cursor.execute(f'DROP DATABASE IF EXISTS "{loading}" WITH (FORCE)')
         cursor.execute(f'CREATE DATABASE "{loading}"')
-        env = {**os.environ, "DATABASE_URL": _url_of(loading), "DEBUG": "True"}  # load_demo asks DEBUG
-        for command in (["migrate", "--noinput", "-v0"], ["load_demo"]):
-            subprocess.run(
-                [sys.executable, "manage.py", *command],
-                cwd=ROOT,
-                check=True,
-                env=env,
-                stdout=subprocess.DEVNULL,
-            )
+        dump = DEMO_CACHE / f"demo-{demo_digest()}.dump"
+        if not (dump.exists() and _restore(dump, loading, cursor)):
+            env = {**os.environ, "DATABASE_URL": _url_of(loading), "DEBUG": "True"}  # load_demo asks DEBUG
+            for command in (["migrate", "--noinput", "-v0"], ["load_demo"]):
+                subprocess.run(
+                    [sys.executable, "manage.py", *command],
+                    cwd=ROOT,
+                    check=True,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                )
+            _dump(loading, dump)
         # Older seeded demos (another digest) are dropped; this one takes its name when complete.
         cursor.execute(
             "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
@@ -139,6 +147,54 @@ def demo_database() -> str:
         print(f"   demo seeded in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
     conn.close()
     return name
+
+
+def _pg_env_and_bin(database: str) -> tuple[dict, Path | None]:
+    """libpq's environment for `database` on DATABASE_URL's server, and the PostgreSQL binaries."""
+    import dj_database_url
+
+    cfg = dj_database_url.parse(_url_of(database))
+    env = {**os.environ, "PGDATABASE": database, "PGHOST": str(cfg["HOST"] or "")}
+    env["PGUSER"] = cfg["USER"] or ""
+    env.update({"PGPORT": str(cfg["PORT"])} if cfg["PORT"] else {})
+    env.update({"PGPASSWORD": cfg["PASSWORD"]} if cfg["PASSWORD"] else {})
+    found = subprocess.run(["bash", "scripts/pg-bindir.sh"], cwd=ROOT, capture_output=True, text=True)
+    bindir = Path(found.stdout.strip()) if found.returncode == 0 and found.stdout.strip() else None
+    return env, bindir
+
+
+def _dump(database: str, dump: Path) -> None:
+    """Keep the seeded demo as a file, for the next throw-away cluster (`make bench` makes one
+    each run): restoring it takes seconds, loading the demo minutes. Best effort."""
+    env, bindir = _pg_env_and_bin(database)
+    program = str(bindir / "pg_dump") if bindir else shutil.which("pg_dump")
+    if not program:
+        return
+    dump.parent.mkdir(parents=True, exist_ok=True)
+    partial = dump.with_suffix(".partial")
+    done = subprocess.run([program, "--format=custom", "--no-owner", "-f", str(partial)], env=env)
+    if done.returncode == 0:
+        partial.replace(dump)
+        for old in dump.parent.glob("demo-*.dump"):  # other digests: another demo or migrations
+            if old != dump:
+                old.unlink(missing_ok=True)
+
+
+def _restore(dump: Path, database: str, cursor) -> bool:
+    """The seeded demo restored from its file into the empty `database`; False when it failed
+    (the demo is then loaded)."""
+    env, bindir = _pg_env_and_bin(database)
+    program = str(bindir / "pg_restore") if bindir else shutil.which("pg_restore")
+    if not program:
+        return False
+    done = subprocess.run([program, "--no-owner", "--exit-on-error", "-d", database, str(dump)], env=env)
+    if done.returncode != 0:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{database}"')
+        return False
+    subprocess.run([program.replace("pg_restore", "vacuumdb"), "--analyze-only", "-q", database], env=env)
+    print(f"   (restored from {dump})", file=sys.stderr, flush=True)
+    return True
 
 
 def module_database(name: str, small: bool) -> str:
