@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessments import seasons
 from assessments.forms import ReasonForm
-from assessments.models import Rating, RatingYear, Status
+from assessments.models import RatingYear, Status
 from assessments.policy import EditRefused, is_future
 from assessments.season import (
     approve,
@@ -165,14 +164,14 @@ def return_view(request, year):
 def _rows_of_years():
     """Every year from the first with data to the working season, newest first, with its state."""
     listed = seasons.listed_years()
-    per_year = Rating.objects.filter(year__in=listed).order_by().values("year").annotate(n=Count("pk"))
-    counts = {row["year"]: row["n"] for row in per_year}
     rows = {
         y.year: y for y in RatingYear.objects.filter(year__in=listed).select_related("locked_by", "opened_by")
     }
     by_year = seasons.states(listed)
+    # The units reported, as the season status page counts them (a row only self-assessed is not).
+    reporting = seasons.reporting_of(listed, states_by_year=by_year)
     return [
-        (year, counts.get(year, 0), rows.get(year), by_year[year], can_open(year, rows.get(year)))
+        (year, reporting[year].reported, rows.get(year), by_year[year], can_open(year, rows.get(year)))
         for year in listed
     ]
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from assessments import seasons
 from assessments.models import AuditEntry, Rating, RatingYear, Status, Submission
 from assessments.season import approve, set_year_lock, submit
+from assessments.services import RatingChange, save_ratings
 from tests import builders as b
 
 pytestmark = pytest.mark.django_db
@@ -192,6 +193,19 @@ def test_the_years_page_lists_every_year_from_the_first_rated_to_the_working_sea
     assert years == list(range(seasons.calendar_year(), 2014, -1))  # no gap between 2015 and now
     assert reverse("assessments:lock-year", args=[2015]) not in html(response)  # the leader reads only
     assert client.post(reverse("assessments:lock-year", args=[2015])).status_code == 403
+
+
+def test_the_years_page_counts_the_units_reported_as_the_season_status_does(
+    client, leader, staff, committee_a
+):
+    """A row only self-assessed is not reported: the years page counted every rating row."""
+    b.season(2015)
+    change = RatingChange(unit=b.unit("A-002"), level=None, self_level=b.level(2015, "TSVM"), decided=False)
+    save_ratings(user=staff, committee=committee_a, year=2015, changes=[change])
+    b.rate(b.unit("A-001-01"), 2015, "TSVM")
+    client.force_login(leader)
+    rows = {row[0]: row[1] for row in client.get(reverse("assessments:years")).context["rows"]}
+    assert rows[2015] == seasons.reporting(2015).reported == 1
 
 
 def test_committee_staff_do_not_see_the_years_page(client, staff):
