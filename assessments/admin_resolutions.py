@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.admin import year_column
 from assessments.models import CountedLevel, Resolution, Target
+from assessments.resolution_rules import TARGET_FIELDS
 from kontum_party import admin_base
 
 
@@ -54,38 +55,24 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-@admin.register(Target)
-class TargetAdmin(ResolutionPagesAdmin):
-    list_display = (
-        "code",
-        "label",
-        "metric",
-        "comparator",
-        "threshold",
-        "denominator",
-        year_column("start_year", _("from year")),
-        year_column("end_year", _("to year")),
-        "position",
-        "change_in_app",
-    )
-    list_filter = ("resolution", "metric", "denominator")
-    list_select_related = ("resolution",)
-    search_fields = ("code", "label", "resolution__title", "resolution__number")
-    start_year_column = staticmethod(year_column("start_year", _("from year")))
-    end_year_column = staticmethod(year_column("end_year", _("to year")))
-    fields = (
-        "change_in_app",
-        "resolution",
-        "position",
-        "code",
-        "label",
-        "metric",
-        "comparator",
-        "threshold",
-        "denominator",
+class TargetColumns:
+    """A target's fields as the admin shows them, years written plainly (2015, not 2.015)."""
+
+    target_fields = tuple(f for f in TARGET_FIELDS if f not in ("start_year", "end_year")) + (
         "start_year_column",
         "end_year_column",
     )
+    start_year_column = staticmethod(year_column("start_year", _("from year")))
+    end_year_column = staticmethod(year_column("end_year", _("to year")))
+
+
+@admin.register(Target)
+class TargetAdmin(TargetColumns, ResolutionPagesAdmin):
+    list_display = (*TargetColumns.target_fields, "change_in_app")
+    list_filter = ("resolution", "metric", "denominator")
+    list_select_related = ("resolution",)
+    search_fields = ("code", "label", "resolution__title", "resolution__number")
+    fields = ("change_in_app", "resolution", *TargetColumns.target_fields)
     readonly_fields = ("change_in_app", "start_year_column", "end_year_column")
 
     @admin.display(description=_("change"))
@@ -97,22 +84,10 @@ class CountedLevelInline(ReadOnlyInline):
     model = CountedLevel
 
 
-class TargetInline(ReadOnlyInline):
+class TargetInline(TargetColumns, ReadOnlyInline):
     model = Target
-    fields = (
-        "position",
-        "code",
-        "label",
-        "metric",
-        "comparator",
-        "threshold",
-        "denominator",
-        "start_year_column",
-        "end_year_column",
-    )
+    fields = TargetColumns.target_fields
     readonly_fields = ("start_year_column", "end_year_column")
-    start_year_column = staticmethod(year_column("start_year", _("from year")))
-    end_year_column = staticmethod(year_column("end_year", _("to year")))
 
 
 @admin.register(CountedLevel)
