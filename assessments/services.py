@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from assessments import bulk, rules
+from assessments import bulk, commendations, rules
 from assessments.models import (
     MEMBER_FIELDS,
     SCORE_FIELDS,
@@ -31,7 +31,7 @@ from assessments.models import (
     RatingTally,
     SubordinateRule,
 )
-from assessments.policy import EditRefused, check_can_edit
+from assessments.policy import EditRefused, check_can_edit_many
 from organizations.lineage import places_on
 from organizations.models import Tier, Unit, year_end
 
@@ -73,6 +73,7 @@ class SaveResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    withdrawn: int = 0  # commendations “TSVM tiêu biểu” withdrawn: their rating left the best level
 
 
 class ConflictError(Exception):
@@ -155,6 +156,7 @@ def _save_rows(*, model, groups, user, channel, source, build_values, validate, 
         result.created += saved.created
         result.updated += saved.updated
         result.unchanged += saved.unchanged
+        result.withdrawn += saved.withdrawn
     return result
 
 
@@ -201,6 +203,10 @@ def _save_year(model, groups, *, year, user, channel, source, build_values, vali
 
     bulk.write(model, pending, user=user, channel=channel, source=source, conflict=conflict)
     result.created, result.updated = len(pending.new), len(pending.changed)
+    if model is Rating:
+        result.withdrawn = commendations.withdraw_changed(
+            groups=groups, changed=pending.changed, user=user, channel=channel, source=source
+        )
     return result
 
 
@@ -319,8 +325,7 @@ def save_rating_groups(
 def _check_groups(user, groups, *, rated: bool = True):
     """Each committee-year may be changed now by `user`, and holds the units it is given; per
     year, where the units were counted (`_check_in_committee`) and how a row is validated."""
-    for committee, year, _changes in groups:
-        check_can_edit(user=user, committee=committee, year=year)
+    check_can_edit_many(user=user, pairs=[(committee, year) for committee, year, _changes in groups])
     counted_as, validate, schemes = {}, {}, {}
     for year in sorted({year for _committee, year, _changes in groups}):
         in_year = [(committee, changes) for committee, y, changes in groups if y == year]
