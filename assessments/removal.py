@@ -1,6 +1,7 @@
 """Taking ratings back: the deciding side cancels a decision to rate again, and provincial staff
 delete rows in the admin. Both obey the same rules as a change (the year's lock, a committee's
 submission, scope) and leave an audit record in the same transaction; a refusal changes nothing.
+A commendation "TSVM tiêu biểu" on a rating cancelled or deleted is withdrawn with it, audited.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from assessments import commendations
 from assessments.models import AuditEntry, Channel, MemberStats, Rating, RatingTally
 from assessments.policy import EditRefused, check_can_edit
 from assessments.services import audit_entry
@@ -36,6 +38,12 @@ def cancel_decision(*, user, rating: Rating, reason: str, channel: str = Channel
         raise EditRefused(_("%(unit)s has no decision to cancel.") % {"unit": rating.unit.name})
     before = rating.audit_values()
     RatingTally.mark_stale(rating.year)
+    commendations.withdraw_lapsed(
+        user=user,
+        ratings=[rating] if commendations.may_carry(rating) else [],
+        reason=commendations.lapsed_reason,
+        channel=channel,
+    )
     entry = audit_entry(
         user=user,
         channel=channel,
@@ -106,8 +114,16 @@ def _delete_rows(*, model, rows, user: User | None, channel: str, source: str) -
         ],
         batch_size=500,
     )
+    if model is Rating:  # audited as withdrawn, not left to the cascade
+        commendations.withdraw_lapsed(
+            user=user, ratings=locked, reason=_deleted_reason, channel=channel, source=source
+        )
     model.objects.filter(pk__in=[obj.pk for obj in locked]).delete()
     return locked
+
+
+def _deleted_reason(rating: Rating) -> str:
+    return _("The rating was deleted")
 
 
 @transaction.atomic

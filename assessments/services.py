@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from assessments import bulk, rules
+from assessments import bulk, commendations, rules
 from assessments.models import (
     MEMBER_FIELDS,
     SCORE_FIELDS,
@@ -73,6 +73,7 @@ class SaveResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    withdrawn: int = 0  # commendations “TSVM tiêu biểu” withdrawn: their rating left the best level
 
 
 class ConflictError(Exception):
@@ -155,6 +156,7 @@ def _save_rows(*, model, groups, user, channel, source, build_values, validate, 
         result.created += saved.created
         result.updated += saved.updated
         result.unchanged += saved.unchanged
+        result.withdrawn += saved.withdrawn
     return result
 
 
@@ -199,6 +201,10 @@ def _save_year(model, groups, *, year, user, channel, source, build_values, vali
             ]
         )
 
+    if model is Rating:  # read from the stored rows before the write changes them
+        result.withdrawn = commendations.withdraw_changed(
+            groups=groups, changed=pending.changed, user=user, channel=channel, source=source
+        )
     bulk.write(model, pending, user=user, channel=channel, source=source, conflict=conflict)
     result.created, result.updated = len(pending.new), len(pending.changed)
     return result
