@@ -15,6 +15,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments import bulk, policy, services
 from assessments.models import AuditEntry, Channel, Commendation, Rating, RatingLevel
@@ -172,3 +173,15 @@ def withdraw_lapsed(*, user, ratings: list[Rating], reason, channel: str, source
         batch_size=500,
     )
     return len(found)
+
+
+def withdrawn_message(count: int) -> str:
+    """What a save's result message adds for its withdrawn commendations (`SaveResult.withdrawn`);
+    nothing when none was."""
+    if not count:
+        return ""
+    return ngettext(
+        "%(count)s commendation “TSVM tiêu biểu” withdrawn.",
+        "%(count)s commendations “TSVM tiêu biểu” withdrawn.",
+        count,
+    ) % {"count": count}

@@ -4,6 +4,7 @@ that lower, unrate, cancel or delete the rating withdraw it in the same transact
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from assessments import commendations
 from assessments.models import AuditEntry, Channel, Commendation
@@ -35,13 +36,20 @@ def withdrawal():
 
 
 def test_lowering_through_the_grid_withdraws_it_audited(commended, staff):
-    result = save(staff, RatingChange(unit=commended.unit, level=b.level(YEAR, "HTTNV")))
+    with translation.override("vi"):
+        result = save(staff, RatingChange(unit=commended.unit, level=b.level(YEAR, "HTTNV")))
     assert not Commendation.objects.exists()
     assert result.withdrawn == 1
     entry = withdrawal()
     assert (entry.user, entry.unit, entry.year) == (staff, commended.unit, YEAR)
     assert entry.changes == {"commendation": ["TSVM tiêu biểu", None], "decision_number": ["12-QĐ/HU", None]}
-    assert "Hoàn thành xuất sắc nhiệm vụ" in entry.reason
+    assert entry.reason == "Mức xếp loại không còn là “Hoàn thành xuất sắc nhiệm vụ”"
+
+
+def test_the_user_is_told_how_many_were_withdrawn_in_vietnamese():
+    with translation.override("vi"):
+        assert commendations.withdrawn_message(2) == "2 khen “TSVM tiêu biểu” bị thu hồi."
+        assert commendations.withdrawn_message(0) == ""
 
 
 def test_marking_not_rated_withdraws_it(commended, staff):
