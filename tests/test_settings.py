@@ -68,6 +68,13 @@ def test_database_url_selects_postgresql_and_sqlite_is_the_default():
     assert with_pg.stdout.strip() == "django.db.backends.postgresql"
 
 
+def test_postgresql_connections_turn_jit_off_unless_the_url_gives_options():
+    options = "s.DATABASES['default']['OPTIONS'].get('options')"
+    assert load_settings(options, DATABASE_URL="postgres://u:p@h:5432/db").stdout.strip() == "-c jit=off"
+    given = load_settings(options, DATABASE_URL="postgres://u:p@h:5432/db?options=-c%20jit%3Don")
+    assert given.stdout.strip() == "-c jit=on"
+
+
 def test_check_deploy_reports_no_issue_in_production():
     result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **production())
     assert result.returncode == 0, result.stdout + result.stderr
