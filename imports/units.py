@@ -14,34 +14,65 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Mapping
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
+from assessments import bulk
 from imports import columns as C
 from imports.cells import clean_text, key
 from organizations.models import Tier, Unit
 
 CANDIDATES = 3  # closest names named in a refusal
 CLOSENESS = 0.6  # difflib's ratio: below it a name is not offered
+CODES_PER_QUERY = 900  # under SQLite's limit of parameters (one array on PostgreSQL anyway)
 
 
 class Scope:
-    """The user's units, loaded once: by code, by name key, and the reporting committees."""
+    """The user's units a file names, loaded once: by code, by name key, and the reporting
+    committees.
+
+    Only the units whose codes a table holds are read (a province file names a few thousand of the
+    scope's units; reading every unit of the province cost most of its preview): the first row of
+    each table asks for all its codes at once. The whole scope is read only for a row without a
+    code (its name is matched, the closest names suggested), and only then."""
 
     def __init__(self, user):
         self.user = user
-        # Every field: the writers read some of them (tier, place type, dates) for each row.
-        units = list(Unit.objects.for_user(user))
-        self.units = units
-        self.by_code = {u.code: u for u in units}
-        by_pk = {u.pk: u for u in units}
-        # Committees by pk, for the writer: a committee of the province, or a grassroots
-        # organization directly under it (its own reporting committee).
-        self.committees = {
-            pk: by_pk[pk] for pk in {u.committee_id for u in units if u.committee_id} if pk in by_pk
-        }
-        self.committees.update({u.pk: u for u in units if u.tier == Tier.COMMITTEE})
+        self.by_code: dict[str, Unit] = {}
+        self._asked: set[str] = set()  # codes looked up, found or not
+        self._tables: set[int] = set()  # tables whose codes were looked up
+        self._units: list[Unit] | None = None
         self._by_name: dict[str, list[Unit]] | None = None
+        self.committees = Committees(user, self)
+
+    def unit_by_code(self, code: str, table=None) -> Unit | None:
+        if table is not None and id(table) not in self._tables:
+            self._tables.add(id(table))
+            self._load(codes_of(table))
+        if code not in self._asked:
+            self._load([code])
+        return self.by_code.get(code)
+
+    def _load(self, codes) -> None:
+        codes = [c for c in dict.fromkeys(codes) if c and c not in self._asked]
+        self._asked.update(codes)
+        scoped = Unit.objects.for_user(self.user)
+        # Every field: the writers read some of them (tier, place type, dates) for each row.
+        for start in range(0, len(codes), CODES_PER_QUERY):
+            for unit in bulk.among(scoped, "code", codes[start : start + CODES_PER_QUERY]):
+                self.by_code[unit.code] = unit
+
+    @property
+    def units(self) -> list[Unit]:
+        """Every unit of the scope (read at the first row named without a code)."""
+        if self._units is None:
+            self._units = list(Unit.objects.for_user(self.user))
+            for unit in self._units:
+                self.by_code.setdefault(unit.code, unit)
+                self._asked.add(unit.code)
+        return self._units
 
     def by_name(self, name: str) -> list[Unit]:
         return self._names().get(key(name), [])
@@ -60,6 +91,55 @@ class Scope:
         return self._by_name
 
 
+class Committees(Mapping):
+    """The reporting committees of the scope by pk, for the checks and the writer: a committee of
+    the province, or a unit that some unit of the scope reports to (a grassroots organization
+    directly under the province is its own). Read at the first use, for the units the file named
+    (one query); a committee asked for beyond them (where a unit counted in a past year) read
+    then, once."""
+
+    def __init__(self, user, scope: Scope):
+        self.user, self.scope = user, scope
+        self._known: dict[int, Unit | None] | None = None
+
+    def _committees(self, pks) -> dict[int, Unit]:
+        scoped = Unit.objects.for_user(self.user)
+        reported_to = Exists(scoped.filter(committee_id=OuterRef("pk")))
+        found = bulk.among(scoped, "id", pks).filter(Q(tier=Tier.COMMITTEE) | reported_to)
+        return {unit.pk: unit for unit in found}
+
+    def _loaded(self) -> dict[int, Unit | None]:
+        if self._known is None:
+            units = self.scope.by_code.values()
+            named = {u.pk: u for u in units if u.tier == Tier.COMMITTEE}
+            wanted = {u.committee_id for u in units if u.committee_id} - set(named)
+            self._known = named | self._committees(wanted)
+        return self._known
+
+    def __getitem__(self, pk):
+        known = self._loaded()
+        if pk not in known:
+            known[pk] = self._committees([pk]).get(pk) if pk is not None else None
+        if known[pk] is None:
+            raise KeyError(pk)
+        return known[pk]
+
+    def __iter__(self):
+        return (pk for pk, unit in self._loaded().items() if unit is not None)
+
+    def __len__(self):
+        return sum(1 for unit in self._loaded().values() if unit is not None)
+
+
+def codes_of(table) -> list[str]:
+    """The codes written in a table's code column, as `identify_unit` reads them."""
+    at = table.columns.get("code")
+    if at is None:
+        return []
+    rows = table.sheet.rows[table.header_row :]
+    return [clean_text(row[at]).upper() for row in rows if at < len(row) and row[at]]
+
+
 def describe(units: list[Unit]) -> str:
     """“Chi bộ Thôn 1” (A-001-01), “Chi bộ Thôn 2” (A-001-02)"""
     return ", ".join(f"“{u.name}” ({u.code})" for u in units)
@@ -71,8 +151,9 @@ def identify_unit(row, scope: Scope) -> None:
     code = clean_text(row.cells.get("code", "")).upper() if table.has("code") else ""
     name = row.cells.get("name", "") if table.has("name") else ""
     if code:
-        if code in scope.by_code:
-            row.unit = scope.by_code[code]
+        unit = scope.unit_by_code(code, table)
+        if unit is not None:
+            row.unit = unit
         else:
             row.error("code", _("No unit of your scope has this code."))
         return
