@@ -63,7 +63,10 @@ class Rating(Tracked):
     # A row that counts as the year's rating: decided, or marked not rated (see `under_way`).
     RECORDED = Q(level__isnull=False) | Q(not_rated=True)
 
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="ratings")
+    # No index of its own: the unique (unit, year) leads with the unit.
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="ratings", db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
     committee = models.ForeignKey(
         Unit,

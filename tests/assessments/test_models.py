@@ -142,3 +142,22 @@ def test_the_database_refuses_a_member_count_beyond_the_bound(unit):
         b.member_stats(unit, 2019, members=MEMBER_COUNT_MAX + 1)
     with pytest.raises(IntegrityError), transaction.atomic():
         b.member_stats(unit, 2019, members=10, admitted=MEMBER_COUNT_MAX + 1)
+
+
+def test_a_unit_with_an_audit_cannot_be_deleted_though_the_audit_has_no_database_constraint(unit):
+    from django.db.models import ProtectedError
+
+    from assessments.models import AuditEntry, Channel
+
+    AuditEntry.objects.create(channel=Channel.COMMAND, action="rating.create", unit=unit, year=2015)
+    with pytest.raises(ProtectedError):
+        unit.delete()
+
+
+def test_a_deleted_user_leaves_their_audit_entries_anonymous(committee_a, staff):
+    from assessments.models import AuditEntry, Channel
+
+    entry = AuditEntry.objects.create(user=staff, channel=Channel.FORM, action="rating.update")
+    staff.delete()
+    entry.refresh_from_db()
+    assert entry.user_id is None
