@@ -112,6 +112,7 @@ def dashboard(request, year, template="reports/dashboard.html"):
         figures = dash.figures(year, committee, request.GET.get("sort", "code"), structure_of=structure_of)
         trend = dash.trends(committee, structure_of=structure_of)
     report, places = figures.report, figures.places
+    committees = committees_of_year(scope, year, committee) if request.user.sees_whole_province else []
     targets = dash.target_lines(year)
     states = seasons.states([t.year for t in trend] + [year])
     # The years in progress (of the trend, and the year shown), each with its reporting rate, in
@@ -125,8 +126,10 @@ def dashboard(request, year, template="reports/dashboard.html"):
         "report": report,
         "committee": committee,
         "scope_name": committee.name if committee else _("Whole province"),
-        "committees": committees_of_year(scope, year, committee) if request.user.sees_whole_province else [],
+        "committees": committees,
+        "committee_options": dash.committee_options(committees, committee),
         "by_committee": figures.committees,
+        "committee_rows": dash.committee_table_rows(figures.committees, year),
         "columns": dash.target_columns(report),
         "resolution": dash.resolution_name(report),
         "honesty": dashboard_notes.honesty_notes(year, committee),

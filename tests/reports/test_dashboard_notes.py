@@ -77,6 +77,14 @@ def test_the_section_says_raised_lowered_and_the_flags(decided):
     assert render_to_string("reports/_section_honesty.html", {"report": report}).strip() == ""
 
 
+def test_the_sections_table_escapes_a_committees_name(decided, committee_a):
+    committee_a.name = "Huyện ủy <b>Alpha</b>"
+    committee_a.save()
+    table = honesty_notes(YEAR, None).table_rows
+    assert 'data-committee="A" class="table-warning honesty-flagged"' in table
+    assert "Huyện ủy &lt;b&gt;Alpha&lt;/b&gt;" in table and "<b>" not in table
+
+
 def test_the_dashboard_names_the_scheme_and_the_resolutions_mapping(client, leader, committee_a):
     b.rate(b.unit("A-001"), 2019, "HTXSNV")
     client.force_login(leader)

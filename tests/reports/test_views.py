@@ -191,6 +191,16 @@ def test_the_committee_table_names_its_targets_and_each_shortfall_with_its_unit(
     ]
 
 
+def test_the_committee_table_escapes_what_it_writes(client, leader, rated):
+    """Its rows are written in Python (reports.dashboard.committee_table_rows), not by a template."""
+    type(rated).objects.filter(pk=rated.pk).update(name='Huyện ủy <b>"Alpha"</b>', code="A&1")
+    client.force_login(leader)
+    html = client.get(reverse("reports:dashboard", args=[2015])).content.decode()
+    row = html[html.index('data-committee="A&amp;1"') :]
+    assert "?committee=A%261" in row and "Huyện ủy &lt;b&gt;&quot;Alpha&quot;&lt;/b&gt;" in row
+    assert "<b>" not in html
+
+
 def test_a_committee_appears_only_in_the_years_it_existed(client, leader, rated):
     import datetime
 
