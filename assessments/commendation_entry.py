@@ -13,10 +13,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments import bulk, commendations, policy
 from assessments.models import AuditEntry, Channel, Commendation, Rating
 from assessments.services import RowErrors
+from organizations.models import Unit
 
 
 def _locked(pks) -> list[Rating]:
@@ -101,3 +104,63 @@ def withdraw_many(
     return commendations.withdraw_lapsed(
         user=user, ratings=locked, reason=lambda _rating: reason, channel=channel, source=source
     )
+
+
+def _refusal(unit: Unit, year: int) -> ValidationError:
+    """Why `unit`, without a rating in `year`, cannot be commended (the rule's own message)."""
+    try:
+        commendations._check_commendable(Rating(unit=unit, year=year, tier=unit.tier, level=None))
+    except ValidationError as error:
+        return error
+    raise AssertionError("a unit without a rating was found commendable")  # pragma: no cover
+
+
+@transaction.atomic
+def mark(
+    *, user, year: int, checked: list[Unit], unchecked: list[Unit], channel: str, source: str = ""
+) -> tuple[int, int]:
+    """A save's commendation column, after the shared writer and in its transaction: the units
+    `checked` commended by their rating's own decision (number and date), those `unchecked`
+    withdrawn. One query reads their ratings; a checked unit without one, or not at the best level,
+    refuses the save (RowErrors, by unit). Returns (granted, withdrawn)."""
+    if not checked and not unchecked:
+        return 0, 0
+    pks = [unit.pk for unit in (*checked, *unchecked)]
+    query = (
+        Rating.objects.filter(year=year).order_by().only("id", "unit_id", "decision_number", "decision_date")
+    )
+    ratings = {rating.unit_id: rating for rating in bulk.among(query, "unit_id", pks)}
+    errors = {unit: _refusal(unit, year) for unit in checked if unit.pk not in ratings}
+    granted = 0
+    try:
+        granted = commend_many(
+            user=user,
+            ratings_with_decisions=[
+                (r, r.decision_number, r.decision_date) for unit in checked if (r := ratings.get(unit.pk))
+            ],
+            channel=channel,
+            source=source,
+        )
+    except RowErrors as refused:
+        errors.update(refused.by_unit)
+    if errors:
+        raise RowErrors(errors)
+    withdrawn = withdraw_many(
+        user=user,
+        ratings=[r for unit in unchecked if (r := ratings.get(unit.pk))],
+        reason=_("Unchecked on the entry grid"),
+        channel=channel,
+        source=source,
+    )
+    return granted, withdrawn
+
+
+def granted_message(count: int) -> str:
+    """What a save's result message adds for the commendations it granted; nothing when none."""
+    if not count:
+        return ""
+    return ngettext(
+        "%(count)s commendation “TSVM tiêu biểu” recorded.",
+        "%(count)s commendations “TSVM tiêu biểu” recorded.",
+        count,
+    ) % {"count": count}

@@ -13,14 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.db import transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from assessments import rules
+from assessments import commendation_entry, rules
 from assessments.forms import (
+    COMMENDED,
     NOT_RATED,
     MemberGridFormSet,
     RatingGridFormSet,
@@ -28,10 +30,19 @@ from assessments.forms import (
     row_data,
     row_digest,
     text_digest,
+    untouched,
     value_text,
 )
 from assessments.grid_html import Line
-from assessments.models import MEMBER_FIELDS, SCORE_FIELDS, MemberStats, Rating, RatingLevel, RatingScheme
+from assessments.models import (
+    MEMBER_FIELDS,
+    SCORE_FIELDS,
+    MemberStats,
+    Rating,
+    RatingLevel,
+    RatingScheme,
+    Resolution,
+)
 from assessments.services import MemberChange, RatingChange, save_member_stats, save_ratings
 from organizations.models import Kind, PlaceType, Tier, Unit, UnitPlace, year_end
 
@@ -163,11 +174,12 @@ class Grid:
         if not units:
             return {}
         rows = self.model.objects.filter(year=self.year, unit__in=[u.pk for u in units])
+        fields = (*self.stored_fields, "commendation") if self.commendation else self.stored_fields
         # Whether the row counts as entered (`progress`), by the model's own rule.
         recorded = ExpressionWrapper(self.model.RECORDED or Q(pk__isnull=False), output_field=BooleanField())
         return {
             row["unit_id"]: row
-            for row in rows.annotate(recorded=recorded).values("unit_id", "recorded", *self.stored_fields)
+            for row in rows.annotate(recorded=recorded).values("unit_id", "recorded", *fields)
         }
 
     # Forms ---------------------------------------------------------------------------------
@@ -180,11 +192,19 @@ class Grid:
             str(level.pk): level for level in RatingLevel.objects.filter(scheme=self.scheme).order_by("rank")
         }
 
+    @cached_property
+    def commendation(self) -> bool:
+        """Whether the resolution judging the year counts the commendation "TSVM tiêu biểu": only
+        then the grid has its column (grassroots organizations' rows)."""
+        resolution = Resolution.objects.in_force(self.year)
+        return bool(resolution and resolution.exemplary_by_commendation)
+
     def form_kwargs(self) -> dict:
         return {
             "level_choices": [(pk, level_label(level)) for pk, level in self.levels.items()],
             "scored": bool(self.scheme and self.scheme.scored),
             "three_steps": bool(self.scheme and self.scheme.three_steps),
+            "commendation": self.commendation,
         }
 
     def initial(self, unit: Unit, row: dict | None) -> dict:
@@ -203,6 +223,7 @@ class Grid:
             "self_level": str(row["self_level_id"] or ""),
             "appraised_level": str(row["appraised_level_id"] or ""),
             **{name: row[name] for name in SCORE_FIELDS},
+            "commended": COMMENDED if row.get("commendation") else "",
         }
 
     @cached_property
@@ -344,10 +365,33 @@ class Grid:
         """The scheme's cross-unit rules broken by the committee's grassroots organizations."""
         return rules.by_unit(rules.findings(self.year, committee_ids=[self.committee.pk]))
 
-    def save(self, changes, *, channel="form"):
-        return save_ratings(
-            user=self.user, committee=self.committee, year=self.year, changes=changes, channel=channel
-        )
+    def commendation_marks(self, forms: dict, units: dict) -> tuple[list[Unit], list[Unit]]:
+        """(checked, unchecked): the grassroots organizations whose "TSVM tiêu biểu" box the user
+        changed in this save (a row posted as it was shown is left alone)."""
+        checked, unchecked = [], []
+        if not self.commendation:
+            return checked, unchecked
+        for i, form in forms.items():
+            unit = units[i]
+            if unit.tier != Tier.BASE or untouched(form) or "commended" not in form.changed_data:
+                continue
+            (checked if form.cleaned_data["commended"] else unchecked).append(unit)
+        return checked, unchecked
+
+    granted = 0  # commendations granted by the last save
+
+    def save(self, changes, *, channel="form", marks=((), ())):
+        """The rows through the shared writer, then the commendation column, in one transaction."""
+        checked, unchecked = marks
+        with transaction.atomic():
+            result = save_ratings(
+                user=self.user, committee=self.committee, year=self.year, changes=changes, channel=channel
+            )
+            self.granted, withdrawn = commendation_entry.mark(
+                user=self.user, year=self.year, checked=checked, unchecked=unchecked, channel=channel
+            )
+        result.withdrawn += withdrawn
+        return result
 
 
 class MemberGrid(Grid):
@@ -355,6 +399,8 @@ class MemberGrid(Grid):
     formset_class = MemberGridFormSet
     tiers = MemberStats.TIERS
     kinds = (Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL)
+
+    commendation = False
 
     def form_kwargs(self) -> dict:
         return {}
@@ -376,7 +422,7 @@ class MemberGrid(Grid):
             expected_version=data["version"],
         )
 
-    def save(self, changes, *, channel="form"):
+    def save(self, changes, *, channel="form", marks=None):
         return save_member_stats(
             user=self.user, committee=self.committee, year=self.year, changes=changes, channel=channel
         )

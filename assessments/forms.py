@@ -82,7 +82,16 @@ class RatingRowForm(forms.Form):
     decision_date = GridDateField(label=_("decision date"), required=False)
     note = forms.CharField(label=_("note"), required=False, max_length=2000)
 
-    def __init__(self, *args, level_choices=(), scored=False, three_steps=False, disabled=False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        level_choices=(),
+        scored=False,
+        three_steps=False,
+        commendation=False,
+        disabled=False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = [("", "—"), *level_choices, (NOT_RATED, _("Not rated"))]
         if three_steps:  # Quy định 124/366: the self-assessment and the appraisal before the decision
@@ -94,6 +103,8 @@ class RatingRowForm(forms.Form):
             self.fields["level"].label = _("decision")
         if scored:  # the year's scheme rates by points (Quy định 366-QĐ/TW)
             self.fields.update(score_fields())
+        if commendation:  # the year's resolution counts the commendation (exemplary_by_commendation)
+            self.fields["commended"] = CommendedField(label=_("exemplary “TSVM tiêu biểu”"), required=False)
         for field in self.fields.values() if disabled else ():  # a page only read
             field.disabled = True
 
@@ -105,6 +116,19 @@ class RatingRowForm(forms.Form):
         if not level and self.initial.get("level") and not untouched(self):
             self.add_error("level", _("A rating cannot be emptied: choose a level or “not rated”."))
         return data
+
+
+COMMENDED = "x"  # as a form marks it, the grid's export writes it and the import reads it
+
+
+class CommendedField(forms.CharField):
+    """The commendation "TSVM tiêu biểu" of a grassroots organization's row: a checkbox, read as
+    COMMENDED (checked) or "" (not), the texts its row's digest reads (`value_text`)."""
+
+    widget = forms.CheckboxInput
+
+    def to_python(self, value):
+        return COMMENDED if value is True or value == COMMENDED else ""
 
 
 def _step_field(label, level_choices) -> forms.ChoiceField:

@@ -49,8 +49,14 @@ class Column:
     label: str
     options: dict[str, str] | None = None  # a select: its options' HTML for each selected value
     attrs: str = ""
+    checkbox: bool = False  # "TSVM tiêu biểu": on a grassroots organization's row only
+    tiers: tuple[str, ...] = ()  # the rows that have it; () every row
 
     def control(self, name: str, text: str, labelled_by: str, extra: str) -> str:
+        if self.checkbox:
+            checked = " checked" if text else ""
+            tag = f'<input type="checkbox" name="{name}" value="x"{checked}'
+            return f'{tag} aria-labelledby="{labelled_by}"{extra}>'
         if self.options is not None:
             options = self.options.get(text) or self.options[""]
             return f'<select name="{name}" aria-labelledby="{labelled_by}"{extra}>{options}</select>'
@@ -65,7 +71,9 @@ def columns(form: forms.Form) -> list[Column]:
         if isinstance(form_field.widget, forms.HiddenInput):
             continue
         label = str(form_field.label)
-        if isinstance(form_field, forms.ChoiceField):
+        if isinstance(form_field.widget, forms.CheckboxInput):
+            found.append(Column(name, label, checkbox=True, tiers=(Tier.BASE,)))
+        elif isinstance(form_field, forms.ChoiceField):
             choices = [(str(value), str(text)) for value, text in form_field.choices]
             found.append(Column(name, label, options=_options(choices)))
         else:
@@ -145,6 +153,9 @@ class RowWriter:
         cells = []
         for k, col in enumerate(self.cols):
             name = col.name
+            if col.tiers and unit.tier not in col.tiers:
+                cells.append("<td>")  # a cell is never commended
+                continue
             control = col.control(prefix + name, texts.get(name, ""), f"n{pk} c{k}", extra)
             if errors_of and (errors := errors_of.get(name)):
                 invalid = f' aria-invalid="true" aria-describedby="e{line.index}-{name}"'

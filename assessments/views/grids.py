@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from assessments.commendation_entry import granted_message
+from assessments.commendations import withdrawn_message
 from assessments.entry import FormRows, Grid, GridFilter, MemberGrid
 from assessments.forms import GRID_MAX_ROWS, posted_unit_ids, untouched
 from assessments.grid_html import RowWriter, columns, summary
@@ -83,9 +85,10 @@ class GridView(LoginRequiredMixin, View):
             for i, form in row_forms.items()
             if form.has_changed() and not untouched(form) and (c := grid.change(form, units[i]))
         ]
+        marks = grid.commendation_marks(row_forms, units)  # the "TSVM tiêu biểu" boxes changed
         try:
             with on_lost_connection(request, "the save"):
-                result = grid.save(changes)
+                result = grid.save(changes, marks=marks)
         except ConflictError as conflict:
             # Somebody saved some of these rows meanwhile: the stored values are shown beside the
             # user's. Saving again keeps the user's values: the rows carry the version now stored.
@@ -105,15 +108,13 @@ class GridView(LoginRequiredMixin, View):
             return again(400)
         except ConnectionLost:
             return again(LOST_STATUS)  # the user's entries are shown again, to be saved again
-        messages.success(
-            request,
-            _("Saved: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
-            % {
-                "created": result.created,
-                "updated": result.updated,
-                "unchanged": len(posted) - result.created - result.updated,
-            },
-        )
+        saved = _("Saved: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.") % {
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": len(posted) - result.created - result.updated,
+        }
+        more = (granted_message(grid.granted), withdrawn_message(result.withdrawn))
+        messages.success(request, " ".join(text for text in (saved, *more) if text))
         return redirect(request.get_full_path())
 
     @staticmethod
