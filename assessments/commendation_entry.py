@@ -106,7 +106,7 @@ def withdraw_many(
     )
 
 
-def _refusal(unit: Unit, year: int) -> ValidationError:
+def refusal(unit: Unit, year: int) -> ValidationError:
     """Why `unit`, without a rating in `year`, cannot be commended (the rule's own message)."""
     try:
         commendations._check_commendable(Rating(unit=unit, year=year, tier=unit.tier, level=None))
@@ -117,7 +117,14 @@ def _refusal(unit: Unit, year: int) -> ValidationError:
 
 @transaction.atomic
 def mark(
-    *, user, year: int, checked: list[Unit], unchecked: list[Unit], channel: str, source: str = ""
+    *,
+    user,
+    year: int,
+    checked: list[Unit],
+    unchecked: list[Unit],
+    channel: str,
+    source: str = "",
+    reason: str = "",
 ) -> tuple[int, int]:
     """A save's commendation column, after the shared writer and in its transaction: the units
     `checked` commended by their rating's own decision (number and date), those `unchecked`
@@ -130,7 +137,7 @@ def mark(
         Rating.objects.filter(year=year).order_by().only("id", "unit_id", "decision_number", "decision_date")
     )
     ratings = {rating.unit_id: rating for rating in bulk.among(query, "unit_id", pks)}
-    errors = {unit: _refusal(unit, year) for unit in checked if unit.pk not in ratings}
+    errors = {unit: refusal(unit, year) for unit in checked if unit.pk not in ratings}
     granted = 0
     try:
         granted = commend_many(
@@ -148,7 +155,7 @@ def mark(
     withdrawn = withdraw_many(
         user=user,
         ratings=[r for unit in unchecked if (r := ratings.get(unit.pk))],
-        reason=_("Unchecked on the entry grid"),
+        reason=reason or _("Unchecked on the entry grid"),
         channel=channel,
         source=source,
     )

@@ -166,6 +166,12 @@ TASKS_LATE = Column(
 DISCIPLINED = Column(
     "disciplined", "Có tổ chức, đảng viên bị kỷ luật", ("Có kỷ luật", "Kỷ luật", "Bị kỷ luật", "Disciplined")
 )
+# The commendation "TSVM tiêu biểu" of a grassroots organization (Có/Không/x; blank: left as it is).
+COMMENDED = Column(
+    "commended",
+    "TSVM tiêu biểu",
+    ("Tiêu biểu", "Khen TSVM tiêu biểu", "Công nhận TSVM tiêu biểu", "Exemplary"),
+)
 SCORE_COLUMNS = (
     SCORE,
     SCORE_GENERAL,
@@ -187,6 +193,7 @@ RATING_COLUMNS = (
     SELF_LEVEL,
     APPRAISED_LEVEL,
     *SCORE_COLUMNS,
+    COMMENDED,
 )
 MEMBER_COLUMNS = (
     *IDENTITY,

@@ -22,17 +22,18 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from assessments import commendation_entry
 from assessments.models import MAX_YEAR, MIN_YEAR, RatingLevel
 from assessments.policy import EditRefused, check_can_edit
 from imports import columns as C
-from imports.cells import parse_int
+from imports.cells import parse_int, parse_yes_no
 from imports.datarows import data_rows
 from imports.kinds import RATINGS, column_header, kind_for
 from imports.limits import FileRefused, Sheet, max_rows
 from imports.reader import too_many_rows
 from imports.units import Scope, identify_unit
 from organizations.lineage import committees_on
-from organizations.models import Unit, year_end
+from organizations.models import Tier, Unit, year_end
 
 NEW, CHANGED, UNCHANGED, SKIPPED, ERROR = "new", "changed", "unchanged", "skipped", "error"
 
@@ -70,6 +71,8 @@ class Row:
     version: int = 0  # the stored row's version when read (0: none)
     note: str = ""
     committee_id: int | None = None  # the committee the unit counted under in the row's year
+    commended: bool | None = None  # "TSVM tiêu biểu" as the file says (None: blank, left as it is)
+    was_commended: bool = False  # as stored when read
 
     def error(self, fld: str, message, fallback: str = "") -> None:
         # A column the file does not have (a year given on the form) is named as exports write it.
@@ -239,10 +242,12 @@ def _load_stored_and_check(rows: list[Row], spec, user, scope: Scope, progress) 
             r.committee_id = held.get(r.unit.pk, r.unit.committee_id)
     stored = {}
     scoped_pks = Unit.objects.for_user(user).values("pk")
+    commendation = spec.name == RATINGS and any(r.table.has("commended") for r in rows)
+    extra = ("commendation",) if commendation else ()
     for year in years:
         # One query per year, as plain values (a whole province × many years stays light).
         for values in spec.model.objects.filter(year=year, unit__in=scoped_pks).values(
-            "unit_id", "year", "version", *spec.stored_fields
+            "unit_id", "year", "version", *spec.stored_fields, *extra
         ):
             stored[(values["unit_id"], values["year"])] = values
     levels = {}
@@ -275,6 +280,8 @@ def _load_stored_and_check(rows: list[Row], spec, user, scope: Scope, progress) 
         row.version = found["version"] if found else 0
         # For a new row, what will be stored (compared with nothing stored).
         row.changes = spec.compare(old, values, row)
+        if commendation and not _read_commendation(row, found, values):
+            continue
         row.status = NEW if found is None else (CHANGED if row.changes else UNCHANGED)
         if row.status == UNCHANGED:
             continue  # nothing would be written: a locked year or a submitted committee does not matter
@@ -299,6 +306,31 @@ def _load_stored_and_check(rows: list[Row], spec, user, scope: Scope, progress) 
             _("This file cannot be imported: %(reasons)s Nothing was written.")
             % {"reasons": " ".join(refusals)}
         )
+
+
+def _read_commendation(row: Row, found: dict | None, values: dict) -> bool:
+    """The row's "TSVM tiêu biểu" cell (Có/Không/x; blank: left as it is), its change added to the
+    row's; a commendation of a row not at the best level is refused, as the writer refuses it.
+    False when the cell is in error."""
+    row.was_commended = bool(found and found.get("commendation"))
+    text = row.cells.get("commended", "") if row.table.has("commended") else ""
+    if not text:
+        return True
+    try:
+        row.commended = parse_yes_no(text)
+    except ValueError:
+        row.error("commended", _("Write “Có” or “Không”."))
+        return False
+    level = values.get("level")
+    if row.commended and not (row.unit.tier == Tier.BASE and level is not None and level.rank == 1):
+        # The rule's own message (assessments.commendations), naming the unit and the year.
+        error = commendation_entry.refusal(row.unit, row.year)
+        row.error("commended", " ".join(error.messages))
+        return False
+    if row.commended != row.was_commended:
+        label = row.table.label("commended", column_header("commended"))
+        row.changes[label] = tuple(_("yes") if v else _("no") for v in (row.was_commended, row.commended))
+    return True
 
 
 def _edit_refusal(user, committee: Unit | None, year: int) -> str | None:

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from assessments import commendation_entry
 from assessments.models import Channel
 from assessments.policy import EditRefused
 from assessments.services import ConflictError, RowErrors, save_member_stat_groups, save_rating_groups
@@ -118,6 +119,17 @@ def commit(prev: R.Checked, *, user, valid_only: bool = False, dry_run: bool = F
                 result.created += saved.created
                 result.updated += saved.updated
                 result.unchanged += saved.unchanged
+                if prev.kind == RATINGS:  # the "TSVM tiêu biểu" column, after the writer
+                    in_year = [row for (_c, y), rows in groups.items() if y == year for row in rows]
+                    commendation_entry.mark(
+                        user=user,
+                        year=year,
+                        checked=[r.unit for r in in_year if r.commended and not r.was_commended],
+                        unchecked=[r.unit for r in in_year if r.commended is False and r.was_commended],
+                        channel=Channel.IMPORT,
+                        source=prev.file_name,
+                        reason=_("“Không” in the imported file"),
+                    )
     except RowErrors as errors:
         where = {row.unit.pk: row for rows in groups.values() for row in rows}
         messages = []
