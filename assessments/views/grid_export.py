@@ -8,6 +8,7 @@ title block, frozen header, widths, dates and counts as numbers, every text thro
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -59,7 +60,7 @@ def grid_sheet(grid: Grid, units, rows: dict, *, name: str, subject: str) -> She
         _("Kind"),
         _("Grassroots organization"),
         _("Code of the grassroots organization"),
-        *(str(field.label).capitalize() for field in fields),
+        *(capfirst(str(field.label)) for field in fields),
     ]
     return Sheet(name=name, subject=subject, headers=headers, rows=values, freeze_columns=2)
 
