@@ -32,10 +32,15 @@ banner() { printf '\n== %s ==\n\n' "$*"; }
 # shellcheck source=scripts/pg.sh
 source scripts/pg.sh
 
+# Each run in TEST_WORKERS processes (pytest-xdist; default: one per CPU), each with its own
+# test database; the browser tests together in one of them (tests/browser/conftest.py).
+# TEST_WORKERS=0 runs in this one process (e.g. to use a debugger).
+WORKERS=(-n "${TEST_WORKERS:-auto}" --dist loadgroup)
+
 # ------------------------------------------------------------------------------- run 1
 banner "Test run 1/2: SQLite (file in memory)"
 sqlite_rc=0
-env -u DATABASE_URL "$PY" -m pytest "$@" || sqlite_rc=$?
+env -u DATABASE_URL "$PY" -m pytest "${WORKERS[@]}" "$@" || sqlite_rc=$?
 
 # ------------------------------------------------------------------------------- run 2
 pg_rc=0
@@ -53,7 +58,7 @@ fi
 if $pg_url_given; then
     if where=$(describe_server); then
         banner "Test run 2/2: $where (from DATABASE_URL)"
-        "$PY" -m pytest "$@" || pg_rc=$?
+        "$PY" -m pytest "${WORKERS[@]}" "$@" || pg_rc=$?
     else
         echo "Cannot connect to the PostgreSQL server named by DATABASE_URL." >&2
         pg_rc=1
@@ -64,7 +69,7 @@ elif PG_BINDIR=$(bash scripts/pg-bindir.sh); then
         export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT_PICKED/postgres"
         where=$(describe_server || echo "PostgreSQL ($PG_BINDIR) on 127.0.0.1:$PGPORT_PICKED")
         banner "Test run 2/2: $where (throw-away cluster in $PGTMP)"
-        "$PY" -m pytest "$@" || pg_rc=$?
+        "$PY" -m pytest "${WORKERS[@]}" "$@" || pg_rc=$?
     else
         pg_rc=1
         pg_result="FAILED (could not start a throw-away PostgreSQL cluster with $PG_BINDIR)"

@@ -16,14 +16,26 @@ And who uses it (every password is builders.PASSWORD):
     superuser       provincial staff who also administer the site in Django's admin ("admin")
     anonymous       nobody logged in
 
-Nothing here is autouse: a test has the units and users it names, no more. Build anything else
-with tests/builders.py.
+Nothing here is autouse but the folders of waiting uploads: a test has the units and users it
+names, no more. Build anything else with tests/builders.py.
 """
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from tests import builders as b
+
+
+@pytest.fixture(autouse=True)
+def upload_folders(tmp_path, monkeypatch):
+    """Uploads waiting for confirmation go to the test's own folders: they are kept per user id,
+    and the tests run in parallel processes (pytest-xdist), each with its own database whose
+    user ids are the same numbers."""
+    from imports import views
+    from organizations import bulk_uploads
+
+    monkeypatch.setattr(views, "UPLOAD_ROOT", tmp_path / "uploads")
+    monkeypatch.setattr(bulk_uploads, "UPLOAD_ROOT", tmp_path / "tree-files")
 
 
 @pytest.fixture

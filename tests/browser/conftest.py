@@ -72,3 +72,13 @@ def artifacts_dir() -> Path:
     path = Path(settings.BASE_DIR) / "artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+def pytest_collection_modifyitems(items):
+    """With the tests spread over processes (pytest-xdist, `--dist loadgroup`), the browser tests
+    all run in one of them, one after another: two Chromiums and their live servers at once on a
+    2-core machine starve each other past the pages' timeouts."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))

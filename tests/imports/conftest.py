@@ -25,12 +25,9 @@ def seasons_open(db):
         RatingYear.objects.update_or_create(year=year, defaults={"opened_at": timezone.now()})
 
 
-@pytest.fixture(autouse=True)
-def upload_root(tmp_path, monkeypatch):
-    """Uploads waiting for confirmation go to the test's own folder."""
-    from imports import views
-
-    monkeypatch.setattr(views, "UPLOAD_ROOT", tmp_path / "uploads")
+@pytest.fixture
+def upload_root(upload_folders, tmp_path):
+    """The test's own folder of uploads waiting for confirmation (tests/conftest.py)."""
     return tmp_path / "uploads"
 
 
