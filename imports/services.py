@@ -44,6 +44,8 @@ class ImportResult:
     skipped: int = 0
     errors: int = 0  # rows left out (only when importing the valid rows alone)
     error_list: list = field(default_factory=list)
+    granted: int = 0  # commendations "TSVM tiêu biểu" recorded by the file's column
+    withdrawn: int = 0  # … withdrawn: by the column, or their rating no longer at the best level
 
 
 def source_name(name: str) -> str:
@@ -119,9 +121,10 @@ def commit(prev: R.Checked, *, user, valid_only: bool = False, dry_run: bool = F
                 result.created += saved.created
                 result.updated += saved.updated
                 result.unchanged += saved.unchanged
+                result.withdrawn += saved.withdrawn
                 if prev.kind == RATINGS:  # the "TSVM tiêu biểu" column, after the writer
                     in_year = [row for (_c, y), rows in groups.items() if y == year for row in rows]
-                    commendation_entry.mark(
+                    granted, withdrawn = commendation_entry.mark(
                         user=user,
                         year=year,
                         checked=[r.unit for r in in_year if r.commended and not r.was_commended],
@@ -130,6 +133,8 @@ def commit(prev: R.Checked, *, user, valid_only: bool = False, dry_run: bool = F
                         source=prev.file_name,
                         reason=_("“Không” in the imported file"),
                     )
+                    result.granted += granted
+                    result.withdrawn += withdrawn
     except RowErrors as errors:
         where = {row.unit.pk: row for rows in groups.values() for row in rows}
         messages = []

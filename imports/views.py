@@ -31,6 +31,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from assessments.commendation_entry import granted_message
+from assessments.commendations import withdrawn_message
 from assessments.models import MAX_YEAR, MIN_YEAR
 from imports import export, services
 from imports.kinds import MEMBERS, RATINGS
@@ -252,7 +254,10 @@ def confirm(request, token):
                 "updated": result.updated,
                 "unchanged": result.unchanged,
                 "errors": result.errors,
-            },
+            }
+            + "".join(
+                f" {m}" for m in (granted_message(result.granted), withdrawn_message(result.withdrawn)) if m
+            ),
         )
         grids = _grid_links(prev, meta["kind"])
         return redirect(grids[0][1] if len(grids) == 1 else "imports:upload")

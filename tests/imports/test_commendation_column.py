@@ -22,7 +22,7 @@ def preview(user, *rows):
 def test_x_commends_by_the_rows_decision(committee_a, staff):
     b.season(YEAR)
     prev = preview(staff, ["A-002", str(YEAR), "HTXSNV", "7-QĐ/HU", "x"])
-    imports.commit(prev, user=staff)
+    assert imports.commit(prev, user=staff).granted == 1
     commendation = Commendation.objects.get()
     assert (commendation.rating.unit.code, commendation.decision_number) == ("A-002", "7-QĐ/HU")
     assert AuditEntry.objects.get(action="rating.commend").channel == "import"
@@ -41,7 +41,7 @@ def test_khong_withdraws_and_blank_leaves_it(committee_a, staff, province_staff)
     for rating in (kept, taken):
         commendations.commend(user=province_staff, rating=rating)
     prev = preview(staff, ["A-001", str(YEAR), "HTXSNV", "", ""], ["A-002", str(YEAR), "HTXSNV", "", "Không"])
-    imports.commit(prev, user=staff)
+    assert imports.commit(prev, user=staff).withdrawn == 1
     assert list(Commendation.objects.values_list("rating__unit__code", flat=True)) == ["A-001"]
     assert AuditEntry.objects.get(action="rating.uncommend").channel == "import"
 
