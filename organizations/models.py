@@ -21,7 +21,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,7 +62,9 @@ PARENT_TIERS = {
 }
 RATED_TIERS = (Tier.BASE, Tier.CELL)
 # The units a report groups by and a season belongs to: those directly under the province.
-REPORTING_COMMITTEES = Q(tier=Tier.COMMITTEE) | Q(tier=Tier.BASE, parent__tier=Tier.PROVINCE)
+# (A grassroots organization directly under the province is its own committee, `committee_from_parent`:
+# one column compared with another, no join to the parent to read its tier.)
+REPORTING_COMMITTEES = Q(tier=Tier.COMMITTEE) | Q(tier=Tier.BASE, committee=F("pk"))
 # The units a committee user can be scoped to: a committee, or a grassroots organization (a
 # commune party committee, whose staff enter their own cells' ratings).
 SCOPE_UNITS = Q(tier__in=[Tier.COMMITTEE, Tier.BASE])
