@@ -2,6 +2,7 @@ from django.urls import path
 
 from assessments.views import decisions, grid_export, grids, history, workflow
 from assessments.views.resolutions import resolution_create, resolution_edit, resolution_list
+from assessments.views.schemes import scheme_list, scheme_new
 
 app_name = "assessments"
 
@@ -26,4 +27,6 @@ urlpatterns = [
     path("resolutions/", resolution_list, name="resolutions"),
     path("resolutions/new/", resolution_create, name="resolution-create"),
     path("resolutions/<year:year>/", resolution_edit, name="resolution-edit"),
+    path("schemes/", scheme_list, name="schemes"),
+    path("schemes/new/", scheme_new, name="scheme-new"),
 ]
