@@ -77,8 +77,14 @@ def artifacts_dir() -> Path:
 def pytest_collection_modifyitems(items):
     """With the tests spread over processes (pytest-xdist, `--dist loadgroup`), the browser tests
     all run in one of them, one after another: two Chromiums and their live servers at once on a
-    2-core machine starve each other past the pages' timeouts."""
+    2-core machine starve each other past the pages' timeouts. They run on the SQLite run only."""
     here = Path(__file__).parent
+    on_postgresql = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.xdist_group("browser"))
+            if on_postgresql:
+                # They drive the pages, not the database: they run on the SQLite run, the database
+                # `make run` serves, and the PostgreSQL run covers every page and write without
+                # them (each loads the demo: six loads on PostgreSQL made its run the CI's longest).
+                item.add_marker(pytest.mark.skip(reason="the browser tests run on the SQLite run"))

@@ -81,9 +81,12 @@ class KillBackend:
 
     def wrote_before(self, *tables: str) -> bool:
         writes = ("INSERT INTO", "UPDATE", "COPY")
+
+        def target(sql: str) -> str:  # the statement's own table, before SET / FROM STDIN
+            return sql.split("SET")[0].split("FROM")[0]
+
         return all(
-            any(s.startswith(writes) and f'"{table}"' in s.split("SET")[0].split("FROM")[0] for s in self.seen)
-            for table in tables
+            any(s.startswith(writes) and f'"{table}"' in target(s) for s in self.seen) for table in tables
         )
 
 
