@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Unit
-from reports.dashboard import table_numbers
+from reports.dashboard_tables import table_numbers
 from reports.figures import percent
 from reports.honesty import FLAG_MINIMUM, Committee, Honesty, honesty
 from reports.templatetags.report_format import percent as percent_text

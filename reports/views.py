@@ -19,7 +19,7 @@ from accounts.models import Role
 from assessments import seasons
 from organizations.access import Scope, scope_for_request
 from reports import dashboard as dash
-from reports import dashboard_notes
+from reports import dashboard_notes, dashboard_tables
 from reports.charts import line_chart
 from reports.drilldown import (
     PAGE_SIZE,
@@ -127,9 +127,9 @@ def dashboard(request, year, template="reports/dashboard.html"):
         "committee": committee,
         "scope_name": committee.name if committee else _("Whole province"),
         "committees": committees,
-        "committee_options": dash.committee_options(committees, committee),
+        "committee_options": dashboard_tables.committee_options(committees, committee),
         "by_committee": figures.committees,
-        "committee_rows": dash.committee_table_rows(figures.committees, year),
+        "committee_rows": dashboard_tables.committee_table_rows(figures.committees, year),
         "columns": dash.target_columns(report),
         "resolution": dash.resolution_name(report),
         "honesty": dashboard_notes.honesty_notes(year, committee),

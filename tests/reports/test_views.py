@@ -192,7 +192,7 @@ def test_the_committee_table_names_its_targets_and_each_shortfall_with_its_unit(
 
 
 def test_the_committee_table_escapes_what_it_writes(client, leader, rated):
-    """Its rows are written in Python (reports.dashboard.committee_table_rows), not by a template."""
+    """Its rows are written in Python (reports.dashboard_tables.committee_table_rows), not by a template."""
     type(rated).objects.filter(pk=rated.pk).update(name='Huyện ủy <b>"Alpha"</b>', code="A&1")
     client.force_login(leader)
     html = client.get(reverse("reports:dashboard", args=[2015])).content.decode()
