@@ -16,15 +16,12 @@ from functools import cached_property
 from django.db import transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import Http404
-from django.utils import timezone
-from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from assessments import commendation_entry, rules
 from assessments.forms import (
     COMMENDED,
     NOT_RATED,
-    MemberGridFormSet,
     RatingGridFormSet,
     editable_names,
     row_data,
@@ -35,15 +32,13 @@ from assessments.forms import (
 )
 from assessments.grid_html import Line
 from assessments.models import (
-    MEMBER_FIELDS,
     SCORE_FIELDS,
-    MemberStats,
     Rating,
     RatingLevel,
     RatingScheme,
     Resolution,
 )
-from assessments.services import MemberChange, RatingChange, save_member_stats, save_ratings
+from assessments.services import RatingChange, save_ratings
 from organizations.models import Kind, PlaceType, Tier, Unit, UnitPlace, year_end
 
 
@@ -392,64 +387,6 @@ class Grid:
             )
         result.withdrawn += withdrawn
         return result
-
-
-class MemberGrid(Grid):
-    model = MemberStats
-    formset_class = MemberGridFormSet
-    tiers = MemberStats.TIERS
-    kinds = (Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL)
-
-    commendation = False
-
-    def form_kwargs(self) -> dict:
-        return {}
-
-    stored_fields = ("version", *MEMBER_FIELDS)
-
-    def initial(self, unit: Unit, row: dict | None) -> dict:
-        if row is None:
-            return {"unit": unit.pk, "version": 0}
-        return {"unit": unit.pk, **{name: row[name] for name in self.stored_fields}}
-
-    def change(self, form, unit: Unit) -> MemberChange | None:
-        data = form.cleaned_data
-        if data.get("member_count") is None:
-            return None
-        return MemberChange(
-            unit=unit,
-            values={name: data.get(name) or 0 for name in MEMBER_FIELDS},
-            expected_version=data["version"],
-        )
-
-    def save(self, changes, *, channel="form", marks=None):
-        return save_member_stats(
-            user=self.user, committee=self.committee, year=self.year, changes=changes, channel=channel
-        )
-
-    def conflict_note(self, stored: MemberStats | None) -> str:
-        if stored is None:
-            return _("Deleted meanwhile.")
-        values = " · ".join(
-            number_format(getattr(stored, name), force_grouping=True) for name in MEMBER_FIELDS
-        )
-        return _("Changed meanwhile by %(who)s on %(when)s; now stored: %(values)s") % {
-            "who": stored.changed_by or "—",
-            "when": date_format(timezone.localtime(stored.changed_at), "SHORT_DATETIME_FORMAT"),
-            "values": values,
-        }
-
-    def warnings(self, rows: dict) -> dict[int, str]:
-        """The scheme's cap on excellent members, shown beside the row, never blocking."""
-        return {
-            unit_pk: warning
-            for unit_pk, row in rows.items()
-            if (
-                warning := MemberStats(**{n: row[n] for n in MEMBER_FIELDS}).excellent_cap_warning(
-                    self.scheme
-                )
-            )
-        }
 
 
 def add_errors(line: Line, error, names) -> None:

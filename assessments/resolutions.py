@@ -44,11 +44,11 @@ from assessments.resolution_rules import (
     TargetSpec,
     check_levels,
     check_resolution,
-    check_targets,
     counted_by,
     level_label,
     locked_years,
 )
+from assessments.target_rules import check_targets
 
 # Writing -------------------------------------------------------------------------------------
 

@@ -12,7 +12,8 @@ The numbers and titles say "mẫu" (sample) so that nobody takes them for real r
 """
 
 from assessments.models import Channel
-from assessments.resolution_files import import_entries, read_document
+from assessments.resolution_files import read_document
+from assessments.resolution_import import import_entries
 
 # "Tiêu biểu" is the commendation (each resolution's "exemplary_by_commendation"), not a level.
 FOUR_LEVELS = "TSVM = HTXSNV + HTTNV"

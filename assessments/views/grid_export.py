@@ -12,8 +12,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from assessments.entry import Grid, GridFilter, MemberGrid
+from assessments.entry import Grid, GridFilter
 from assessments.forms import value_text
+from assessments.member_entry import MemberGrid
 from organizations.access import committee_for_request
 from organizations.models import Kind, PlaceType, Tier
 from reports.spreadsheet import Sheet, TitleBlock, user_label, write_workbook

@@ -19,9 +19,10 @@ from django.views import View
 
 from assessments.commendation_entry import granted_message
 from assessments.commendations import withdrawn_message
-from assessments.entry import FormRows, Grid, GridFilter, MemberGrid
+from assessments.entry import FormRows, Grid, GridFilter
 from assessments.forms import GRID_MAX_ROWS, posted_unit_ids, untouched
 from assessments.grid_html import RowWriter, columns, summary
+from assessments.member_entry import MemberGrid
 from assessments.policy import EditRefused, check_can_edit, is_locked, submission_for
 from assessments.services import ConflictError, RowErrors
 from kontum_party.dberrors import LOST_STATUS, ConnectionLost, on_lost_connection

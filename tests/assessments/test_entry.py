@@ -6,7 +6,8 @@ from django.db import connection
 from django.http import Http404, QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from assessments.entry import Grid, GridFilter, MemberGrid, level_label
+from assessments.entry import Grid, GridFilter, level_label
+from assessments.member_entry import MemberGrid
 from assessments.models import RatingLevel
 from organizations.models import Kind
 from tests import builders as b

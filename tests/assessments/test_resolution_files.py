@@ -13,7 +13,8 @@ from django.utils import translation
 
 from assessments.models import AuditEntry, Resolution
 from assessments.resolution_entries import TargetFileRefused
-from assessments.resolution_files import import_entries, read_document, read_path_data
+from assessments.resolution_files import read_document, read_path_data
+from assessments.resolution_import import import_entries
 
 pytestmark = pytest.mark.django_db
 

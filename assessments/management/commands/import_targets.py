@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from assessments.resolution_entries import TargetFileRefused
-from assessments.resolution_files import import_entries, read_path_data
+from assessments.resolution_files import read_path_data
+from assessments.resolution_import import import_entries
 from imports.limits import max_bytes
 
 HELP = """Load resolutions and their targets from a .json, .xlsx, .ods or .csv file.
