@@ -258,10 +258,16 @@ def reset(years):
     setup_django()
     from django.db import connection, transaction
 
-    from assessments.models import AuditEntry, Rating
+    from assessments.models import AuditEntry, Commendation, Rating
 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table}")
+        # Commendations hang on the ratings of their year (the demo grants some from 2018).
+        cursor.execute(
+            f"DELETE FROM {Commendation._meta.db_table} WHERE rating_id IN"
+            f" (SELECT id FROM {Rating._meta.db_table} WHERE year = ANY(%s))",
+            [list(years)],
+        )
         cursor.execute(f"DELETE FROM {Rating._meta.db_table} WHERE year = ANY(%s)", [list(years)])
     return {}
 
