@@ -1,5 +1,5 @@
-"""What every request goes through before the views: odd input refused at the door, and one JSON
-log line per request (logger "kontum_party.requests").
+"""What every request goes through before the views: odd input refused at the door, one JSON
+log line per request (logger "kontum_party.requests"), and the idle clock of signed-in sessions.
 
 Each log line says who did what: time, user (id and username, or anonymous), method, path,
 status, duration and the client's address. Never the query string (it may carry a search or a
@@ -113,6 +113,35 @@ class RequestLogMiddleware:
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
             "remote_addr": client_ip(request),
         }
+
+
+# The session key under which `SessionIdleMiddleware` notes when it last restarted the idle clock.
+TOUCHED = "_touched"
+
+
+class SessionIdleMiddleware:
+    """Restarts a session's idle clock (SESSION_COOKIE_AGE) at most every SESSION_TOUCH_SECONDS.
+
+    Django's SESSION_SAVE_EVERY_REQUEST writes the session row and sends its cookie again on every
+    request, a write and a commit in the database for each page read; at year-end every
+    committee's staff read at once. Here the session is marked changed, and so saved with a new
+    expiry, only when the clock was last restarted SESSION_TOUCH_SECONDS ago or more: a session
+    still ends after SESSION_COOKIE_AGE without a request, up to SESSION_TOUCH_SECONDS early.
+    A request without a session (anonymous, nothing stored) creates none. Placed after
+    SessionMiddleware, so that it marks the session before that middleware saves it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(TOUCHED, 0) >= settings.SESSION_TOUCH_SECONDS:
+                session[TOUCHED] = now
+        return response
 
 
 class JsonFormatter(logging.Formatter):

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The idle clock of signed-in sessions, restarted at most once a minute (not a write per page).
+    "kontum_party.middleware.SessionIdleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -218,9 +220,10 @@ SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 
-# Signed out after SESSION_IDLE_MINUTES without a request (each request restarts the clock).
+# Signed out after SESSION_IDLE_MINUTES without a request: a request restarts the clock, saving
+# the session at most every SESSION_TOUCH_SECONDS (kontum_party.middleware.SessionIdleMiddleware).
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", "30") * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_TOUCH_SECONDS = 60
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins of one username from one
 # address, that pair is refused for AXES_COOLOFF_MINUTES, even with the right password.

@@ -111,6 +111,6 @@ def test_an_unknown_environment_name_is_refused():
 
 
 def test_sessions_expire_after_the_configured_inactivity():
-    expression = "[s.SESSION_COOKIE_AGE, s.SESSION_SAVE_EVERY_REQUEST]"
-    assert load_settings(expression).stdout.strip() == "[1800, True]"
-    assert load_settings(expression, SESSION_IDLE_MINUTES="10").stdout.strip() == "[600, True]"
+    expression = "[s.SESSION_COOKIE_AGE, s.SESSION_TOUCH_SECONDS]"
+    assert load_settings(expression).stdout.strip() == "[1800, 60]"
+    assert load_settings(expression, SESSION_IDLE_MINUTES="10").stdout.strip() == "[600, 60]"
