@@ -59,12 +59,20 @@ def seed(small: bool) -> None:
     print(f"seeded in {time.monotonic() - started:.0f} s", file=sys.stderr)
 
 
-def timed_beside_sql(action, repeat: int) -> tuple[float, float, int]:
-    """(median ms of `action`, median ms of the statements it issues run raw, statement count)."""
+def timed_beside_sql(action, repeat: int, *, cold: bool = False) -> tuple[float, float, int]:
+    """(median ms of `action`, median ms of the statements it issues run raw, statement count).
+    `cold`: the kept reports (reports.cache) emptied before each run, as after any write to what
+    they count; else each run is served what the one before kept."""
+    from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    def forget():
+        if cold:
+            caches["reports"].clear()
+
     action()  # warm-up (and fresh tallies)
+    forget()
     with CaptureQueriesContext(connection) as ctx:
         action()
     statements = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
@@ -79,6 +87,7 @@ def timed_beside_sql(action, repeat: int) -> tuple[float, float, int]:
     bare()
     times, sql_times = [], []
     for _ in range(repeat):
+        forget()
         start = time.perf_counter()
         action()
         times.append((time.perf_counter() - start) * 1000)
@@ -107,16 +116,20 @@ def measure(year: int | None, repeat: int) -> list[dict]:
 
         return action
 
-    api_ms, api_sql, api_n = timed_beside_sql(get(f"/api/reports/{year}/"), repeat)
-    page_ms, page_sql, page_n = timed_beside_sql(get(f"/dashboard/{year}/"), repeat)
-    trend_ms, trend_sql, trend_n = timed_beside_sql(lambda: dashboard.trends(None), repeat)
+    api = get(f"/api/reports/{year}/")
+    page = get(f"/dashboard/{year}/")
+    api_ms, api_sql, api_n = timed_beside_sql(api, repeat, cold=True)
+    page_ms, page_sql, page_n = timed_beside_sql(page, repeat, cold=True)
+    trend_ms, trend_sql, trend_n = timed_beside_sql(lambda: dashboard.trends(None), repeat, cold=True)
+    kept_api_ms, kept_api_sql, kept_api_n = timed_beside_sql(api, repeat)
+    kept_page_ms, kept_page_sql, kept_page_n = timed_beside_sql(page, repeat)
     years = len(dashboard.trends(None))
     stale = RatingTally.objects.filter(stale=True).count()
     ratings = Rating.objects.filter(year=year).count()
     scale = f"{ratings:,} ratings in {year}"
     return [
         {
-            "figure": f"report API, whole province ({scale}; {api_n} statements)",
+            "figure": f"report API, whole province, counted afresh ({scale}; {api_n} statements)",
             "value": api_ms,
             "unit": "ms",
             "reference": api_sql,
@@ -125,13 +138,31 @@ def measure(year: int | None, repeat: int) -> list[dict]:
             "met": api_ms < API_GOAL_MS and api_ms <= API_GOAL_RATIO * api_sql,
         },
         {
-            "figure": f"dashboard page, whole province ({page_n} statements)",
+            "figure": f"dashboard page, whole province, counted afresh ({page_n} statements)",
             "value": page_ms,
             "unit": "ms",
             "reference": page_sql,
             "ratio": page_ms / page_sql,
             "goal": f"< {PAGE_GOAL_MS} ms",
             "met": page_ms < PAGE_GOAL_MS,
+        },
+        {
+            "figure": f"report API, whole province, kept report served ({kept_api_n} statements)",
+            "value": kept_api_ms,
+            "unit": "ms",
+            "reference": kept_api_sql,
+            "ratio": kept_api_ms / kept_api_sql,
+            "goal": f"< {API_GOAL_MS} ms and ≤ {API_GOAL_RATIO}× its SQL",
+            "met": kept_api_ms < API_GOAL_MS and kept_api_ms <= API_GOAL_RATIO * kept_api_sql,
+        },
+        {
+            "figure": f"dashboard page, whole province, kept reports served ({kept_page_n} statements)",
+            "value": kept_page_ms,
+            "unit": "ms",
+            "reference": kept_page_sql,
+            "ratio": kept_page_ms / kept_page_sql,
+            "goal": f"< {PAGE_GOAL_MS} ms",
+            "met": kept_page_ms < PAGE_GOAL_MS,
         },
         {
             "figure": f"trend, {years} years from the tallies ({trend_n} statements; {stale} stale after)",

@@ -29,6 +29,8 @@ from urllib.parse import quote
 from django.db import connections
 from django.utils import timezone
 
+from reports.cache import move_past_kept_reports
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"
 # Connection options that libpq also reads from the environment.
@@ -119,6 +121,8 @@ def restore(path: Path, alias: str = "default") -> None:
         _restore_sqlite(Path(path), alias)
     else:
         _restore_postgresql(Path(path), alias)
+    # The servers' kept reports are of the data before the restore (reports.cache).
+    move_past_kept_reports(alias)
 
 
 # SQLite ---------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from assessments.models import (
 )
 from assessments.models.targets import counted_levels_by_year
 from organizations.models import PlaceType, Tier, Unit
+from reports.cache import remembered
 from reports.engine import build_report_set
 from reports.figures import QualityReport, TargetResult, percent
 from reports.restated import trend_rows as restated_trend_rows
@@ -312,6 +313,7 @@ class TrendYear:
     cells: dict = field(default_factory=dict)
 
 
+@remembered("trends")  # every year's tallies
 def trends(committee: Unit | None, *, structure_of=None) -> list[TrendYear]:
     """Clean-and-strong shares per year, from the yearly tallies of the recorded rows.
 

@@ -32,6 +32,7 @@ from assessments.models import (
 from assessments.models.targets import counted_levels, describe_mapping
 from organizations.models import Tier, Unit
 from reports import honesty, restated, summary
+from reports.cache import remembered
 from reports.figures import (
     Admissions,
     LevelCount,
@@ -246,6 +247,7 @@ def _evaluate(
     return result
 
 
+@remembered("report_set", years=lambda year, *args, **kwargs: [year])
 def build_report_set(
     year: int, committee: Unit | None = None, *, groups: tuple = (None,), structure_of=None
 ) -> dict:

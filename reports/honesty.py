@@ -19,6 +19,7 @@ from django.db.models import F, Q, Sum
 
 from organizations.models import Unit
 from reports import summary
+from reports.cache import remembered
 from reports.figures import percent
 
 FLAG_MINIMUM = 5  # decided ratings (or self-assessments) a committee needs before it is flagged
@@ -80,6 +81,7 @@ COUNTS = {
 }
 
 
+@remembered("honesty", years=lambda year, *args, **kwargs: [year])
 def honesty(year: int, committee: Unit | None = None) -> tuple[Honesty, list[Honesty]]:
     """(the scope's figures, one per committee under it) for `year`."""
     decided = summary.rating_counts(year, committee).filter(pending=False, level__isnull=False)

@@ -5,7 +5,9 @@ thousands of summary rows instead of hundreds of thousands of ratings (issue #13
 A summary never goes stale silently: database triggers (migration 0001) bump a stamp on every
 write to ratings or member statistics (the stamp of that year, whatever wrote it: the services,
 an import by COPY, the admin, raw SQL) and on every write to units (stamp 0: pending units and
-types of place of any year). A year's summary records the stamps it was counted at; a reader that
+types of place of any year), and (migration 0004) on every write to the rules reports are counted
+by (stamp 1: schemes, levels, resolutions, targets, seasons, submissions, commendations,
+reorganizations; `reports.cache`). A year's summary records the stamps it was counted at; a reader that
 finds them moved recounts the year first (`reports.summary`). Nothing but `reports.summary`
 writes these tables.
 """
@@ -16,10 +18,12 @@ from assessments.models import RatingLevel
 from organizations.models import Unit
 
 UNITS_STAMP = 0  # the stamp of the units (any year)
+RULES_STAMP = 1  # the stamp of the rules the reports are counted by (migration 0004)
 
 
 class SummaryStamp(models.Model):
-    """How often the data counted for `year` changed (year 0: the units). Written by triggers."""
+    """How often the data counted for `year` changed (year 0: the units; 1: the rules). Written
+    by triggers."""
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     version = models.BigIntegerField(default=0)
