@@ -114,3 +114,10 @@ def test_sessions_expire_after_the_configured_inactivity():
     expression = "[s.SESSION_COOKIE_AGE, s.SESSION_TOUCH_SECONDS]"
     assert load_settings(expression).stdout.strip() == "[1800, 60]"
     assert load_settings(expression, SESSION_IDLE_MINUTES="10").stdout.strip() == "[600, 60]"
+
+
+def test_production_workers_keep_their_database_connection():
+    expression = "[s.DATABASES['default']['CONN_MAX_AGE'], s.DATABASES['default']['CONN_HEALTH_CHECKS']]"
+    assert load_settings(expression).stdout.strip() == "[0, True]"
+    assert load_settings(expression, **production()).stdout.strip() == "[60, True]"
+    assert load_settings(expression, **production(CONN_MAX_AGE="0")).stdout.strip() == "[0, True]"
