@@ -49,6 +49,17 @@ MODULES = {
 }
 
 
+def speed() -> float:
+    """ms of a fixed pure-Python loop (3,000,000 additions): this machine's speed now. A shared
+    virtual machine's varies (by 2× within minutes on 2 Dec 2026): each run prints it at its start
+    and end, so that figures of two runs are compared at the same speed."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += i
+    return (time.perf_counter() - started) * 1000
+
+
 def machine() -> str:
     model = ""
     try:
@@ -309,9 +320,19 @@ def main(argv=None) -> int:
         return 2
     names = [n for n in args.only.split(",") if n] or list(MODULES)
     started = time.monotonic()
+    speed_before = speed()
     if DEMO_MODULES & set(names):
         demo_database()  # once, before the modules copy it
     rows = [row for name in names for row in run_module(name, small=not args.full)]
+    rows.append(
+        {
+            "figure": "machine speed: a 3,000,000-addition Python loop, at the start (reference: at the end)",
+            "value": speed_before,
+            "unit": "ms",
+            "reference": speed(),
+            "met": None,
+        }
+    )
     print(f"\nBenchmarks, {'full' if args.full else 'small'} scale — {time.strftime('%Y-%m-%d %H:%M %Z')}")
     print(f"Machine: {machine()}; {platform.system()} {platform.release()}")
     print(f"Total {time.monotonic() - started:.0f} s\n")
