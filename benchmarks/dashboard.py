@@ -63,13 +63,14 @@ def timed_beside_sql(action, repeat: int, *, cold: bool = False) -> tuple[float,
     """(median ms of `action`, median ms of the statements it issues run raw, statement count).
     `cold`: the kept reports (reports.cache) emptied before each run, as after any write to what
     they count; else each run is served what the one before kept."""
-    from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from reports.cache import kept
+
     def forget():
         if cold:
-            caches["reports"].clear()
+            kept.clear()
 
     action()  # warm-up (and fresh tallies)
     forget()

@@ -226,17 +226,10 @@ SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 
-# Reports counted once per change of what they count (reports.cache), kept in each server
-# process's memory under the stamps they were counted at: never stale, so never cleared by hand.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "reports": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "reports",
-        "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
-}
+# Reports counted once per change of what they count (reports.cache): each server process keeps
+# the results it used last, at most this many, under the stamps they were counted at (never
+# stale, so never cleared by hand); 0 keeps none.
+REPORTS_KEPT = 128
 
 # Signed out after SESSION_IDLE_MINUTES without a request: a request restarts the clock, saving
 # the session at most every SESSION_TOUCH_SECONDS (kontum_party.middleware.SessionIdleMiddleware).

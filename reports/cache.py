@@ -9,10 +9,15 @@ admin, raw SQL (`reports.models.SummaryStamp`: each year's, `UNITS_STAMP`, `RULE
 migrations 0001, 0002 and 0004). So a result kept under the stamps it was computed at is served
 again until one of them moves, and never after: nothing is invalidated by hand.
 
-`remembered(name, years=…)` decorates such a function. Its result is kept in the "reports" cache
-(settings.CACHES: in each server process's memory) under the function, its arguments, the
+`remembered(name, years=…)` decorates such a function. Its result is kept in the server process's
+memory (`kept`: the REPORTS_KEPT results used last) under the function, its arguments, the
 language, the date, and the stamps of the years it reads with the units' and the rules'. The
 stamps are read in one query, once per request (`StampsMiddleware`; elsewhere at each call).
+
+The result itself is kept, not a copy: every request of the process is given the same objects
+(a copy would cost more than the counting: unpickling a national report set took 56 ms, its
+counting 40), so no caller ever changes what it is given — the dashboard and the API build their
+own rows from it.
 
 Nothing is read from or kept in the cache inside a transaction: a stamp bumped there is not
 committed, may be rolled back, and its number then counted again by another write. (A test's own
@@ -25,15 +30,48 @@ import contextvars
 import datetime
 import functools
 import hashlib
+import threading
+from collections import OrderedDict
 
-from django.core.cache import caches
+from django.conf import settings
 from django.db import connection, connections
 from django.db.models import F, Model
 from django.utils import timezone, translation
 
 from reports.models import RULES_STAMP, UNITS_STAMP, SummaryStamp
 
-ALIAS = "reports"
+
+class Kept:
+    """The results this process keeps, the least recently used dropped first (a development
+    server answers in threads: one lock)."""
+
+    def __init__(self):
+        self._items: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, default=None):
+        with self._lock:
+            if key not in self._items:
+                return default
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def set(self, key: str, value, size: int) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+kept = Kept()
 # The stamps read in this request (StampsMiddleware), or None: read at each call.
 _request_stamps: contextvars.ContextVar[dict | None] = contextvars.ContextVar("report_stamps", default=None)
 
@@ -121,15 +159,15 @@ def remembered(name: str, *, years=None):
     def decorate(function):
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
-            if in_transaction():
+            size = settings.REPORTS_KEPT
+            if not size or in_transaction():
                 return function(*args, **kwargs)
-            cache = caches[ALIAS]
             key = key_of(name, args, kwargs, None if years is None else years(*args, **kwargs))
-            found = cache.get(key, _MISSING)
+            found = kept.get(key, _MISSING)
             if found is not _MISSING:
                 return found
             result = function(*args, **kwargs)
-            cache.set(key, result)
+            kept.set(key, result, size)
             return result
 
         wrapper.uncached = function

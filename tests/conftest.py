@@ -87,19 +87,16 @@ def anonymous():
 
 @pytest.fixture(autouse=True)
 def reports_cache():
-    """Each test starts with an empty report cache (reports.cache): a test's rollback takes the
-    stamps back, and the next test's writes would count the same numbers again."""
-    from django.core.cache import caches
+    """Each test starts with no kept report (reports.cache): a test's rollback takes the stamps
+    back, and the next test's writes would count the same numbers again."""
+    from reports.cache import kept
 
-    caches["reports"].clear()
+    kept.clear()
     yield
-    caches["reports"].clear()
+    kept.clear()
 
 
 @pytest.fixture
 def no_report_cache(settings):
     """Reports counted afresh at every call (the query-count guards measure the counting)."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "reports": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-    }
+    settings.REPORTS_KEPT = 0

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from assessments.models import Rating, RatingYear
-from reports.cache import RESTORE_JUMP, move_past_kept_reports
+from reports.cache import RESTORE_JUMP, kept, move_past_kept_reports
 from reports.engine import build_report
 from reports.honesty import honesty
 from reports.models import RULES_STAMP, SummaryStamp
@@ -139,3 +139,14 @@ def test_after_a_restore_no_report_kept_before_is_served():
     with CaptureQueriesContext(connection) as queries:
         build_report(2015)
     assert len(queries) > 1
+
+
+def test_a_process_keeps_at_most_reports_kept_results(settings):
+    settings.REPORTS_KEPT = 2
+    b.committee_with("A", 2015, base_levels=["TSVM"])
+    b.season(2016)
+    first = build_report(2015)
+    assert build_report(2015) is first  # the kept objects themselves: no copy is made
+    build_report(2016)
+    honesty(2016)
+    assert len(kept) == 2 and build_report(2015) is not first  # the least recently used went

@@ -210,16 +210,16 @@ def test_targets_outside_their_years_are_not_reported():
 def test_the_engine_runs_the_same_few_queries_whatever_the_size(django_assert_num_queries):
     # A stale summary is recounted in a fixed handful of statements (reports.summary), whatever
     # the size; then: levels, the resolution's counted levels, the summary's stamps, rating
-    # counts, targets, the member years' stamps, member sums; and the stamps of reports.cache.
+    # counts, targets, the member years' stamps, member sums.
     b.committee_with("A", 2015, base_levels=[TSVM, HTTNV], cell_levels=[TSVM])
     with CaptureQueriesContext(connection) as stale_small:
         small = build_report(2015)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         build_report(2015)
     b.committee_with("B", 2015, base_levels=[TSVM, HTNV] * 15, cell_levels=[TB, HTTNV, YK] * 20)
     with CaptureQueriesContext(connection) as stale_large:
         large = build_report(2015)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         build_report(2015)
     assert len(stale_small) == len(stale_large)
     assert (small.cells.total, large.cells.total) == (1, 61)

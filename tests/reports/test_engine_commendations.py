@@ -143,4 +143,4 @@ def test_one_query_more_whatever_the_size(rated, province_staff):
     assert report.base.exemplary == 12
     with CaptureQueriesContext(connection) as single:
         build_report(YEAR)
-    assert len(single) == 9  # the engine's seven, the commended organizations, the stamps
+    assert len(single) == 8  # the engine's seven, and the commended organizations
