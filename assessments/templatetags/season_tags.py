@@ -3,54 +3,24 @@ the year being rated by the calendar (the previous one in January–March).
 
 Every page's navigation asks for it, and working it out counts the committees of each open year
 over the whole tree (a few tens of milliseconds a page). The answer changes only when what
-`seasons.states` reads changes: the opened, unlocked seasons, their approved submissions, the
-units (whose every write bumps the summaries' units stamp, `reports.models.SummaryStamp`, by
-trigger, whatever writes) — and the calendar. So the tag keeps its last answer in the process,
-under a fingerprint of those read in one small query, and works the year out again only when the
-fingerprint moves; within one request it reads the fingerprint once.
+`seasons.states` reads changes: the seasons, their submissions, the units — every write to which
+moves a stamp by trigger, whatever writes (`reports.cache`: the rules' and the units') — and the
+calendar. So it is kept under those stamps and the date (`reports.cache.remembered`, the one home
+of results kept until what they read moves) and worked out again only when one moves; within one
+request it is asked for once.
 """
 
 from django import template
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 
 from assessments import seasons
-from assessments.models import RatingYear, Status, Submission
-from reports.models import UNITS_STAMP, SummaryStamp
+from reports.cache import remembered
 
 register = template.Library()
 
-_last: tuple[tuple, int] | None = None  # (fingerprint, working year)
 
-
-def fingerprint() -> tuple:
-    """What the working year depends on, in one query."""
-    approved = (
-        Submission.objects.filter(year=OuterRef("year"), status=Status.APPROVED)
-        .order_by()
-        .values("year")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    units = SummaryStamp.objects.filter(year=UNITS_STAMP).values("version")[:1]
-    open_years = (
-        RatingYear.objects.filter(opened_at__isnull=False, is_locked=False)
-        .annotate(
-            approved=Coalesce(Subquery(approved), Value(0), output_field=IntegerField()),
-            units=Subquery(units),
-        )
-        .order_by("year")
-        .values_list("year", "opened_at", "approved", "units")
-    )
-    return (seasons.calendar_year(), tuple(open_years))
-
-
+@remembered("working_year", years=lambda: ())  # the units' and the rules' stamps, the date
 def cached_working_year() -> int:
-    global _last
-    key = fingerprint()
-    if _last is None or _last[0] != key:
-        _last = (key, seasons.working_year())
-    return _last[1]
+    return seasons.working_year()
 
 
 @register.simple_tag(takes_context=True)
