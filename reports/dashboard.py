@@ -266,7 +266,16 @@ class DashboardFigures:
     committees: list[CommitteeRow]
     places: list[PlaceRow]
 
+    @cached_property
+    def table_rows(self):
+        """The committee table's rows as HTML (`dashboard_tables`), written once for every
+        request given these figures (`reports.cache`)."""
+        from reports.dashboard_tables import committee_table_rows
 
+        return committee_table_rows(self.committees, self.report.year)
+
+
+@remembered("dashboard_figures", years=lambda year, *args, **kwargs: [year])
 def figures(year: int, committee: Unit | None, sort: str = "code", *, structure_of=None) -> DashboardFigures:
     """The scope's report, by type of place and (for the whole province) by committee: one pass.
     `structure_of`: restated under the structure of that date (`reports.restated`)."""

@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Unit
+from reports.cache import remembered
 from reports.dashboard_tables import table_numbers
 from reports.figures import percent
 from reports.honesty import FLAG_MINIMUM, Committee, Honesty, honesty
@@ -118,6 +119,7 @@ class HonestyNotes:
         return mark_safe("".join(line.table_row(number, share) for line in self.committees))
 
 
+@remembered("honesty_notes", years=lambda year, *args, **kwargs: [year])
 def honesty_notes(year: int, committee: Unit | None) -> HonestyNotes:
     """The section's figures for the dashboard's scope: the whole province, with a line per
     committee beside the province's top-level share; or one committee, its own figures only (its

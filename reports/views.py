@@ -18,8 +18,10 @@ from django.views.decorators.http import require_GET
 from accounts.models import Role
 from assessments import seasons
 from organizations.access import Scope, scope_for_request
+from organizations.models import Unit
 from reports import dashboard as dash
 from reports import dashboard_notes, dashboard_tables
+from reports.cache import remembered
 from reports.charts import line_chart
 from reports.drilldown import (
     PAGE_SIZE,
@@ -129,7 +131,7 @@ def dashboard(request, year, template="reports/dashboard.html"):
         "committees": committees,
         "committee_options": dashboard_tables.committee_options(committees, committee),
         "by_committee": figures.committees,
-        "committee_rows": dashboard_tables.committee_table_rows(figures.committees, year),
+        "committee_rows": figures.table_rows,
         "columns": dash.target_columns(report),
         "resolution": dash.resolution_name(report),
         "honesty": dashboard_notes.honesty_notes(year, committee),
@@ -154,11 +156,18 @@ def dashboard(request, year, template="reports/dashboard.html"):
 
 
 def committees_of_year(scope, year: int, selected) -> list:
-    """The committees to choose between: those that existed in `year`, and the one shown."""
-    committees = list(scope.committees().active_in(year))
+    """The committees to choose between: those that existed in `year`, and the one shown. (The
+    picker is for users who read the whole province: all committees, kept by `reports.cache`.)"""
+    whole = scope.user.sees_whole_province
+    committees = list(_committees_in(year) if whole else scope.committees().active_in(year))
     if selected is not None and selected not in committees:
         committees.append(selected)
     return committees
+
+
+@remembered("committees_in", years=lambda year: ())  # the units' stamp
+def _committees_in(year: int) -> list:
+    return list(Unit.objects.committees().order_by("code").active_in(year))
 
 
 @login_required
