@@ -2,7 +2,7 @@
 this process's DATABASE_URL (migrated, filled with the demo) and reads its raw response times.
 
 Small scale: 50 users for 30 s; full: 50 users for 60 s (the goal's run). Goal: no failure and a
-p95 under 300 ms of the requests after the last login (the logins are shown apart).
+p95 under 300 ms of the requests begun after the last login (the logins are shown apart).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def run(small: bool) -> list[dict]:
     return [
         {
             "figure": (
-                f"50 users, {duration}: p95 of the {len(work):,} requests after the last login "
+                f"50 users, {duration}: p95 of the {len(work):,} requests begun after the last login "
                 f"(at {last_login:.0f} s; {verdict['failed']} failed in the run)"
             ),
             "value": verdict["p95"],
