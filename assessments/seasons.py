@@ -30,6 +30,7 @@ from assessments.models import (
     Target,
 )
 from organizations.models import Unit
+from reports.cache import remembered
 
 NOT_OPENED, OPEN, CLOSED = "not_opened", "open", "closed"
 STATE_LABELS = {NOT_OPENED: _("not opened"), OPEN: _("in progress"), CLOSED: _("closed")}
@@ -46,11 +47,13 @@ def season_of(year: int) -> RatingYear | None:
     return RatingYear.objects.filter(year=year).select_related("opened_by", "locked_by").first()
 
 
+@remembered("season_states", years=lambda years: ())  # the seasons, submissions, units
 def states(years) -> dict[int, str]:
     """The state (NOT_OPENED, OPEN or CLOSED) of each of `years`, in at most three queries: the
     seasons, the approvals of the years open, and the committees of only those years whose
     approvals could close them (counting the committees of a year reads every unit: about 0.2 s a
-    year at national scale, for years that nothing approved could close)."""
+    year at national scale, for years that nothing approved could close). Kept until a season, a
+    submission or a unit is written (`reports.cache`)."""
     years = list(years)
     seasons = {s.year: s for s in RatingYear.objects.filter(year__in=years)}
     opened = sorted(year for year, season in seasons.items() if season.is_opened and not season.is_locked)

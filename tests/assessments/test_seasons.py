@@ -102,6 +102,7 @@ def test_the_years_listed_run_from_the_first_with_data_to_the_working_one(commit
     assert listed == list(range(2025, 2014, -1))
 
 
+@pytest.mark.usefixtures("no_report_cache")  # the counting itself
 def test_the_states_of_many_years_take_a_fixed_number_of_queries(
     committee_a, staff, province_staff, django_assert_num_queries
 ):
@@ -116,6 +117,14 @@ def test_the_states_of_many_years_take_a_fixed_number_of_queries(
     with django_assert_num_queries(3):  # the committees of both years approved in, in one query
         states = seasons.states(range(2010, 2020))
     assert (states[2015], states[2016], states[2017]) == (seasons.CLOSED, seasons.CLOSED, seasons.OPEN)
+
+
+def test_the_states_kept_move_with_an_approval(committee_a, staff, province_staff):
+    b.season(2015)
+    assert seasons.states([2015])[2015] == seasons.OPEN
+    submit(user=staff, committee=committee_a, year=2015)
+    approve(user=province_staff, committee=committee_a, year=2015)
+    assert seasons.states([2015])[2015] == seasons.CLOSED
 
 
 def test_the_overview_names_the_scheme_by_its_regulation_and_says_when_no_target_applies(db):
