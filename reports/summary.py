@@ -64,10 +64,10 @@ def recount(year: int) -> None:
         MemberCount.objects.filter(year=year).delete()
         ratings = Rating.objects.filter(year=year).values(*RATING_FIELDS).annotate(n=Count("id")).order_by()
         _insert(RatingCount, year, ratings, [*RATING_FIELDS, "n"], pending=False)
-        pending = (
-            Unit.objects.to_rate(year)
-            .pending_in(year)
-            .values("year_committee_id", "year_place_type", "year_tier")  # where it sat that year
+        pending = (  # the units to rate (Unit.objects.to_rate) still pending, by where they sat
+            Unit.objects.pending_in(year)
+            .year_places(year)
+            .values("committee_id", "place_type", "tier")
             .annotate(n=Count("id"))
             .order_by()
         )
@@ -76,7 +76,6 @@ def recount(year: int) -> None:
             year,
             pending,
             ["committee_id", "place_type", "tier", "n"],
-            source=["year_committee_id", "year_place_type", "year_tier", "n"],
             pending=True,
             not_rated=False,
         )
