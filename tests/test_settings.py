@@ -20,6 +20,7 @@ OWN_VARIABLES = (
     "SECURE_HSTS_PRELOAD",
     "SECURE_COOKIES",
     "SESSION_IDLE_MINUTES",
+    "REPORTS_KEPT",
 )
 
 
@@ -121,3 +122,10 @@ def test_production_workers_keep_their_database_connection():
     assert load_settings(expression).stdout.strip() == "[0, True]"
     assert load_settings(expression, **production()).stdout.strip() == "[60, True]"
     assert load_settings(expression, **production(CONN_MAX_AGE="0")).stdout.strip() == "[0, True]"
+
+
+def test_the_reports_kept_per_process_are_bounded_and_a_wrong_bound_refused():
+    assert load_settings("s.REPORTS_KEPT").stdout.strip() == "64"
+    assert load_settings("s.REPORTS_KEPT", REPORTS_KEPT="0").stdout.strip() == "0"
+    refused = load_settings("s.REPORTS_KEPT", REPORTS_KEPT="-1")
+    assert refused.returncode != 0 and "REPORTS_KEPT must be" in refused.stderr
