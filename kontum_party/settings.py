@@ -230,7 +230,7 @@ X_FRAME_OPTIONS = "DENY"
 # the results it used last, at most this many, under the stamps they were counted at (never
 # stale, so never cleared by hand); 0 keeps none. A page keeps about six; the whole province's
 # dashboard of a national installation (687 committees) holds about 7 MB, a committee's a few kB.
-REPORTS_KEPT = envint("REPORTS_KEPT", "64")
+REPORTS_KEPT = envint("REPORTS_KEPT", "128")
 if REPORTS_KEPT < 0:
     raise ImproperlyConfigured("REPORTS_KEPT must be 0 (keep no report) or more.")
 

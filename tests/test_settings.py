@@ -125,7 +125,7 @@ def test_production_workers_keep_their_database_connection():
 
 
 def test_the_reports_kept_per_process_are_bounded_and_a_wrong_bound_refused():
-    assert load_settings("s.REPORTS_KEPT").stdout.strip() == "64"
+    assert load_settings("s.REPORTS_KEPT").stdout.strip() == "128"
     assert load_settings("s.REPORTS_KEPT", REPORTS_KEPT="0").stdout.strip() == "0"
     refused = load_settings("s.REPORTS_KEPT", REPORTS_KEPT="-1")
     assert refused.returncode != 0 and "REPORTS_KEPT must be" in refused.stderr
